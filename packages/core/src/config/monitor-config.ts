@@ -1,0 +1,110 @@
+import type { ActionName } from '../domain/action.js';
+import type { ProblemKind } from '../domain/health.js';
+
+/**
+ * The validated, defaulted configuration in camelCase. The YAML (snake_case, the seed's keys)
+ * is parsed into this by `parseMonitorConfig`; per-container settings are then resolved from
+ * this plus the container's `website-monitor.*` labels by `resolveContainerSettings`.
+ */
+export interface MonitorConfig {
+  readonly monitoring: MonitoringConfig;
+  readonly healing: HealingConfig;
+  readonly claude: ClaudeConfig;
+}
+
+export type DiscoveryMode =
+  /** Every container on the host (default); the list only configures. */
+  | 'all'
+  /** Only the containers named in `monitoring.containers`. */
+  | 'listed'
+  /** Only containers labelled `website-monitor.enable=true`, plus the listed ones. */
+  | 'labelled';
+
+export interface MonitoringConfig {
+  /** Full pass over every container (seed: 30). */
+  readonly intervalSeconds: number;
+  /** HTTP timeout (seed: 10). */
+  readonly healthCheckTimeoutSeconds: number;
+  readonly discovery: DiscoveryMode;
+  /** Checks in flight at once. */
+  readonly maxConcurrentChecks: number;
+  /** Settings every container gets unless its entry or labels say otherwise. */
+  readonly defaults: ContainerCheckSettings;
+  readonly containers: readonly ContainerConfig[];
+}
+
+/** Probe and threshold settings; kubelet semantics for the thresholds and grace period. */
+export interface ContainerCheckSettings {
+  /** How often this container's HTTP/stats checks run, between full passes. */
+  readonly checkIntervalSeconds: number;
+  /** HTTP status codes that count as healthy. */
+  readonly expectedStatus: readonly number[];
+  /** Consecutive failed probes before the container counts as unhealthy (kubelet: 3). */
+  readonly failureThreshold: number;
+  /** Consecutive good probes before an incident is resolved (kubelet: 1). */
+  readonly successThreshold: number;
+  /** After a start, probe failures are not counted for this long. */
+  readonly startPeriodSeconds: number;
+  /** Undefined = not checked. */
+  readonly memoryPercentThreshold: number | undefined;
+  readonly cpuPercentThreshold: number | undefined;
+  readonly responseTimeMsThreshold: number | undefined;
+  readonly maxRestartsPerHour: number;
+  readonly autoRestart: boolean;
+  readonly critical: boolean;
+}
+
+export interface ContainerConfig extends Partial<ContainerCheckSettings> {
+  readonly name: string;
+  readonly healthEndpoint: string | undefined;
+  readonly dependsOn: readonly string[];
+  /** Opt-out: never check or heal it. */
+  readonly ignore: boolean;
+}
+
+export interface StrategyStep {
+  readonly action: ActionName;
+  readonly maxAttempts: number | undefined;
+  readonly backoffSeconds: number | undefined;
+  readonly thresholdPercent: number | undefined;
+  /** `custom_script` only: a path on the agent's host, never text from a log. */
+  readonly script: string | undefined;
+  readonly timeoutSeconds: number | undefined;
+}
+
+export interface HealingConfig {
+  readonly autoHealEnabled: boolean;
+  /** Decide and log everything, change nothing. */
+  readonly dryRun: boolean;
+  readonly autoFixActions: readonly ActionName[];
+  readonly manualApprovalRequired: readonly ActionName[];
+  readonly strategies: Readonly<Partial<Record<ProblemKind, readonly StrategyStep[]>>>;
+  /** Diagnoses below this confidence (0-100) are not acted on automatically. */
+  readonly minConfidence: number;
+  /** Graceful stop timeout for restarts (seed: 10). */
+  readonly stopTimeoutSeconds: number;
+  /** Restarts in flight at once across the host. */
+  readonly maxConcurrentRestarts: number;
+  /** Backoff between attempts on one container: initial doubling to max, with jitter. */
+  readonly backoffInitialSeconds: number;
+  readonly backoffMaxSeconds: number;
+  /** Leave containers a person stopped, killed or paused alone. */
+  readonly respectOperatorStops: boolean;
+  /** After a container is healed, restart the ones that depend on it. */
+  readonly restartDependents: boolean;
+  /** How long Docker's own restart policy gets to bring a container back before we act. */
+  readonly restartPolicyGraceSeconds: number;
+}
+
+export interface ClaudeConfig {
+  readonly enabled: boolean;
+  readonly model: string;
+  readonly useForDiagnosis: boolean;
+}
+
+/** Settings for one concrete container after config, defaults and labels are merged. */
+export interface ContainerSettings extends ContainerCheckSettings {
+  readonly name: string;
+  readonly healthEndpoint: string | undefined;
+  readonly dependsOn: readonly string[];
+}

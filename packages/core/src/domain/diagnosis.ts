@@ -1,0 +1,16 @@
+import type { ActionName } from './action.js';
+
+export type Urgency = 'low' | 'medium' | 'high' | 'critical';
+export type DiagnosisSource = 'rules' | 'model' | 'person';
+
+/** The seed's diagnosis shape, plus where it came from. */
+export interface Diagnosis {
+  readonly diagnosis: string;
+  /** An action name, or `manual` when a person must look. */
+  readonly recommendedAction: ActionName | 'manual';
+  readonly urgency: Urgency;
+  /** 0 to 100. */
+  readonly confidence: number;
+  readonly reasoning: string;
+  readonly source: DiagnosisSource;
+}

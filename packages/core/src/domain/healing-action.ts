@@ -1,0 +1,36 @@
+/** Who decided an action: the rules, the model's diagnosis (still gated by policy), or a person. */
+export type ActionDecidedBy = 'rule' | 'model' | 'person';
+export type ActionResult = 'pending' | 'succeeded' | 'failed' | 'skipped' | 'dry_run';
+
+/** One healing attempt, written before it runs (`pending`) and again when it ends. */
+export interface HealingActionRecord {
+  readonly id: string;
+  readonly host: string;
+  readonly incidentId: string;
+  readonly containerId: string;
+  readonly containerName: string;
+  readonly action: string;
+  readonly reason: string;
+  readonly decidedBy: ActionDecidedBy;
+  readonly result: ActionResult;
+  readonly startedAt: number;
+  readonly durationMs: number | null;
+  readonly detail: string | null;
+  readonly error: string | null;
+}
+
+export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
+
+export interface ApprovalRequest {
+  readonly id: string;
+  readonly host: string;
+  readonly incidentId: string;
+  readonly containerId: string;
+  readonly containerName: string;
+  readonly action: string;
+  readonly reason: string;
+  readonly status: ApprovalStatus;
+  readonly requestedAt: number;
+  readonly decidedAt: number | null;
+  readonly decidedBy: string | null;
+}

@@ -1,0 +1,41 @@
+import type { Diagnosis } from './diagnosis.js';
+import type { Problem, ProblemKind } from './health.js';
+
+/** opened -> diagnosing -> healing -> resolved | escalated; awaiting_approval when a person must say yes. */
+export type IncidentStatus =
+  | 'open'
+  | 'diagnosing'
+  | 'healing'
+  | 'awaiting_approval'
+  | 'resolved'
+  | 'escalated';
+
+export const openIncidentStatuses: readonly IncidentStatus[] = [
+  'open',
+  'diagnosing',
+  'healing',
+  'awaiting_approval',
+];
+
+export interface Incident {
+  readonly id: string;
+  readonly host: string;
+  readonly containerId: string;
+  readonly containerName: string;
+  /** The kind of the first problem seen. */
+  readonly trigger: ProblemKind;
+  readonly problems: readonly Problem[];
+  readonly status: IncidentStatus;
+  readonly openedAt: number;
+  readonly updatedAt: number;
+  readonly resolvedAt: number | null;
+  readonly exitCode: number | null;
+  readonly oomKilled: boolean;
+  readonly diagnosis: Diagnosis | null;
+  /** Names of the actions run for it, in order. */
+  readonly actionsTaken: readonly string[];
+  /** Resolved after at least one action of ours succeeded. */
+  readonly autoHealed: boolean;
+  /** Why it was escalated or left to a person. */
+  readonly escalationReason: string | null;
+}

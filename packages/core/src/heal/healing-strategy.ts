@@ -1,0 +1,43 @@
+import type { ContainerSettings, StrategyStep } from '../config/monitor-config.js';
+import type { ContainerDetails } from '../domain/container.js';
+import type { Incident } from '../domain/incident.js';
+import type { Clock } from '../ports/clock.js';
+import type { ContainerRuntime } from '../ports/container-runtime.js';
+import type { Diagnoser, DiagnosisContext } from '../ports/diagnoser.js';
+import type { Logger } from '../ports/logger.js';
+
+export interface HealingContext {
+  readonly incident: Incident;
+  readonly container: ContainerDetails;
+  readonly settings: ContainerSettings;
+  /** The config step that chose this action (threshold, script...), when there was one. */
+  readonly step: StrategyStep | undefined;
+  readonly runtime: ContainerRuntime;
+  readonly diagnoser: Diagnoser;
+  readonly diagnosisContext: DiagnosisContext;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly stopTimeoutSeconds: number;
+  readonly signal: AbortSignal;
+}
+
+export interface HealingOutcome {
+  readonly ok: boolean;
+  /** What was done, for the incident record. */
+  readonly detail: string;
+  /** False when the action decided there was nothing to do (e.g. under threshold). */
+  readonly changedContainer: boolean;
+}
+
+/**
+ * A healing action. Built-ins and plugins register the same way, through `HealingStrategyRegistry`.
+ * `run` must not act on anything but `context.container`.
+ */
+export interface HealingStrategy {
+  readonly name: string;
+  readonly description: string;
+  /** True when running it restarts or stops the container (so it uses the restart budget). */
+  readonly restartsContainer: boolean;
+  appliesTo?(incident: Incident): boolean;
+  run(context: HealingContext): Promise<HealingOutcome>;
+}

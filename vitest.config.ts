@@ -1,0 +1,41 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+// Tests run from source: every @website-monitor/* import resolves to the package's src,
+// so `pnpm test` needs no build first.
+const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+const alias = [
+  { find: '@website-monitor/core/testing', replacement: src('./packages/core/src/testing/index.ts') },
+  { find: '@website-monitor/core', replacement: src('./packages/core/src/index.ts') },
+  { find: '@website-monitor/docker-adapter', replacement: src('./packages/docker-adapter/src/index.ts') },
+  { find: '@website-monitor/cli', replacement: src('./packages/cli/src/index.ts') },
+];
+
+export default defineConfig({
+  resolve: { alias },
+  test: {
+    projects: [
+      {
+        resolve: { alias },
+        test: {
+          name: 'unit',
+          include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts'],
+          exclude: ['**/*.integration.test.ts', '**/node_modules/**', '**/dist/**'],
+        },
+      },
+      {
+        resolve: { alias },
+        test: {
+          name: 'integration',
+          // Real Docker engine: files run one at a time so restarts and timings stay readable
+          // on a 2-core machine.
+          include: ['packages/*/src/**/*.integration.test.ts', 'packages/*/test/**/*.integration.test.ts'],
+          exclude: ['**/node_modules/**', '**/dist/**'],
+          fileParallelism: false,
+          testTimeout: 90_000,
+          hookTimeout: 90_000,
+        },
+      },
+    ],
+  },
+});
