@@ -1,6 +1,37 @@
 // Errors
 
+export type { AgentEvents } from './agent/agent-events.js';
+export type {
+  ContainerStatus,
+  HealingRequestOutcome,
+  WebsiteMonitorAgentOptions,
+} from './agent/website-monitor-agent.js';
+// Agent
+export { WebsiteMonitorAgent } from './agent/website-monitor-agent.js';
+// Detection
+export type { CheckContainerHealthOptions, ContainerHealthCheck } from './check/check-container-health.js';
+export { checkContainerHealth } from './check/check-container-health.js';
+export type { CheckRunner } from './check/check-runner.js';
+export { createCheckRunner } from './check/check-runner.js';
+export type { EvaluateHealthInput, HealthEvaluation, HealthThresholds } from './check/evaluate-health.js';
+export { evaluateHealth } from './check/evaluate-health.js';
+export { createFetchHttpProber } from './check/fetch-http-prober.js';
+export type { ProbeCounter, ProbeCounters, ProbeOutcome, ProbeThresholds } from './check/probe-counter.js';
+export { initialProbeCounter, initialProbeCounters, recordProbeOutcome } from './check/probe-counter.js';
+export type { MemoryUsage } from './check/resource-usage.js';
+export { cpuPercent, memoryUsage } from './check/resource-usage.js';
 // Config
+export type { ComposeContainer } from './config/compose-dependencies.js';
+export {
+  composeDependencyContainerNames,
+  composeLabels,
+  dependenciesFromLabels,
+} from './config/compose-dependencies.js';
+export { labelPrefix } from './config/container-labels.js';
+export { defaultClaudeModel, defaultMonitorConfig } from './config/default-monitor-config.js';
+export type { EnvironmentVariables } from './config/env-interpolation.js';
+export type { LoadMonitorConfigFileOptions } from './config/load-monitor-config-file.js';
+export { loadMonitorConfigFile } from './config/load-monitor-config-file.js';
 export type {
   ClaudeConfig,
   ContainerCheckSettings,
@@ -12,6 +43,16 @@ export type {
   MonitoringConfig,
   StrategyStep,
 } from './config/monitor-config.js';
+export type { ParseMonitorConfigOptions, ValidateConfigResult } from './config/parse-monitor-config.js';
+export { parseMonitorConfig, validateConfigText } from './config/parse-monitor-config.js';
+export type {
+  ResolveContainerSettingsOptions,
+  ResolvedContainerSettings,
+} from './config/resolve-container-settings.js';
+export { resolveContainerSettings } from './config/resolve-container-settings.js';
+export type { DiagnosisRule, RuleFinding } from './diagnose/diagnosis-rule.js';
+export { createRuleDiagnoser, diagnoseByRules } from './diagnose/rule-diagnoser.js';
+export { builtInDiagnosisRules } from './diagnose/rules/built-in-rules.js';
 export type { ActionName, BuiltInActionName } from './domain/action.js';
 export { builtInActionNames, normalizeActionName } from './domain/action.js';
 // Domain
@@ -57,14 +98,92 @@ export {
   NoSuchStrategyError,
   StoreError,
 } from './errors/monitor-error.js';
+export { builtInStrategies } from './heal/built-in/built-in-strategies.js';
+export { checkDependenciesStrategy } from './heal/built-in/check-dependencies.js';
+export { clearCacheStrategy, createClearCacheStrategy } from './heal/built-in/clear-cache.js';
+// Healing, incidents, diagnosis
+export type { CustomScriptInput } from './heal/built-in/custom-script.js';
+export { customScriptStrategy } from './heal/built-in/custom-script.js';
+export { diagnoseWithClaudeStrategy } from './heal/built-in/diagnose-with-claude.js';
+export { garbageCollectionStrategy, gcCommandLabel } from './heal/built-in/garbage-collection.js';
+export { configurationChangeStrategy, databaseMigrationStrategy } from './heal/built-in/operator-actions.js';
+export { resetConnectionsStrategy } from './heal/built-in/reset-connections.js';
+export { restartContainerStrategy } from './heal/built-in/restart-container.js';
+export { restartIfAboveThresholdStrategy } from './heal/built-in/restart-if-above-threshold.js';
 // Healing
 export type { HealingContext, HealingOutcome, HealingStrategy } from './heal/healing-strategy.js';
+export type { HealingStrategyRegistry } from './heal/strategy-registry.js';
+export {
+  createDefaultStrategyRegistry,
+  createStrategyRegistry,
+  defineHealingStrategy,
+} from './heal/strategy-registry.js';
+export { createIncidentId } from './incident/incident-id.js';
+export {
+  canTransition,
+  escalateIncident,
+  incidentTransitions,
+  mergeProblemLists,
+  mergeProblems,
+  openIncident,
+  resolveIncident,
+  transitionIncident,
+  withAction,
+  withDiagnosis,
+} from './incident/incident-lifecycle.js';
+export { IncidentTransitionError } from './incident/incident-transition-error.js';
+export type { BackoffSettings } from './observe/backoff.js';
+export { backoffDelay } from './observe/backoff.js';
+export type { ConnectionState, WatchContainerEventsOptions } from './observe/event-watcher.js';
+export { watchContainerEvents } from './observe/event-watcher.js';
+export type { RunPeriodicallyOptions } from './observe/periodic.js';
+export { runPeriodically } from './observe/periodic.js';
+// Policy
+export type { ApprovalQueue } from './policy/approval-queue.js';
+export { createApprovalQueue } from './policy/approval-queue.js';
+export type { BackoffOptions } from './policy/backoff.js';
+export {
+  backoffCeilingMs,
+  backoffDelayMs,
+  effectiveBackoffAttempt,
+  kubeletBackoff,
+  shouldResetBackoff,
+  stableJitter,
+} from './policy/backoff.js';
+export type { CircuitBreaker, OpenBreaker, TripResult } from './policy/circuit-breaker.js';
+export { createCircuitBreaker } from './policy/circuit-breaker.js';
+export type {
+  DependencyState,
+  EscalateCause,
+  HealingDecision,
+  HealingDecisionInput,
+  HealingDecisionKind,
+  ManualCause,
+  SkipCause,
+  WaitCause,
+} from './policy/decide-healing.js';
+export { decideHealing } from './policy/decide-healing.js';
+export type {
+  DependencyEdge,
+  DependencyGraph,
+  DependencyGraphContainer,
+  DependencySource,
+  UnresolvedDependency,
+} from './policy/dependency-graph.js';
+export { buildDependencyGraph } from './policy/dependency-graph.js';
+export { expectDockerRestart } from './policy/docker-restart-policy.js';
+export type { EventCause, OperatorHold, OperatorIntentTracker, OwnAction } from './policy/operator-intent.js';
+export { createOperatorIntentTracker, defaultKillToDieWindowMs } from './policy/operator-intent.js';
+export type { RestartBudget } from './policy/restart-budget.js';
+export { createRestartBudget, restartBudgetWindowMs } from './policy/restart-budget.js';
 export type { Clock } from './ports/clock.js';
 export { systemClock } from './ports/clock.js';
 // Ports
 export type { ContainerRuntime } from './ports/container-runtime.js';
 export type { Diagnoser, DiagnosisContext } from './ports/diagnoser.js';
+export type { HttpProber } from './ports/http-prober.js';
 export type { Logger, LogLevel } from './ports/logger.js';
 export { silentLogger } from './ports/logger.js';
 export type { Notification, NotificationKind, Notifier } from './ports/notifier.js';
 export type { Store } from './ports/store.js';
+export { Recorder } from './record/recorder.js';

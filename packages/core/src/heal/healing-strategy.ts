@@ -1,5 +1,6 @@
 import type { ContainerSettings, StrategyStep } from '../config/monitor-config.js';
 import type { ContainerDetails } from '../domain/container.js';
+import type { Diagnosis } from '../domain/diagnosis.js';
 import type { Incident } from '../domain/incident.js';
 import type { Clock } from '../ports/clock.js';
 import type { ContainerRuntime } from '../ports/container-runtime.js';
@@ -27,6 +28,8 @@ export interface HealingOutcome {
   readonly detail: string;
   /** False when the action decided there was nothing to do (e.g. under threshold). */
   readonly changedContainer: boolean;
+  /** Set by actions that diagnose (`diagnose_with_claude`); the agent stores it on the incident. */
+  readonly diagnosis?: Diagnosis;
 }
 
 /**

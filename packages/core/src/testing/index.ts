@@ -1,1 +1,16 @@
-export {};
+/**
+ * Fakes for every port, for unit tests and for embedding the agent in a test harness.
+ * No test framework is imported here.
+ */
+export { FakeClock, flushMicrotasks } from './fake-clock.js';
+export type { FakeContainerInit } from './fake-container-runtime.js';
+export { FakeContainerRuntime } from './fake-container-runtime.js';
+export type { FakeHttpAnswer } from './fake-http-prober.js';
+export { FakeHttpProber } from './fake-http-prober.js';
+export type { LogEntry } from './memory-logger.js';
+export { MemoryLogger } from './memory-logger.js';
+export { MemoryStore } from './memory-store.js';
+export { RecordingNotifier } from './recording-notifier.js';
+export type { Responder } from './responder.js';
+export { FakeNotConfiguredError } from './responder.js';
+export { ScriptedDiagnoser } from './scripted-diagnoser.js';

@@ -1,0 +1,18 @@
+import type { ApprovalRequest, HealingActionRecord } from '../domain/healing-action.js';
+import type { HealthVerdict } from '../domain/health.js';
+import type { Incident } from '../domain/incident.js';
+
+/** The agent's typed events (eventemitter3). Listeners must not throw; they cannot block healing. */
+export interface AgentEvents {
+  'check:completed': (verdict: HealthVerdict) => void;
+  'check:failed': (verdict: HealthVerdict) => void;
+  'incident:opened': (incident: Incident) => void;
+  'incident:updated': (incident: Incident) => void;
+  'incident:resolved': (incident: Incident) => void;
+  'incident:escalated': (incident: Incident) => void;
+  'healing:attempt': (action: HealingActionRecord) => void;
+  'healing:result': (action: HealingActionRecord) => void;
+  'approval:required': (approval: ApprovalRequest) => void;
+  'approval:decided': (approval: ApprovalRequest) => void;
+  'engine:connection': (state: { readonly connected: boolean; readonly error?: string }) => void;
+}

@@ -1,0 +1,65 @@
+import { initialProbeCounters, type ProbeCounters } from '../check/probe-counter.js';
+import type { ContainerSettings } from '../config/monitor-config.js';
+import type { ContainerDetails, ContainerStatsSample } from '../domain/container.js';
+import type { HealthVerdict } from '../domain/health.js';
+import type { Incident } from '../domain/incident.js';
+
+/** What the agent remembers about one container between checks. */
+export interface ContainerWatch {
+  id: string;
+  name: string;
+  /** Null when the container is not monitored (opted out or not selected). */
+  settings: ContainerSettings | null;
+  details: ContainerDetails | undefined;
+  counters: ProbeCounters;
+  previousStats: ContainerStatsSample | undefined;
+  verdict: HealthVerdict | undefined;
+  /** The open incident, if any. */
+  incident: Incident | undefined;
+  /** An action of ours succeeded during the open incident. */
+  healedByUs: boolean;
+  /** A heal is running: a second one waits for it instead of racing it. */
+  healing: boolean;
+  healAgain: boolean;
+  /** A check is running; `checkAgain` asks for one more when it ends (an event arrived meanwhile). */
+  checking: boolean;
+  checkAgain: { probe: boolean; reason: string } | undefined;
+  /** Healing attempts in the current failure streak, for backoff (kubelet's CrashLoopBackOff). */
+  attempts: number;
+  lastAttemptAt: number | undefined;
+  /** Attempts per strategy step in the open incident, for `max_attempts`. */
+  stepAttempts: Map<string, number>;
+  stepLastAt: Map<string, number>;
+  nextProbeAt: number;
+  /** Earliest pending re-check, so waits do not pile up timers. */
+  recheckAt: number | undefined;
+  /** When Docker's own restart policy started being given its chance. */
+  dockerRestartSince: number | undefined;
+  labelIssuesLogged: Set<string>;
+}
+
+export function createContainerWatch(id: string, name: string): ContainerWatch {
+  return {
+    id,
+    name,
+    settings: null,
+    details: undefined,
+    counters: initialProbeCounters(),
+    previousStats: undefined,
+    verdict: undefined,
+    incident: undefined,
+    healedByUs: false,
+    healing: false,
+    healAgain: false,
+    checking: false,
+    checkAgain: undefined,
+    attempts: 0,
+    lastAttemptAt: undefined,
+    stepAttempts: new Map(),
+    stepLastAt: new Map(),
+    nextProbeAt: 0,
+    recheckAt: undefined,
+    dockerRestartSince: undefined,
+    labelIssuesLogged: new Set(),
+  };
+}

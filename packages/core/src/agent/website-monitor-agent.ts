@@ -1,0 +1,1282 @@
+import { EventEmitter } from 'eventemitter3';
+import pLimit from 'p-limit';
+import { evaluateHealth } from '../check/evaluate-health.js';
+import { createFetchHttpProber } from '../check/fetch-http-prober.js';
+import { initialProbeCounters } from '../check/probe-counter.js';
+import type { MonitorConfig, StrategyStep } from '../config/monitor-config.js';
+import { resolveContainerSettings } from '../config/resolve-container-settings.js';
+import { createRuleDiagnoser } from '../diagnose/rule-diagnoser.js';
+import type { ContainerDetails, ContainerEvent } from '../domain/container.js';
+import type { Diagnosis } from '../domain/diagnosis.js';
+import type { ActionDecidedBy, ApprovalRequest, HealingActionRecord } from '../domain/healing-action.js';
+import type { HealthSample, HealthVerdict } from '../domain/health.js';
+import { type Incident, openIncidentStatuses } from '../domain/incident.js';
+import { ContainerRuntimeError, MonitorError } from '../errors/monitor-error.js';
+import type { HealingStrategy } from '../heal/healing-strategy.js';
+import { createDefaultStrategyRegistry, type HealingStrategyRegistry } from '../heal/strategy-registry.js';
+import {
+  escalateIncident,
+  mergeProblems,
+  openIncident,
+  resolveIncident,
+  transitionIncident,
+  withAction,
+  withDiagnosis,
+} from '../incident/incident-lifecycle.js';
+import { watchContainerEvents } from '../observe/event-watcher.js';
+import { runPeriodically } from '../observe/periodic.js';
+import { createApprovalQueue } from '../policy/approval-queue.js';
+import { createCircuitBreaker } from '../policy/circuit-breaker.js';
+import { decideHealing, type HealingDecision } from '../policy/decide-healing.js';
+import { buildDependencyGraph } from '../policy/dependency-graph.js';
+import { expectDockerRestart } from '../policy/docker-restart-policy.js';
+import { createOperatorIntentTracker } from '../policy/operator-intent.js';
+import { createRestartBudget } from '../policy/restart-budget.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import type { ContainerRuntime } from '../ports/container-runtime.js';
+import type { Diagnoser, DiagnosisContext } from '../ports/diagnoser.js';
+import type { HttpProber } from '../ports/http-prober.js';
+import { type Logger, silentLogger } from '../ports/logger.js';
+import type { Notification, Notifier } from '../ports/notifier.js';
+import type { Store } from '../ports/store.js';
+import { Recorder } from '../record/recorder.js';
+import { MemoryStore } from '../testing/memory-store.js';
+import type { AgentEvents } from './agent-events.js';
+import { type ContainerWatch, createContainerWatch } from './container-watch.js';
+
+export interface WebsiteMonitorAgentOptions {
+  readonly config: MonitorConfig;
+  readonly runtime: ContainerRuntime;
+  /** Defaults to an in-memory store. */
+  readonly store?: Store;
+  /** Diagnoses an incident when a `diagnose_with_claude` step runs; the rules are used otherwise. */
+  readonly diagnoser?: Diagnoser;
+  readonly notifier?: Notifier;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  readonly prober?: HttpProber;
+  /** Plugin strategies, registered after the built-ins exactly as they are. */
+  readonly strategies?: readonly HealingStrategy[];
+  /** Names this agent's rows when several agents share one database. */
+  readonly host?: string;
+  /** For jitter; injectable so tests are deterministic. */
+  readonly random?: () => number;
+  readonly newId?: () => string;
+}
+
+/** What became of a requested action: the policy's decision, and whether the container changed. */
+export interface HealingRequestOutcome {
+  readonly kind: HealingDecision['kind'];
+  readonly reason: string;
+  readonly changed: boolean;
+}
+
+/** One line per container for status displays and the REST API. */
+export interface ContainerStatus {
+  readonly id: string;
+  readonly name: string;
+  readonly monitored: boolean;
+  readonly verdict: HealthVerdict | undefined;
+  readonly incident: Incident | undefined;
+  readonly restartsLeft: number | undefined;
+}
+
+const logTailLines = 50;
+const logTailBytes = 16 * 1024;
+/** Restart events of ours arrive within the stop timeout plus the start; this margin covers the start. */
+const ownActionMarginMs = 15_000;
+/** A container that has run this long without trouble starts a new backoff streak (kubelet: 10 min). */
+const stableResetMs = 10 * 60_000;
+const restartingActions = new Set(['restart_container', 'reset_connections', 'restart_if_above_threshold']);
+
+/**
+ * Watches every container through the runtime's events plus a periodic full pass, turns checks into
+ * incidents, asks the policy what may be done, heals, and records every step. It only wires the
+ * pipeline; each decision lives in its own module (check/, incident/, policy/, heal/).
+ */
+export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
+  readonly host: string;
+  readonly #config: MonitorConfig;
+  readonly #runtime: ContainerRuntime;
+  readonly #diagnoser: Diagnoser;
+  readonly #rules: Diagnoser;
+  readonly #notifier: Notifier | undefined;
+  readonly #clock: Clock;
+  readonly #logger: Logger;
+  readonly #prober: HttpProber;
+  readonly #random: () => number;
+  readonly #newId: () => string;
+  readonly #recorder: Recorder;
+  readonly #registry: HealingStrategyRegistry;
+  readonly #budget = createRestartBudget();
+  readonly #intent = createOperatorIntentTracker();
+  readonly #approvals = createApprovalQueue();
+  readonly #breaker = createCircuitBreaker();
+  readonly #watches = new Map<string, ContainerWatch>();
+  /** Incidents restored from the store, waiting for their container to be seen again (by name). */
+  readonly #restoredIncidents = new Map<string, Incident>();
+  readonly #work = new Set<Promise<unknown>>();
+  readonly #checkLimit: ReturnType<typeof pLimit>;
+  #restartsInFlight = 0;
+  #abort: AbortController | undefined;
+  #loops: Promise<unknown>[] = [];
+  #started = false;
+
+  constructor(options: WebsiteMonitorAgentOptions) {
+    super();
+    this.#config = options.config;
+    this.#runtime = options.runtime;
+    this.#rules = createRuleDiagnoser();
+    this.#diagnoser = options.diagnoser ?? this.#rules;
+    this.#notifier = options.notifier;
+    this.#clock = options.clock ?? systemClock;
+    this.#logger = options.logger ?? silentLogger;
+    this.#prober = options.prober ?? createFetchHttpProber();
+    this.#random = options.random ?? Math.random;
+    this.#newId = options.newId ?? (() => crypto.randomUUID());
+    this.host = options.host ?? 'local';
+    this.#recorder = new Recorder({
+      store: options.store ?? new MemoryStore(),
+      clock: this.#clock,
+      logger: this.#logger,
+    });
+    this.#registry = createDefaultStrategyRegistry({ strategies: options.strategies ?? [] });
+    this.#checkLimit = pLimit(this.#config.monitoring.maxConcurrentChecks);
+  }
+
+  get store(): Store {
+    return this.#recorder.store;
+  }
+
+  get config(): MonitorConfig {
+    return this.#config;
+  }
+
+  /** Names of every registered healing action, built-in and plugin. */
+  strategyNames(): readonly string[] {
+    return this.#registry.names();
+  }
+
+  // ---- lifecycle ---------------------------------------------------------------------------------
+
+  /**
+   * Restores open incidents, budgets and approvals from the store, subscribes to events, runs a
+   * first full pass and starts the periodic loops. Returns once running; an engine that does not
+   * answer is logged and retried, not thrown.
+   */
+  async start(): Promise<void> {
+    if (this.#started) return;
+    this.#started = true;
+    this.#abort = new AbortController();
+    const signal = this.#abort.signal;
+    this.#recorder.start();
+    await this.#restore();
+    this.#log('info', 'agent_started', {
+      host: this.host,
+      interval_seconds: this.#config.monitoring.intervalSeconds,
+      dry_run: this.#config.healing.dryRun,
+      auto_heal: this.#config.healing.autoHealEnabled,
+      actions: this.#registry.names(),
+    });
+
+    let connected: boolean | undefined;
+    // Subscribe before the first full pass, so a failure between the two cannot go unseen.
+    let firstConnectionState: () => void = () => {};
+    const subscribed = new Promise<void>((resolve) => {
+      firstConnectionState = resolve;
+    });
+    this.#loops.push(
+      watchContainerEvents({
+        runtime: this.#runtime,
+        clock: this.#clock,
+        logger: this.#logger,
+        signal,
+        backoff: { initialMs: 500, maxMs: 15_000 },
+        random: this.#random,
+        onEvent: (event) => this.#onEvent(event),
+        onReconnect: () => {
+          this.#track(this.#fullPass('reconnect'));
+        },
+        onConnectionChange: (state) => {
+          firstConnectionState();
+          if (state.connected === connected) return;
+          connected = state.connected;
+          this.emit('engine:connection', state);
+        },
+      }),
+    );
+    await subscribed;
+    await this.#fullPass('start');
+    this.#loops.push(
+      runPeriodically({
+        clock: this.#clock,
+        intervalMs: this.#config.monitoring.intervalSeconds * 1000,
+        signal,
+        task: () => this.#fullPass('periodic'),
+        onError: (error) => this.#log('error', 'full_pass_failed', { error: describe(error) }),
+      }),
+    );
+    this.#loops.push(
+      runPeriodically({
+        clock: this.#clock,
+        intervalMs: 1000,
+        signal,
+        task: async () => this.#probeDueContainers(),
+        onError: (error) => this.#log('error', 'probe_tick_failed', { error: describe(error) }),
+      }),
+    );
+  }
+
+  /** Stops the loops, lets in-flight work end, writes what is buffered. */
+  async stop(): Promise<void> {
+    if (!this.#started) return;
+    this.#started = false;
+    this.#abort?.abort();
+    await Promise.allSettled(this.#loops);
+    this.#loops = [];
+    await this.idle();
+    await this.#recorder.stop();
+    this.#log('info', 'agent_stopped', { host: this.host });
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  /** Resolves when no check, heal or write started by the agent is still running. */
+  async idle(): Promise<void> {
+    // Events reach the agent a few turns after they are emitted, so "nothing in flight" must hold
+    // over several turns of the event loop before it counts.
+    for (let quietTurns = 0; quietTurns < 3; ) {
+      if (this.#work.size > 0) {
+        quietTurns = 0;
+        await Promise.allSettled([...this.#work]);
+      } else {
+        quietTurns++;
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    }
+  }
+
+  // ---- public API --------------------------------------------------------------------------------
+
+  /** The seed's `check_container_health`: one check of one container now, recorded like any other. */
+  async checkContainerHealth(options: { readonly name: string; readonly healthEndpoint?: string }): Promise<{
+    healthy: boolean;
+    status: string;
+    metrics: HealthVerdict['metrics'];
+    verdict: HealthVerdict;
+  }> {
+    const details = await this.#runtime.inspect({ id: options.name });
+    const watch = this.#watchFor(details.id, details.name);
+    const verdict = await this.#check(watch, {
+      probe: true,
+      reason: 'api',
+      healthEndpoint: options.healthEndpoint,
+    });
+    if (!verdict)
+      throw new MonitorError('usage', `container ${options.name} is not monitored by this configuration`);
+    return { healthy: verdict.healthy, status: verdict.status, metrics: verdict.metrics, verdict };
+  }
+
+  status(): ContainerStatus[] {
+    const now = this.#clock.now();
+    return [...this.#watches.values()].map((watch) => ({
+      id: watch.id,
+      name: watch.name,
+      monitored: watch.settings !== null,
+      verdict: watch.verdict,
+      incident: watch.incident,
+      restartsLeft: watch.settings
+        ? this.#budget.remaining({ container: watch.name, limit: watch.settings.maxRestartsPerHour, now })
+        : undefined,
+    }));
+  }
+
+  pendingApprovals(): readonly ApprovalRequest[] {
+    return this.#approvals.pending();
+  }
+
+  /** A person says yes: the action runs through the same policy gate (budget, dependencies). */
+  async approve(options: { readonly id: string; readonly by: string }): Promise<HealingRequestOutcome> {
+    const approval = this.#approvals.approve({ id: options.id, by: options.by, now: this.#clock.now() });
+    await this.#recorder.saveApproval(approval);
+    this.emit('approval:decided', approval);
+    this.#log('info', 'approval_decided', {
+      approval_id: approval.id,
+      action: approval.action,
+      decision: 'approved',
+      by: options.by,
+    });
+    const watch = this.#watches.get(approval.containerId) ?? this.#findWatchByName(approval.containerName);
+    if (!watch?.incident || watch.incident.id !== approval.incidentId) {
+      return { kind: 'skip', reason: `incident ${approval.incidentId} is no longer open`, changed: false };
+    }
+    watch.incident = await this.#saveIncident(
+      transitionIncident(watch.incident, { to: 'healing', now: this.#clock.now() }),
+    );
+    return this.#track(
+      this.#runStep(
+        watch,
+        stepFor(approval.action),
+        'person',
+        `approved by ${options.by}: ${approval.reason}`,
+      ),
+    );
+  }
+
+  /** A person says no: the incident is left to people, with the reason recorded. */
+  async reject(options: {
+    readonly id: string;
+    readonly by: string;
+    readonly reason?: string;
+  }): Promise<void> {
+    const approval = this.#approvals.reject({ id: options.id, by: options.by, now: this.#clock.now() });
+    await this.#recorder.saveApproval(approval);
+    this.emit('approval:decided', approval);
+    this.#log('info', 'approval_decided', {
+      approval_id: approval.id,
+      action: approval.action,
+      decision: 'rejected',
+      by: options.by,
+    });
+    const watch = this.#watches.get(approval.containerId) ?? this.#findWatchByName(approval.containerName);
+    if (watch?.incident && watch.incident.id === approval.incidentId) {
+      await this.#escalate(
+        watch,
+        `${approval.action} rejected by ${options.by}${options.reason ? `: ${options.reason}` : ''}`,
+      );
+    }
+  }
+
+  /**
+   * A person asks for an action on a container (the REST API's `POST /monitor/heal`). It goes through
+   * the same policy as an automatic heal, minus the allowlist and confidence checks.
+   */
+  async requestHealing(options: {
+    readonly container: string;
+    readonly action?: string;
+    readonly reason: string;
+    readonly by: string;
+  }): Promise<HealingRequestOutcome> {
+    const details = await this.#runtime.inspect({ id: options.container });
+    const watch = this.#watchFor(details.id, details.name);
+    watch.details = details;
+    const resolved = resolveContainerSettings({ config: this.#config, container: details });
+    watch.settings = resolved.settings;
+    if (!watch.settings)
+      return { kind: 'skip', reason: `container ${details.name} is not monitored`, changed: false };
+    if (!watch.incident) {
+      const verdict = watch.verdict ?? (await this.#check(watch, { probe: false, reason: 'person' }));
+      if (!verdict)
+        return { kind: 'skip', reason: `container ${details.name} is not monitored`, changed: false };
+      watch.incident = await this.#open(watch, {
+        ...verdict,
+        problems: [{ kind: 'custom_error', message: `requested by ${options.by}: ${options.reason}` }],
+      });
+    }
+    const action = options.action ?? 'restart_container';
+    this.#registry.get(action);
+    return this.#track(
+      this.#runStep(watch, stepFor(action), 'person', `requested by ${options.by}: ${options.reason}`),
+    );
+  }
+
+  // ---- observation -------------------------------------------------------------------------------
+
+  #onEvent(event: ContainerEvent): void {
+    const cause = this.#intent.observe(event);
+    this.#log('debug', 'docker_event', { container: event.containerName, action: event.action, cause });
+    if (event.action === 'destroy') {
+      this.#track(this.#forget(event.containerId, 'container removed'));
+      return;
+    }
+    // Our own restart's kill/die/stop/start: we re-check when the action returns.
+    if (cause === 'own') return;
+    const watch = this.#watchFor(event.containerId, event.containerName);
+    // A start is a new run: its HTTP endpoint deserves a probe as soon as the start period allows.
+    if (event.action === 'start' || event.action === 'unpause') watch.nextProbeAt = this.#clock.now();
+    this.#scheduleCheck(watch, { probe: false, reason: `event:${event.action}` });
+  }
+
+  async #fullPass(reason: string): Promise<void> {
+    let containers: Awaited<ReturnType<ContainerRuntime['list']>>;
+    try {
+      containers = await this.#runtime.list({ signal: this.#abort?.signal });
+    } catch (error) {
+      this.#logRuntimeError('full_pass_failed', error, { reason });
+      return;
+    }
+    const seen = new Set<string>();
+    for (const container of containers) {
+      seen.add(container.id);
+      const watch = this.#watchFor(container.id, container.name);
+      this.#scheduleCheck(watch, { probe: this.#clock.now() >= watch.nextProbeAt, reason: `pass:${reason}` });
+    }
+    for (const id of [...this.#watches.keys()]) {
+      if (!seen.has(id)) await this.#forget(id, 'container no longer listed');
+    }
+  }
+
+  #probeDueContainers(): void {
+    const now = this.#clock.now();
+    for (const watch of this.#watches.values()) {
+      if (watch.settings && watch.details?.state === 'running' && now >= watch.nextProbeAt) {
+        this.#scheduleCheck(watch, { probe: true, reason: 'probe' });
+      }
+    }
+  }
+
+  #scheduleCheck(watch: ContainerWatch, request: { probe: boolean; reason: string }): void {
+    if (watch.checking) {
+      watch.checkAgain = {
+        probe: request.probe || (watch.checkAgain?.probe ?? false),
+        reason: watch.checkAgain?.reason ?? request.reason,
+      };
+      return;
+    }
+    watch.checking = true;
+    this.#track(
+      (async () => {
+        try {
+          let next: { probe: boolean; reason: string } | undefined = request;
+          while (next) {
+            watch.checkAgain = undefined;
+            await this.#withCheckSlot(() => this.#check(watch, next!));
+            next = watch.checkAgain;
+          }
+        } finally {
+          watch.checking = false;
+        }
+      })(),
+    );
+  }
+
+  /** Bounds checks in flight; a slow endpoint holds one slot, never the others. */
+  #withCheckSlot<T>(task: () => Promise<T>): Promise<T> {
+    return this.#checkLimit(task);
+  }
+
+  /** Inspects (and probes when asked), evaluates, records, and acts on the verdict. */
+  async #check(
+    watch: ContainerWatch,
+    request: { probe: boolean; reason: string; healthEndpoint?: string },
+  ): Promise<HealthVerdict | undefined> {
+    let details: ContainerDetails;
+    try {
+      details = await this.#runtime.inspect({ id: watch.id, signal: this.#abort?.signal });
+    } catch (error) {
+      if (ContainerRuntimeError.isInstance(error) && (error as ContainerRuntimeError).kind === 'not_found') {
+        await this.#forget(watch.id, 'container removed');
+      } else {
+        this.#logRuntimeError('inspect_failed', error, { container: watch.name });
+      }
+      return undefined;
+    }
+    watch.details = details;
+    watch.name = details.name;
+    const resolved = resolveContainerSettings({ config: this.#config, container: details });
+    for (const issue of resolved.issues) {
+      // Labels are re-read on every check; a bad one is worth one line, not one per check.
+      if (watch.labelIssuesLogged.has(issue)) continue;
+      watch.labelIssuesLogged.add(issue);
+      this.#log('warn', 'label_ignored', { container: details.name, issue });
+    }
+    const settings =
+      resolved.settings && request.healthEndpoint
+        ? { ...resolved.settings, healthEndpoint: request.healthEndpoint }
+        : resolved.settings;
+    watch.settings = settings;
+    if (!settings) return undefined;
+    this.#adoptRestoredIncident(watch);
+
+    const now = this.#clock.now();
+    const running = details.state === 'running';
+    const probe = request.probe && running;
+    const [stats, http] = probe
+      ? await Promise.all([
+          this.#runtime.stats({ id: details.id, signal: this.#abort?.signal }).catch((error: unknown) => {
+            this.#logRuntimeError('stats_failed', error, { container: details.name });
+            return undefined;
+          }),
+          settings.healthEndpoint
+            ? this.#prober.probe({
+                url: settings.healthEndpoint,
+                timeoutMs: this.#config.monitoring.healthCheckTimeoutSeconds * 1000,
+                expectedStatus: settings.expectedStatus,
+                signal: this.#abort?.signal,
+              })
+            : Promise.resolve(undefined),
+        ])
+      : [undefined, undefined];
+    if (probe) watch.nextProbeAt = this.#clock.now() + settings.checkIntervalSeconds * 1000;
+
+    const evaluated = evaluateHealth({
+      details,
+      http,
+      stats,
+      previousStats: watch.previousStats,
+      settings,
+      counters: watch.counters,
+      now,
+    });
+    if (stats) watch.previousStats = stats;
+    watch.counters = evaluated.counters;
+    let verdict = evaluated.verdict;
+    if (
+      !verdict.healthy &&
+      this.#config.healing.respectOperatorStops &&
+      this.#intent.isOperatorStopped(details.id)
+    ) {
+      verdict = { ...verdict, status: 'stopped_by_operator' };
+    }
+    watch.verdict = verdict;
+    this.#recorder.addHealthSample(this.#sample(verdict));
+    this.emit('check:completed', verdict);
+    if (!verdict.healthy && verdict.status === 'unhealthy') {
+      this.emit('check:failed', verdict);
+      this.#log('warn', 'check_failed', {
+        container: details.name,
+        reason: request.reason,
+        problems: verdict.problems.map((problem) => problem.message),
+      });
+    }
+    await this.#onVerdict(watch, verdict);
+    return verdict;
+  }
+
+  // ---- incidents ---------------------------------------------------------------------------------
+
+  async #onVerdict(watch: ContainerWatch, verdict: HealthVerdict): Promise<void> {
+    const now = this.#clock.now();
+    if (verdict.healthy) {
+      if (watch.lastAttemptAt !== undefined && now - watch.lastAttemptAt > stableResetMs) watch.attempts = 0;
+      watch.dockerRestartSince = undefined;
+      if (watch.incident) await this.#resolve(watch, watch.healedByUs ? 'healed' : 'recovered');
+      return;
+    }
+    if (verdict.status === 'stopped_by_operator' || verdict.status === 'paused') {
+      if (watch.incident) await this.#resolve(watch, `left alone: ${verdict.status.replaceAll('_', ' ')}`);
+      return;
+    }
+    if (verdict.status === 'starting') {
+      // An open incident resolves once the new run is past its start period: look again then,
+      // not only at the next probe.
+      const startedAt = watch.details?.startedAt ? Date.parse(watch.details.startedAt) : now;
+      if (watch.incident && watch.settings)
+        this.#recheckAt(watch, startedAt + watch.settings.startPeriodSeconds * 1000 + 1);
+      return;
+    }
+    if (verdict.status !== 'unhealthy') return;
+    if (!watch.incident) {
+      watch.incident = await this.#open(watch, verdict);
+    } else {
+      const merged = mergeProblems(watch.incident, verdict.problems, now);
+      if (merged !== watch.incident) watch.incident = await this.#saveIncident(merged);
+    }
+    this.#track(this.#heal(watch));
+  }
+
+  async #open(watch: ContainerWatch, verdict: HealthVerdict): Promise<Incident> {
+    const incident = openIncident({ id: this.#newId(), host: this.host, verdict, now: this.#clock.now() });
+    watch.healedByUs = false;
+    watch.stepAttempts.clear();
+    await this.#recorder.saveIncident(incident);
+    this.emit('incident:opened', incident);
+    this.#log('warn', 'incident_opened', {
+      container: incident.containerName,
+      incident_id: incident.id,
+      trigger: incident.trigger,
+      problems: incident.problems.map((problem) => problem.message),
+    });
+    this.#notify({
+      kind: 'incident_opened',
+      incident,
+      message: `${incident.containerName}: ${incident.problems[0]?.message ?? incident.trigger}`,
+    });
+    return incident;
+  }
+
+  async #resolve(watch: ContainerWatch, how: string): Promise<void> {
+    const incident = watch.incident;
+    if (!incident) return;
+    const resolved = resolveIncident(incident, { now: this.#clock.now(), autoHealed: watch.healedByUs });
+    watch.incident = undefined;
+    watch.healedByUs = false;
+    watch.stepAttempts.clear();
+    watch.stepLastAt.clear();
+    this.#breaker.incidentResolved({ container: watch.name, incidentId: incident.id });
+    await this.#recorder.saveIncident(resolved);
+    this.emit('incident:resolved', resolved);
+    this.#log('info', 'incident_resolved', {
+      container: resolved.containerName,
+      incident_id: resolved.id,
+      how,
+      auto_healed: resolved.autoHealed,
+      time_to_recover_ms: (resolved.resolvedAt ?? resolved.openedAt) - resolved.openedAt,
+    });
+    this.#notify({
+      kind: 'incident_resolved',
+      incident: resolved,
+      message: `${resolved.containerName}: ${how}`,
+    });
+    await this.#afterRecovery(watch, resolved);
+  }
+
+  async #escalate(watch: ContainerWatch, reason: string): Promise<void> {
+    const incident = watch.incident;
+    if (!incident || incident.status === 'escalated') return;
+    const escalated = escalateIncident(incident, { reason, now: this.#clock.now() });
+    watch.incident = escalated;
+    await this.#recorder.saveIncident(escalated);
+    this.emit('incident:escalated', escalated);
+    this.#log('error', 'incident_escalated', {
+      container: escalated.containerName,
+      incident_id: escalated.id,
+      reason,
+    });
+    this.#notify({
+      kind: 'incident_escalated',
+      incident: escalated,
+      message: `${escalated.containerName}: ${reason}`,
+    });
+  }
+
+  async #saveIncident(incident: Incident): Promise<Incident> {
+    await this.#recorder.saveIncident(incident);
+    this.emit('incident:updated', incident);
+    return incident;
+  }
+
+  /** After a container recovers: dependents that waited on it get their turn. */
+  async #afterRecovery(parent: ContainerWatch, incident: Incident): Promise<void> {
+    const graph = this.#dependencyGraph();
+    for (const name of graph.dependentsOf(parent.name)) {
+      const dependent = this.#findWatchByName(name);
+      if (!dependent) continue;
+      if (dependent.incident) {
+        this.#scheduleCheck(dependent, { probe: true, reason: `dependency ${parent.name} recovered` });
+      } else if (
+        incident.autoHealed &&
+        this.#config.healing.restartDependents &&
+        dependent.settings &&
+        dependent.details?.state === 'running'
+      ) {
+        const verdict = dependent.verdict;
+        if (!verdict) continue;
+        dependent.incident = await this.#open(dependent, {
+          ...verdict,
+          problems: [{ kind: 'custom_error', message: `dependency ${parent.name} was restarted` }],
+        });
+        this.#track(
+          this.#runStep(
+            dependent,
+            stepFor('restart_container'),
+            'rule',
+            `dependency ${parent.name} was restarted (healing.restart_dependents)`,
+          ),
+        );
+      }
+    }
+  }
+
+  // ---- healing -----------------------------------------------------------------------------------
+
+  async #heal(watch: ContainerWatch): Promise<void> {
+    if (watch.healing) {
+      watch.healAgain = true;
+      return;
+    }
+    watch.healing = true;
+    try {
+      do {
+        watch.healAgain = false;
+        await this.#healOnce(watch);
+      } while (watch.healAgain);
+    } finally {
+      watch.healing = false;
+    }
+  }
+
+  async #healOnce(watch: ContainerWatch): Promise<void> {
+    const incident = watch.incident;
+    const settings = watch.settings;
+    if (!incident || !settings || !watch.details) return;
+    if (incident.status === 'awaiting_approval' || incident.status === 'escalated') return;
+
+    if (!incident.diagnosis) {
+      const diagnosing = transitionIncident(incident, { to: 'diagnosing', now: this.#clock.now() });
+      const context = await this.#diagnosisContext(watch, diagnosing);
+      const diagnosis = await this.#diagnoseWith(this.#rules, context);
+      watch.incident = await this.#saveIncident(withDiagnosis(diagnosing, diagnosis, this.#clock.now()));
+      this.#log('info', 'diagnosis', {
+        container: watch.name,
+        incident_id: incident.id,
+        source: diagnosis.source,
+        diagnosis: diagnosis.diagnosis,
+        recommended_action: diagnosis.recommendedAction,
+        confidence: diagnosis.confidence,
+        urgency: diagnosis.urgency,
+      });
+    }
+
+    const steps = this.#config.healing.strategies[incident.trigger] ?? [];
+    for (const step of steps) {
+      const current = watch.incident;
+      if (!current || current.status === 'awaiting_approval' || current.status === 'escalated') return;
+      if (step.action === 'diagnose_with_claude') {
+        const followUp = await this.#diagnoseStep(watch, step);
+        if (followUp === 'stop') return;
+        continue;
+      }
+      const outcome = await this.#runStep(
+        watch,
+        step,
+        'rule',
+        `${current.trigger}: ${current.problems[0]?.message ?? ''}`,
+      );
+      if (outcome.kind !== 'act' || outcome.changed) return;
+    }
+  }
+
+  /**
+   * Asks the configured diagnoser (Claude when set up). Its recommendation is then put through the
+   * same policy gate as any rule: a model can only pick from the allowlist, never more.
+   */
+  async #diagnoseStep(watch: ContainerWatch, step: StrategyStep): Promise<'continue' | 'stop'> {
+    const incident = watch.incident!;
+    if (this.#diagnoser === this.#rules && incident.diagnosis?.source === 'rules') {
+      // No model configured: the rules' diagnosis already stands; act on its recommendation.
+      return this.#actOnRecommendation(watch, incident.diagnosis, 'rule');
+    }
+    const context = await this.#diagnosisContext(watch, incident);
+    const diagnosis = await this.#diagnoseWith(this.#diagnoser, context);
+    watch.incident = await this.#saveIncident(withDiagnosis(incident, diagnosis, this.#clock.now()));
+    await this.#recordAction(
+      watch,
+      step.action,
+      `diagnosis by ${diagnosis.source}: ${diagnosis.diagnosis}`,
+      'rule',
+      'succeeded',
+    );
+    return this.#actOnRecommendation(watch, diagnosis, diagnosis.source === 'model' ? 'model' : 'rule');
+  }
+
+  async #actOnRecommendation(
+    watch: ContainerWatch,
+    diagnosis: Diagnosis,
+    decidedBy: ActionDecidedBy,
+  ): Promise<'continue' | 'stop'> {
+    if (diagnosis.recommendedAction === 'manual') return 'continue';
+    if (!this.#registry.has(diagnosis.recommendedAction)) {
+      await this.#escalate(watch, `diagnosis recommends unknown action ${diagnosis.recommendedAction}`);
+      return 'stop';
+    }
+    const outcome = await this.#runStep(
+      watch,
+      stepFor(diagnosis.recommendedAction),
+      decidedBy,
+      diagnosis.diagnosis,
+    );
+    return outcome.kind === 'act' && !outcome.changed ? 'continue' : 'stop';
+  }
+
+  async #diagnoseWith(diagnoser: Diagnoser, context: DiagnosisContext): Promise<Diagnosis> {
+    try {
+      return await diagnoser.diagnose({ context, signal: this.#abort?.signal });
+    } catch (error) {
+      if (diagnoser === this.#rules) throw error;
+      this.#log('warn', 'diagnosis_failed', {
+        container: context.incident.containerName,
+        diagnoser: diagnoser.name,
+        error: describe(error),
+      });
+      const fallback = await this.#rules.diagnose({ context });
+      return {
+        ...fallback,
+        reasoning: `${fallback.reasoning} (${diagnoser.name} failed: ${describe(error)})`,
+      };
+    }
+  }
+
+  /**
+   * Puts one action through the policy gate and, when allowed, runs it. Every branch ends in a
+   * record: the attempt is written before it runs, so a crash mid-heal still leaves a trace.
+   */
+  async #runStep(
+    watch: ContainerWatch,
+    step: StrategyStep,
+    requestedBy: ActionDecidedBy,
+    reason: string,
+  ): Promise<HealingRequestOutcome> {
+    const incident = watch.incident;
+    const settings = watch.settings;
+    const details = watch.details;
+    if (!incident || !settings || !details)
+      return { kind: 'skip', reason: 'nothing to heal', changed: false };
+    const strategy = this.#registry.get(step.action);
+    const now = this.#clock.now();
+    const stepKey = `${step.action}`;
+    const graph = this.#dependencyGraph();
+    // max_attempts counts this step in this incident; a restart also counts the container's
+    // crash-loop streak, so a container that dies again after each restart backs off and stops.
+    const stepCount = watch.stepAttempts.get(stepKey) ?? 0;
+    const decision = decideHealing({
+      incident,
+      diagnosis: incident.diagnosis,
+      action: { name: strategy.name, step },
+      healing: this.#config.healing,
+      settings,
+      restartsContainer: strategy.restartsContainer,
+      budget: {
+        remaining: this.#budget.remaining({ container: watch.name, limit: settings.maxRestartsPerHour, now }),
+        nextAvailableAt: this.#budget.nextAvailableAt({
+          container: watch.name,
+          limit: settings.maxRestartsPerHour,
+          now,
+        }),
+      },
+      attempts: {
+        count: strategy.restartsContainer ? Math.max(stepCount, watch.attempts) : stepCount,
+        lastAt: (strategy.restartsContainer ? watch.lastAttemptAt : watch.stepLastAt.get(stepKey)) ?? null,
+      },
+      dependencies: graph.dependenciesOf(watch.name).map((name) => {
+        const dependency = this.#findWatchByName(name);
+        return {
+          name,
+          healthy: dependency?.verdict?.healthy === true,
+          operatorStopped: dependency ? this.#intent.isOperatorStopped(dependency.id) : false,
+        };
+      }),
+      operatorStopped: this.#intent.isOperatorStopped(details.id),
+      dockerRestartPendingSince: this.#dockerRestartPendingSince(watch, details, now),
+      breakerOpen: this.#breaker.isOpen(watch.name),
+      restartsInFlight: this.#restartsInFlight,
+      requestedBy,
+      random: this.#random,
+      now,
+    });
+    this.#log('info', 'healing_decision', {
+      container: watch.name,
+      incident_id: incident.id,
+      action: strategy.name,
+      decision: decision.kind,
+      reason: decision.reason,
+      requested_by: requestedBy,
+    });
+
+    switch (decision.kind) {
+      case 'wait':
+        this.#recheckAt(watch, decision.until);
+        return { kind: decision.kind, reason: decision.reason, changed: false };
+      case 'skip':
+        return { kind: decision.kind, reason: decision.reason, changed: false };
+      case 'escalate': {
+        const { escalate } = this.#breaker.trip({
+          container: watch.name,
+          incidentId: incident.id,
+          reason: decision.reason,
+          now,
+        });
+        if (escalate || watch.incident?.status !== 'escalated') await this.#escalate(watch, decision.reason);
+        return { kind: decision.kind, reason: decision.reason, changed: false };
+      }
+      case 'manual':
+        await this.#escalate(watch, `needs a person: ${decision.reason}`);
+        return { kind: decision.kind, reason: decision.reason, changed: false };
+      case 'ask_approval':
+        await this.#askApproval(watch, strategy.name, reason);
+        return { kind: decision.kind, reason: decision.reason, changed: false };
+      case 'act':
+        break;
+    }
+
+    watch.stepAttempts.set(stepKey, stepCount + 1);
+    watch.stepLastAt.set(stepKey, now);
+    if (decision.dryRun) {
+      await this.#recordAction(
+        watch,
+        strategy.name,
+        reason,
+        requestedBy,
+        'dry_run',
+        'dry run: nothing was changed',
+      );
+      return { kind: decision.kind, reason: decision.reason, changed: false };
+    }
+    if (incident.status !== 'healing') {
+      watch.incident = await this.#saveIncident(transitionIncident(incident, { to: 'healing', now }));
+    }
+    const started = this.#clock.now();
+    const pending = await this.#recordAction(watch, strategy.name, reason, requestedBy, 'pending');
+    this.emit('healing:attempt', pending);
+    this.#log('warn', 'healing_attempt', {
+      container: watch.name,
+      incident_id: incident.id,
+      action: strategy.name,
+      reason,
+      requested_by: requestedBy,
+    });
+    if (strategy.restartsContainer) {
+      this.#budget.record({ container: watch.name, at: started });
+      this.#restartsInFlight++;
+      this.#intent.expectOwnAction({
+        containerId: details.id,
+        action: 'restart',
+        until: started + this.#config.healing.stopTimeoutSeconds * 1000 + ownActionMarginMs,
+      });
+      watch.attempts++;
+      watch.lastAttemptAt = started;
+    }
+    let outcome: Awaited<ReturnType<HealingStrategy['run']>>;
+    try {
+      outcome = await strategy.run({
+        incident: watch.incident!,
+        container: details,
+        settings,
+        step,
+        runtime: this.#runtime,
+        diagnoser: this.#diagnoser,
+        diagnosisContext: await this.#diagnosisContext(watch, watch.incident!, {
+          withLogs: strategy.name === 'diagnose_with_claude',
+        }),
+        clock: this.#clock,
+        logger: this.#logger,
+        stopTimeoutSeconds: this.#config.healing.stopTimeoutSeconds,
+        signal: this.#abort?.signal ?? new AbortController().signal,
+      });
+    } catch (error) {
+      outcome = { ok: false, detail: describe(error), changedContainer: false };
+    } finally {
+      if (strategy.restartsContainer) this.#restartsInFlight--;
+    }
+    const finished: HealingActionRecord = {
+      ...pending,
+      result: outcome.ok ? 'succeeded' : 'failed',
+      durationMs: this.#clock.now() - started,
+      detail: outcome.detail,
+      error: outcome.ok ? null : outcome.detail,
+    };
+    await this.#recorder.saveHealingAction(finished);
+    this.emit('healing:result', finished);
+    this.#log(outcome.ok ? 'info' : 'error', 'healing_result', {
+      container: watch.name,
+      incident_id: incident.id,
+      action: strategy.name,
+      result: finished.result,
+      duration_ms: finished.durationMs,
+      detail: outcome.detail,
+    });
+    if (watch.incident) {
+      let updated = withAction(watch.incident, strategy.name, this.#clock.now());
+      if (outcome.diagnosis) updated = withDiagnosis(updated, outcome.diagnosis, this.#clock.now());
+      watch.incident = await this.#saveIncident(updated);
+    }
+    const changed = outcome.ok && outcome.changedContainer;
+    if (changed) {
+      watch.healedByUs = true;
+      // Fresh counters for the new run; confirm the result with a check right away.
+      watch.counters = initialProbeCounters();
+      watch.nextProbeAt = this.#clock.now();
+      this.#scheduleCheck(watch, { probe: false, reason: `after:${strategy.name}` });
+    }
+    return { kind: decision.kind, reason: decision.reason, changed };
+  }
+
+  async #recordAction(
+    watch: ContainerWatch,
+    action: string,
+    reason: string,
+    decidedBy: ActionDecidedBy,
+    result: HealingActionRecord['result'],
+    detail: string | null = null,
+  ): Promise<HealingActionRecord> {
+    const record: HealingActionRecord = {
+      id: this.#newId(),
+      host: this.host,
+      incidentId: watch.incident?.id ?? '',
+      containerId: watch.id,
+      containerName: watch.name,
+      action,
+      reason,
+      decidedBy,
+      result,
+      startedAt: this.#clock.now(),
+      durationMs: result === 'pending' ? null : 0,
+      detail,
+      error: null,
+    };
+    await this.#recorder.saveHealingAction(record);
+    if (result === 'dry_run') {
+      this.emit('healing:attempt', record);
+      this.emit('healing:result', record);
+      this.#log('warn', 'healing_attempt', { container: watch.name, action, reason, dry_run: true });
+    }
+    return record;
+  }
+
+  async #askApproval(watch: ContainerWatch, action: string, reason: string): Promise<void> {
+    const incident = watch.incident!;
+    const { request: approval, created } = this.#approvals.request({
+      id: this.#newId(),
+      incident,
+      action,
+      reason,
+      now: this.#clock.now(),
+    });
+    if (!created) return;
+    await this.#recorder.saveApproval(approval);
+    if (incident.status !== 'awaiting_approval') {
+      watch.incident = await this.#saveIncident(
+        transitionIncident(incident, { to: 'awaiting_approval', now: this.#clock.now() }),
+      );
+    }
+    this.emit('approval:required', approval);
+    this.#log('warn', 'approval_required', {
+      container: watch.name,
+      incident_id: incident.id,
+      approval_id: approval.id,
+      action,
+      reason,
+    });
+    this.#notify({
+      kind: 'approval_required',
+      incident: watch.incident!,
+      approval,
+      message: `${watch.name}: ${action} needs approval`,
+    });
+  }
+
+  /**
+   * Since when Docker's own restart policy has been expected to bring the container back (the
+   * policy gives it `restart_policy_grace_seconds` before we act), or null when it will not.
+   */
+  #dockerRestartPendingSince(watch: ContainerWatch, details: ContainerDetails, now: number): number | null {
+    const exited = details.state === 'exited' || details.state === 'dead';
+    const willRestart =
+      details.state === 'restarting' ||
+      (exited &&
+        expectDockerRestart({
+          restartPolicy: details.restartPolicy,
+          exitCode: details.exitCode,
+          restartCount: details.restartCount,
+          stoppedByOperator: this.#intent.isOperatorStopped(details.id),
+        }));
+    if (!willRestart) {
+      watch.dockerRestartSince = undefined;
+      return null;
+    }
+    watch.dockerRestartSince ??= now;
+    return watch.dockerRestartSince;
+  }
+
+  #recheckAt(watch: ContainerWatch, at: number): void {
+    if (watch.recheckAt !== undefined && watch.recheckAt <= at) return;
+    watch.recheckAt = at;
+    const signal = this.#abort?.signal;
+    // A timer, not work: `idle()` must not wait for the clock. The check it starts is work.
+    void this.#clock
+      .sleep(Math.max(0, at - this.#clock.now()), signal)
+      .then(() => {
+        if (watch.recheckAt !== at || signal?.aborted) return;
+        watch.recheckAt = undefined;
+        watch.nextProbeAt = Math.min(watch.nextProbeAt, this.#clock.now());
+        this.#scheduleCheck(watch, { probe: true, reason: 'recheck' });
+      })
+      .catch(() => {});
+  }
+
+  // ---- context -----------------------------------------------------------------------------------
+
+  async #diagnosisContext(
+    watch: ContainerWatch,
+    incident: Incident,
+    options: { withLogs?: boolean } = { withLogs: true },
+  ): Promise<DiagnosisContext> {
+    const graph = this.#dependencyGraph();
+    const dependencies: Record<string, 'healthy' | 'unhealthy' | 'missing'> = {};
+    for (const name of graph.dependenciesOf(watch.name)) {
+      const dependency = this.#findWatchByName(name);
+      dependencies[name] = !dependency ? 'missing' : dependency.verdict?.healthy ? 'healthy' : 'unhealthy';
+    }
+    const logTail = options.withLogs === false ? [] : await this.#logTail(watch);
+    return {
+      incident,
+      container: watch.details ?? null,
+      verdict: watch.verdict!,
+      dependencies,
+      recentRestarts: this.#budget.used({ container: watch.name, now: this.#clock.now() }),
+      logTail,
+    };
+  }
+
+  async #logTail(watch: ContainerWatch): Promise<readonly string[]> {
+    try {
+      const lines = await this.#runtime.logs({
+        id: watch.id,
+        tail: logTailLines,
+        signal: this.#abort?.signal,
+      });
+      const kept: string[] = [];
+      let bytes = 0;
+      for (let index = lines.length - 1; index >= 0; index--) {
+        const line = lines[index]!;
+        bytes += line.length + 1;
+        if (bytes > logTailBytes) break;
+        kept.unshift(line);
+      }
+      return kept;
+    } catch (error) {
+      this.#logRuntimeError('logs_failed', error, { container: watch.name });
+      return [];
+    }
+  }
+
+  #dependencyGraph() {
+    return buildDependencyGraph({
+      containers: [...this.#watches.values()]
+        .filter((watch) => watch.details)
+        .map((watch) => ({
+          id: watch.id,
+          name: watch.name,
+          dependsOn: watch.settings?.dependsOn ?? [],
+          labels: watch.details!.labels,
+          networkMode: watch.details!.networkMode,
+        })),
+    });
+  }
+
+  // ---- bookkeeping -------------------------------------------------------------------------------
+
+  #watchFor(id: string, name: string): ContainerWatch {
+    let watch = this.#watches.get(id);
+    if (!watch) {
+      watch = createContainerWatch(id, name);
+      this.#watches.set(id, watch);
+    }
+    return watch;
+  }
+
+  #findWatchByName(name: string): ContainerWatch | undefined {
+    for (const watch of this.#watches.values()) if (watch.name === name) return watch;
+    return undefined;
+  }
+
+  async #forget(id: string, why: string): Promise<void> {
+    const watch = this.#watches.get(id);
+    if (!watch) return;
+    if (watch.incident) await this.#resolve(watch, why);
+    this.#watches.delete(id);
+    this.#log('info', 'container_forgotten', { container: watch.name, why });
+  }
+
+  /** A restarted agent picks up where it left off: open incidents, restart budgets, approvals. */
+  async #restore(): Promise<void> {
+    const store = this.#recorder.store;
+    const now = this.#clock.now();
+    try {
+      const [incidents, actions, approvals] = await Promise.all([
+        store.listIncidents({ host: this.host, statuses: openIncidentStatuses }),
+        store.listHealingActions({ host: this.host, since: now - 60 * 60_000 }),
+        store.listApprovals({ host: this.host, statuses: ['pending'] }),
+      ]);
+      for (const incident of incidents) this.#restoredIncidents.set(incident.containerName, incident);
+      this.#budget.restore({
+        restarts: actions
+          .filter(
+            (action) =>
+              restartingActions.has(action.action) &&
+              action.result !== 'dry_run' &&
+              action.result !== 'skipped',
+          )
+          .filter((action) => action.result !== 'pending' || true)
+          .map((action) => ({ container: action.containerName, at: action.startedAt })),
+      });
+      this.#approvals.restore(approvals);
+      if (incidents.length + actions.length + approvals.length > 0) {
+        this.#log('info', 'state_restored', {
+          open_incidents: incidents.length,
+          recent_actions: actions.length,
+          pending_approvals: approvals.length,
+        });
+      }
+    } catch (error) {
+      this.#log('error', 'state_restore_failed', { error: describe(error) });
+    }
+  }
+
+  #adoptRestoredIncident(watch: ContainerWatch): void {
+    if (watch.incident) return;
+    const restored = this.#restoredIncidents.get(watch.name);
+    if (!restored) return;
+    this.#restoredIncidents.delete(watch.name);
+    watch.incident = restored;
+    watch.healedByUs = restored.actionsTaken.length > 0;
+  }
+
+  #sample(verdict: HealthVerdict): HealthSample {
+    return {
+      id: this.#newId(),
+      host: this.host,
+      containerId: verdict.containerId,
+      containerName: verdict.containerName,
+      checkedAt: verdict.checkedAt,
+      healthy: verdict.healthy,
+      status: verdict.status,
+      problems: verdict.problems,
+      metrics: verdict.metrics,
+    };
+  }
+
+  #notify(notification: Notification): void {
+    if (!this.#notifier) return;
+    const notifier = this.#notifier;
+    // Never awaited by healing: a slow webhook must not delay a restart.
+    void notifier.notify({ notification }).catch((error: unknown) => {
+      this.#log('warn', 'notification_failed', { kind: notification.kind, error: describe(error) });
+    });
+  }
+
+  #track<T>(promise: Promise<T>): Promise<T> {
+    const tracked = promise.catch((error: unknown) => {
+      this.#log('error', 'internal_error', {
+        error: describe(error),
+        stack: error instanceof Error ? error.stack : undefined,
+      });
+      throw error;
+    });
+    const settled = tracked.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#work.add(settled);
+    void settled.finally(() => this.#work.delete(settled));
+    return tracked;
+  }
+
+  #log(level: Parameters<Logger['log']>[0], event: string, fields: Record<string, unknown> = {}): void {
+    this.#logger.log(level, event, fields);
+  }
+
+  #logRuntimeError(event: string, error: unknown, fields: Record<string, unknown>): void {
+    const unreachable =
+      ContainerRuntimeError.isInstance(error) && (error as ContainerRuntimeError).kind === 'unreachable';
+    // The event watcher reports an unreachable engine once per outage; do not repeat it per call.
+    this.#log(unreachable ? 'debug' : 'error', event, { ...fields, error: describe(error) });
+  }
+}
+
+function stepFor(action: string): StrategyStep {
+  return {
+    action,
+    maxAttempts: undefined,
+    backoffSeconds: undefined,
+    thresholdPercent: undefined,
+    script: undefined,
+    timeoutSeconds: undefined,
+  };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,306 @@
+import type { ContainerCheckSettings } from '../config/monitor-config.js';
+import type { ContainerDetails, ContainerStatsSample } from '../domain/container.js';
+import type {
+  HealthMetrics,
+  HealthStatus,
+  HealthVerdict,
+  HttpCheckResult,
+  Problem,
+} from '../domain/health.js';
+import {
+  initialProbeCounters,
+  type ProbeCounter,
+  type ProbeCounters,
+  type ProbeOutcome,
+  type ProbeThresholds,
+  recordProbeOutcome,
+} from './probe-counter.js';
+import { cpuPercent, memoryUsage } from './resource-usage.js';
+
+/** The part of a container's settings a verdict depends on; `ContainerSettings` fits. */
+export type HealthThresholds = Pick<
+  ContainerCheckSettings,
+  | 'failureThreshold'
+  | 'successThreshold'
+  | 'startPeriodSeconds'
+  | 'memoryPercentThreshold'
+  | 'cpuPercentThreshold'
+  | 'responseTimeMsThreshold'
+>;
+
+export interface EvaluateHealthInput {
+  readonly details: ContainerDetails;
+  /** This round's HTTP probe, when the container has an endpoint and was probed. */
+  readonly http?: HttpCheckResult;
+  /** This round's stats reading, when one was taken. */
+  readonly stats?: ContainerStatsSample;
+  /** The reading before `stats`: CPU is a rate, so it needs two. */
+  readonly previousStats?: ContainerStatsSample;
+  readonly settings: HealthThresholds;
+  /** What the previous evaluation returned; omitted for a container's first check. */
+  readonly counters?: ProbeCounters;
+  /** Milliseconds since the epoch, from the caller's `Clock`. */
+  readonly now: number;
+}
+
+export interface HealthEvaluation {
+  readonly verdict: HealthVerdict;
+  /** Hand these to the next evaluation of the same container. */
+  readonly counters: ProbeCounters;
+}
+
+/**
+ * One container's verdict from this round's readings plus the counters carried from earlier rounds.
+ * Pure: the caller gathers the readings and keeps the counters.
+ *
+ * Two kinds of evidence are weighed differently:
+ * - Docker's own state is definitive and counts at once. An exited or dead container is down now;
+ *   Docker's HEALTHCHECK `unhealthy` already went through Docker's own retries (3 by default), so
+ *   adding ours would only delay the response.
+ * - Our probes (HTTP, response time, memory, CPU) are debounced with kubelet semantics
+ *   (`failureThreshold` readings in a row to fail, `successThreshold` to recover), because a single
+ *   timeout or CPU spike is not an incident.
+ *
+ * Status decisions, in order:
+ * - `paused`: reported as such with no problem. Pausing is nearly always a person's act; whether to
+ *   touch it is the policy step's call, and a frozen process cannot answer probes anyway, so
+ *   counters are left as they were.
+ * - `restarting` (Docker's restart policy is between attempts): `crash_loop`, because Docker only
+ *   sits in that state after the process died, and repeatedly when it keeps dying. Policy decides
+ *   how long to let Docker's own restarts try (`restartPolicyGraceSeconds`).
+ * - `exited`, `dead`, `created`, `removing`: `oom_killed` when the kernel killed it for memory
+ *   (`OOMKilled`, whatever the exit code), `container_stopped` otherwise. Whether a person stopped
+ *   it on purpose is also left to the policy step, which sees the events.
+ * - `running`: Docker `unhealthy` plus every probe whose debounced result is failing. Without
+ *   problems the status is `starting` while Docker's HEALTHCHECK says so or our start period holds,
+ *   else `healthy`.
+ *
+ * Start period (Docker HEALTHCHECK `start_period`, kubelet startup probe): for
+ * `startPeriodSeconds` after `startedAt`, failing readings are not counted, but a passing HTTP probe
+ * ends the period early so a started app is judged at once. Counters restart for every new run of
+ * the container (a new `startedAt`), as kubelet starts fresh probe workers for a new container.
+ *
+ * `healthy` is true only for status `healthy`; `starting` and `paused` carry no problems, so they
+ * open no incident, but they are not healthy either.
+ */
+export function evaluateHealth(input: EvaluateHealthInput): HealthEvaluation {
+  const { details, http, stats, previousStats, settings, now } = input;
+  const metrics = healthMetrics(details, http, stats, previousStats);
+  const sameRun = input.counters !== undefined && input.counters.startedAt === details.startedAt;
+  const counters = sameRun && input.counters ? input.counters : initialProbeCounters(details.startedAt);
+  const verdict = (status: HealthStatus, problems: readonly Problem[]): HealthVerdict => ({
+    containerId: details.id,
+    containerName: details.name,
+    checkedAt: now,
+    healthy: status === 'healthy',
+    status,
+    problems,
+    metrics,
+  });
+
+  switch (details.state) {
+    case 'paused':
+      return { verdict: verdict('paused', []), counters };
+    case 'restarting':
+      return {
+        verdict: verdict('unhealthy', [
+          {
+            kind: 'crash_loop',
+            message: `Docker is restarting the container after it exited with code ${details.exitCode ?? 'unknown'} (${details.restartCount} restarts so far)`,
+          },
+          ...(details.oomKilled ? [oomProblem(details)] : []),
+        ]),
+        counters: initialProbeCounters(details.startedAt),
+      };
+    case 'running':
+      break;
+    default:
+      return {
+        verdict: verdict('unhealthy', [details.oomKilled ? oomProblem(details) : stoppedProblem(details)]),
+        counters: initialProbeCounters(details.startedAt),
+      };
+  }
+
+  const thresholds: ProbeThresholds = settings;
+  const startPeriodEndsAt = startTime(details.startedAt) + Math.max(0, settings.startPeriodSeconds) * 1000;
+  let next = counters;
+  const inStartPeriod = () => !next.startConfirmed && now < startPeriodEndsAt;
+  // A failure inside the start period is dropped, not counted: the counter stays as it was.
+  const record = (counter: ProbeCounter, outcome: ProbeOutcome): ProbeCounter =>
+    outcome === 'failure' && inStartPeriod() ? counter : recordProbeOutcome(counter, outcome, thresholds);
+
+  if (http !== undefined) {
+    next = { ...next, http: record(next.http, http.ok ? 'success' : 'failure') };
+    if (http.ok) next = { ...next, startConfirmed: true };
+    // A response time only exists when a response came; a timeout is the HTTP probe's failure.
+    if (settings.responseTimeMsThreshold !== undefined && http.status !== undefined) {
+      const slow = http.responseTimeMs > settings.responseTimeMsThreshold;
+      next = { ...next, responseTime: record(next.responseTime, slow ? 'failure' : 'success') };
+    }
+  }
+  if (settings.memoryPercentThreshold !== undefined && metrics.memoryPercent !== undefined) {
+    const high = metrics.memoryPercent >= settings.memoryPercentThreshold;
+    next = { ...next, memory: record(next.memory, high ? 'failure' : 'success') };
+  }
+  if (settings.cpuPercentThreshold !== undefined && metrics.cpuPercent !== undefined) {
+    const high = metrics.cpuPercent >= settings.cpuPercentThreshold;
+    next = { ...next, cpu: record(next.cpu, high ? 'failure' : 'success') };
+  }
+
+  const problems: Problem[] = [];
+  if (details.health.status === 'unhealthy') problems.push(dockerUnhealthyProblem(details));
+  if (next.http.failing) problems.push(httpProblem(http, next.http, settings));
+  if (next.responseTime.failing) problems.push(slowResponseProblem(http, next.responseTime, settings));
+  if (next.memory.failing) problems.push(memoryProblem(metrics, next.memory, settings));
+  if (next.cpu.failing) problems.push(cpuProblem(metrics, next.cpu, settings));
+
+  let status: HealthStatus = 'healthy';
+  if (problems.length > 0) status = 'unhealthy';
+  else if (details.health.status === 'starting' || inStartPeriod()) status = 'starting';
+  return { verdict: verdict(status, problems), counters: next };
+}
+
+function healthMetrics(
+  details: ContainerDetails,
+  http: HttpCheckResult | undefined,
+  stats: ContainerStatsSample | undefined,
+  previousStats: ContainerStatsSample | undefined,
+): HealthMetrics {
+  const memory = stats === undefined ? undefined : memoryUsage(stats);
+  return {
+    state: details.state,
+    exitCode: details.exitCode,
+    oomKilled: details.oomKilled,
+    dockerHealth: details.health.status,
+    restartCount: details.restartCount,
+    httpStatus: http?.status,
+    responseTimeMs: http?.responseTimeMs,
+    memoryBytes: memory?.usedBytes,
+    memoryLimitBytes: memory?.limitBytes,
+    memoryPercent: memory?.percent,
+    // Unknown rather than 0 without an earlier reading: a first check must not claim an idle CPU.
+    cpuPercent:
+      stats !== undefined && previousStats !== undefined ? cpuPercent(previousStats, stats) : undefined,
+  };
+}
+
+/** Docker reports never-started containers as year 1; those have no start period left. */
+function startTime(startedAt: string | null): number {
+  if (startedAt === null) return Number.NEGATIVE_INFINITY;
+  const time = Date.parse(startedAt);
+  return Number.isNaN(time) ? Number.NEGATIVE_INFINITY : time;
+}
+
+function stoppedProblem(details: ContainerDetails): Problem {
+  const reason = details.error ? `: ${details.error}` : '';
+  switch (details.state) {
+    case 'created':
+      return { kind: 'container_stopped', message: 'container was created but never started' };
+    case 'removing':
+      return { kind: 'container_stopped', message: 'container is being removed' };
+    case 'dead':
+      return { kind: 'container_stopped', message: `container is dead${reason}` };
+    default:
+      return {
+        kind: 'container_stopped',
+        message: `container exited with code ${details.exitCode ?? 'unknown'}${reason}`,
+      };
+  }
+}
+
+function oomProblem(details: ContainerDetails): Problem {
+  return {
+    kind: 'oom_killed',
+    message: `container was killed for running out of memory (exit code ${details.exitCode ?? 'unknown'})`,
+  };
+}
+
+function dockerUnhealthyProblem(details: ContainerDetails): Problem {
+  const last = details.health.log.at(-1);
+  const output = last ? `: ${oneLine(last.output)}` : '';
+  return {
+    kind: 'docker_unhealthy',
+    message: `Docker HEALTHCHECK reports unhealthy after ${details.health.failingStreak} failed runs${output}`,
+  };
+}
+
+function httpProblem(
+  http: HttpCheckResult | undefined,
+  counter: ProbeCounter,
+  settings: HealthThresholds,
+): Problem {
+  if (http === undefined || http.ok) {
+    return { kind: 'http_failed', message: recovering('HTTP check', http?.url, counter, settings) };
+  }
+  const what =
+    http.status !== undefined
+      ? `HTTP ${http.status} from ${http.url}`
+      : `no response from ${http.url}: ${http.error ?? 'unknown error'}`;
+  return { kind: 'http_failed', message: `${what}${inARow(counter)}` };
+}
+
+function slowResponseProblem(
+  http: HttpCheckResult | undefined,
+  counter: ProbeCounter,
+  settings: HealthThresholds,
+): Problem {
+  const limit = settings.responseTimeMsThreshold;
+  if (
+    http === undefined ||
+    http.status === undefined ||
+    limit === undefined ||
+    http.responseTimeMs <= limit
+  ) {
+    return { kind: 'slow_response', message: recovering('response time', http?.url, counter, settings) };
+  }
+  return {
+    kind: 'slow_response',
+    message: `${http.url} answered in ${Math.round(http.responseTimeMs)} ms, above the ${limit} ms threshold${inARow(counter)}`,
+  };
+}
+
+function memoryProblem(metrics: HealthMetrics, counter: ProbeCounter, settings: HealthThresholds): Problem {
+  const limit = settings.memoryPercentThreshold;
+  const percent = metrics.memoryPercent;
+  if (percent === undefined || limit === undefined || percent < limit) {
+    return { kind: 'high_memory_usage', message: recovering('memory use', undefined, counter, settings) };
+  }
+  const mib = (bytes: number | undefined) => Math.round((bytes ?? 0) / (1024 * 1024));
+  return {
+    kind: 'high_memory_usage',
+    message: `memory at ${percent.toFixed(1)}% (${mib(metrics.memoryBytes)} of ${mib(metrics.memoryLimitBytes)} MiB), threshold ${limit}%${inARow(counter)}`,
+  };
+}
+
+function cpuProblem(metrics: HealthMetrics, counter: ProbeCounter, settings: HealthThresholds): Problem {
+  const limit = settings.cpuPercentThreshold;
+  const percent = metrics.cpuPercent;
+  if (percent === undefined || limit === undefined || percent < limit) {
+    return { kind: 'high_cpu_usage', message: recovering('CPU use', undefined, counter, settings) };
+  }
+  return {
+    kind: 'high_cpu_usage',
+    message: `CPU at ${percent.toFixed(1)}%, threshold ${limit}%${inARow(counter)}`,
+  };
+}
+
+function inARow(counter: ProbeCounter): string {
+  return counter.consecutiveFailures > 1 ? ` (${counter.consecutiveFailures} checks in a row)` : '';
+}
+
+/** A problem stays until `successThreshold` good readings in a row; say so rather than repeat an old figure. */
+function recovering(
+  what: string,
+  url: string | undefined,
+  counter: ProbeCounter,
+  settings: HealthThresholds,
+): string {
+  const subject = url ? `${what} of ${url}` : what;
+  if (counter.consecutiveSuccesses === 0) return `${subject} still failing (no reading this round)`;
+  return `${subject} recovering: ${counter.consecutiveSuccesses} of ${settings.successThreshold} good checks in a row`;
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+}

@@ -1,0 +1,164 @@
+import { z } from 'zod';
+import { normalizeActionName } from '../domain/action.js';
+import { problemKinds } from '../domain/health.js';
+import { closestName } from './did-you-mean.js';
+import { parseExpectedStatus } from './expected-status.js';
+
+/**
+ * The YAML schema, snake_case as the seed wrote it. Every key is optional here: defaults live in
+ * one place (`defaultMonitorConfig`) and are applied when normalizing. Objects are strict so a
+ * misspelt key is an error instead of a silently ignored setting.
+ */
+export function createConfigSchema({ knownActions }: { knownActions: readonly string[] }) {
+  const actionName = z
+    .string()
+    .superRefine((name, context) => {
+      const normalized = normalizeActionName(name);
+      if (knownActions.includes(normalized)) return;
+      const suggestion = closestName(normalized, knownActions);
+      context.addIssue({
+        code: 'custom',
+        message: `unknown action "${name}"${suggestion ? ` (did you mean "${suggestion}"?)` : ''}; known: ${knownActions.join(', ')}`,
+      });
+    })
+    .transform(normalizeActionName);
+
+  const httpUrl = z.string().superRefine((value, context) => {
+    if (!isHttpUrl(value)) {
+      context.addIssue({ code: 'custom', message: `expected an http:// or https:// URL, got "${value}"` });
+    }
+  });
+
+  const expectedStatus = z.unknown().transform((value, context) => {
+    const result = parseExpectedStatus(value);
+    if (result.ok) return result.codes;
+    context.addIssue({ code: 'custom', message: result.message });
+    return z.NEVER;
+  });
+
+  const positiveSeconds = z.number().positive();
+  const positiveCount = z.int().positive();
+  // null switches a threshold off, e.g. for one container when the defaults set it.
+  const percent = z.number().gt(0).max(100).nullable();
+
+  const checkSettings = {
+    check_interval_seconds: positiveSeconds.optional(),
+    expected_status: expectedStatus.optional(),
+    failure_threshold: positiveCount.optional(),
+    success_threshold: positiveCount.optional(),
+    start_period_seconds: z.number().min(0).optional(),
+    memory_percent_threshold: percent.optional(),
+    cpu_percent_threshold: percent.optional(),
+    response_time_ms_threshold: z.number().positive().nullable().optional(),
+    max_restarts_per_hour: z.int().min(0).optional(),
+    auto_restart: z.boolean().optional(),
+    critical: z.boolean().optional(),
+  };
+
+  const container = z.strictObject({
+    name: z
+      .string()
+      .regex(
+        /^\/?[A-Za-z0-9][A-Za-z0-9_.-]*$/,
+        'expected a Docker container name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)',
+      )
+      .transform((name) => name.replace(/^\//, '')),
+    health_endpoint: httpUrl.optional(),
+    depends_on: z.array(z.string().min(1)).optional(),
+    ignore: z.boolean().optional(),
+    ...checkSettings,
+  });
+
+  const step = z
+    .strictObject({
+      action: actionName,
+      max_attempts: positiveCount.optional(),
+      backoff_seconds: z.number().min(0).optional(),
+      threshold_percent: z.number().gt(0).max(100).optional(),
+      script: z.string().optional(),
+      timeout_seconds: positiveSeconds.optional(),
+    })
+    .superRefine((value, context) => {
+      if (value.action === 'custom_script') {
+        if (value.script === undefined) {
+          context.addIssue({
+            code: 'custom',
+            path: ['script'],
+            message: 'custom_script needs `script`, an absolute path',
+          });
+        } else if (!value.script.startsWith('/')) {
+          context.addIssue({
+            code: 'custom',
+            path: ['script'],
+            message: `script must be an absolute path, got "${value.script}"`,
+          });
+        }
+      } else if (value.script !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['script'],
+          message: `only custom_script takes a script, not ${value.action}`,
+        });
+      }
+    });
+
+  const steps = nullAsEmptyList(z.array(step)).optional();
+  const strategies = z.strictObject(
+    Object.fromEntries(problemKinds.map((kind) => [kind, steps])) as Record<
+      (typeof problemKinds)[number],
+      typeof steps
+    >,
+  );
+
+  return z.strictObject({
+    monitoring: section({
+      interval_seconds: positiveSeconds.optional(),
+      health_check_timeout: positiveSeconds.optional(),
+      discovery: z.enum(['all', 'listed', 'labelled']).optional(),
+      max_concurrent_checks: positiveCount.optional(),
+      defaults: section(checkSettings),
+      containers: nullAsEmptyList(z.array(container)).optional(),
+    }),
+    healing: section({
+      auto_heal_enabled: z.boolean().optional(),
+      dry_run: z.boolean().optional(),
+      auto_fix_actions: nullAsEmptyList(z.array(actionName)).optional(),
+      manual_approval_required: nullAsEmptyList(z.array(actionName)).optional(),
+      strategies: z.preprocess(nullAsUndefined, strategies.optional()),
+      min_confidence: z.number().min(0).max(100).optional(),
+      stop_timeout_seconds: z.number().min(0).optional(),
+      max_concurrent_restarts: positiveCount.optional(),
+      backoff_initial_seconds: positiveSeconds.optional(),
+      backoff_max_seconds: positiveSeconds.optional(),
+      respect_operator_stops: z.boolean().optional(),
+      restart_dependents: z.boolean().optional(),
+      restart_policy_grace_seconds: z.number().min(0).optional(),
+    }),
+    claude: section({
+      enabled: z.boolean().optional(),
+      model: z.string().min(1).optional(),
+      use_for_diagnosis: z.boolean().optional(),
+    }),
+  });
+}
+
+export type RawMonitorConfig = z.output<ReturnType<typeof createConfigSchema>>;
+
+/** `healing:` with nothing under it is YAML null; it means "all defaults", like leaving it out. */
+function section<Shape extends z.core.$ZodLooseShape>(shape: Shape) {
+  return z.preprocess(nullAsUndefined, z.strictObject(shape).optional());
+}
+
+function nullAsEmptyList<Schema extends z.ZodType>(schema: Schema) {
+  return z.preprocess((value) => (value === null ? [] : value), schema);
+}
+
+function nullAsUndefined(value: unknown): unknown {
+  return value === null ? undefined : value;
+}
+
+export function isHttpUrl(value: string): boolean {
+  if (!URL.canParse(value)) return false;
+  const url = new URL(value);
+  return (url.protocol === 'http:' || url.protocol === 'https:') && url.hostname !== '';
+}

@@ -1,0 +1,162 @@
+import { isHttpUrl } from './config-schema.js';
+import { closestName } from './did-you-mean.js';
+import { parseExpectedStatus } from './expected-status.js';
+import type { ContainerCheckSettings } from './monitor-config.js';
+
+/** Every label we read starts with this; `website-monitor.enable=false` opts a container out. */
+export const labelPrefix = 'website-monitor.';
+
+export interface LabelOverrides {
+  /** `website-monitor.enable`: undefined when the label is absent or unreadable. */
+  readonly enable: boolean | undefined;
+  readonly healthEndpoint: string | undefined;
+  readonly dependsOn: readonly string[] | undefined;
+  /** Only the settings whose labels are present and valid. */
+  readonly settings: Partial<ContainerCheckSettings>;
+  /** One line per unusable label; that label is ignored, the rest still apply. */
+  readonly issues: readonly string[];
+}
+
+type Parser = (value: string) => { ok: true; value: unknown } | { ok: false; expected: string };
+
+const booleanParser: Parser = (value) => {
+  const normalized = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(normalized)) return { ok: true, value: true };
+  if (['false', '0', 'no', 'off'].includes(normalized)) return { ok: true, value: false };
+  return { ok: false, expected: 'true or false' };
+};
+
+const numberParser =
+  (expected: string, accept: (value: number) => boolean): Parser =>
+  (value) => {
+    const number = value.trim() === '' ? Number.NaN : Number(value);
+    return Number.isFinite(number) && accept(number) ? { ok: true, value: number } : { ok: false, expected };
+  };
+
+/** A threshold label can also switch the check off for this container. */
+const optional =
+  (parser: Parser): Parser =>
+  (value) =>
+    ['', 'off', 'none', 'false'].includes(value.trim().toLowerCase())
+      ? { ok: true, value: undefined }
+      : parser(value);
+
+const positiveInteger = numberParser('a positive integer', (value) => Number.isInteger(value) && value > 0);
+const percent = optional(
+  numberParser('a percentage above 0 and up to 100, or "off"', (value) => value > 0 && value <= 100),
+);
+
+const settingParsers: { readonly [Key in keyof ContainerCheckSettings]: readonly [label: string, Parser] } = {
+  checkIntervalSeconds: [
+    'check_interval_seconds',
+    numberParser('a number of seconds above 0', (value) => value > 0),
+  ],
+  expectedStatus: [
+    'expected_status',
+    (value) => {
+      const result = parseExpectedStatus(value);
+      return result.ok
+        ? { ok: true, value: result.codes }
+        : { ok: false, expected: 'status codes like "200" or "200-399,404"' };
+    },
+  ],
+  failureThreshold: ['failure_threshold', positiveInteger],
+  successThreshold: ['success_threshold', positiveInteger],
+  startPeriodSeconds: [
+    'start_period_seconds',
+    numberParser('a number of seconds, 0 or more', (value) => value >= 0),
+  ],
+  memoryPercentThreshold: ['memory_percent_threshold', percent],
+  cpuPercentThreshold: ['cpu_percent_threshold', percent],
+  responseTimeMsThreshold: [
+    'response_time_ms_threshold',
+    optional(numberParser('milliseconds above 0, or "off"', (value) => value > 0)),
+  ],
+  maxRestartsPerHour: [
+    'max_restarts_per_hour',
+    numberParser('an integer, 0 or more', (value) => Number.isInteger(value) && value >= 0),
+  ],
+  autoRestart: ['auto_restart', booleanParser],
+  critical: ['critical', booleanParser],
+};
+
+const knownLabelNames = [
+  'enable',
+  'health_endpoint',
+  'depends_on',
+  ...Object.values(settingParsers).map(([name]) => name),
+];
+
+/**
+ * Reads the `website-monitor.*` labels of one container. Labels come from whoever started the
+ * container, so a bad one is reported and skipped: it must never stop the agent.
+ */
+export function readContainerLabels({
+  containerName,
+  labels,
+}: {
+  containerName: string;
+  labels: Readonly<Record<string, string>>;
+}): LabelOverrides {
+  const issues: string[] = [];
+  const problem = (key: string, value: string, expected: string) =>
+    issues.push(`container ${containerName}: label ${key}=${value}: expected ${expected}`);
+
+  for (const key of Object.keys(labels)) {
+    if (!key.startsWith(labelPrefix)) continue;
+    const name = key.slice(labelPrefix.length);
+    if (knownLabelNames.includes(name)) continue;
+    const suggestion = closestName(name, knownLabelNames);
+    issues.push(
+      `container ${containerName}: unknown label ${key}${suggestion ? ` (did you mean ${labelPrefix}${suggestion}?)` : ''}; ignored`,
+    );
+  }
+
+  let enable: boolean | undefined;
+  const enableLabel = labels[`${labelPrefix}enable`];
+  if (enableLabel !== undefined) {
+    const parsed = booleanParser(enableLabel);
+    if (parsed.ok) enable = parsed.value as boolean;
+    else problem(`${labelPrefix}enable`, enableLabel, parsed.expected);
+  }
+
+  let healthEndpoint: string | undefined;
+  const endpointLabel = labels[`${labelPrefix}health_endpoint`];
+  if (endpointLabel !== undefined) {
+    if (isHttpUrl(endpointLabel.trim())) healthEndpoint = endpointLabel.trim();
+    else problem(`${labelPrefix}health_endpoint`, endpointLabel, 'an http:// or https:// URL');
+  }
+
+  let dependsOn: string[] | undefined;
+  const dependsOnLabel = labels[`${labelPrefix}depends_on`];
+  if (dependsOnLabel !== undefined) {
+    dependsOn = [
+      ...new Set(
+        dependsOnLabel
+          .split(',')
+          .map((name) => name.trim().replace(/^\//, ''))
+          .filter((name) => name !== ''),
+      ),
+    ];
+    if (dependsOn.includes(containerName)) {
+      problem(
+        `${labelPrefix}depends_on`,
+        dependsOnLabel,
+        'other containers (a container cannot depend on itself)',
+      );
+      dependsOn = dependsOn.filter((name) => name !== containerName);
+    }
+  }
+
+  const settings: Record<string, unknown> = {};
+  for (const [field, [name, parse]] of Object.entries(settingParsers)) {
+    const key = `${labelPrefix}${name}`;
+    const value = labels[key];
+    if (value === undefined) continue;
+    const parsed = parse(value);
+    if (parsed.ok) settings[field] = parsed.value;
+    else problem(key, value, parsed.expected);
+  }
+
+  return { enable, healthEndpoint, dependsOn, settings: settings as Partial<ContainerCheckSettings>, issues };
+}

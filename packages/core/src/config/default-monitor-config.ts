@@ -1,0 +1,95 @@
+import type { ContainerCheckSettings, MonitorConfig, StrategyStep } from './monitor-config.js';
+
+/** The Claude model the seed config names; used when `claude.model` is left out. */
+export const defaultClaudeModel = 'claude-sonnet-4-5-20250929';
+
+/**
+ * What an empty config file means: watch every container, restart the ones that fail within a
+ * budget, and ask a person before anything riskier. Probe numbers follow the kubelet
+ * (period 10 s, failure threshold 3, success threshold 1) because operators already know them;
+ * the 5 s start period keeps a container's own boot from counting as a failure.
+ */
+export function defaultMonitorConfig(): MonitorConfig {
+  return {
+    monitoring: {
+      intervalSeconds: 30,
+      healthCheckTimeoutSeconds: 10,
+      discovery: 'all',
+      maxConcurrentChecks: 16,
+      defaults: defaultCheckSettings(),
+      containers: [],
+    },
+    healing: {
+      autoHealEnabled: true,
+      dryRun: false,
+      autoFixActions: ['restart_container', 'clear_cache', 'reset_connections'],
+      manualApprovalRequired: ['database_migration', 'configuration_change'],
+      strategies: defaultStrategies(),
+      minConfidence: 60,
+      stopTimeoutSeconds: 10,
+      maxConcurrentRestarts: 2,
+      // kubelet CrashLoopBackOff: 10 s doubling to 5 min.
+      backoffInitialSeconds: 10,
+      backoffMaxSeconds: 300,
+      respectOperatorStops: true,
+      restartDependents: false,
+      restartPolicyGraceSeconds: 5,
+    },
+    claude: {
+      // Off unless asked for: diagnosis sends (redacted) logs off the host.
+      enabled: false,
+      model: defaultClaudeModel,
+      useForDiagnosis: true,
+    },
+  };
+}
+
+export function defaultCheckSettings(): ContainerCheckSettings {
+  return {
+    checkIntervalSeconds: 10,
+    expectedStatus: statusRange(200, 399),
+    failureThreshold: 3,
+    successThreshold: 1,
+    startPeriodSeconds: 5,
+    memoryPercentThreshold: 90,
+    cpuPercentThreshold: undefined,
+    responseTimeMsThreshold: 10_000,
+    maxRestartsPerHour: 3,
+    autoRestart: true,
+    critical: false,
+  };
+}
+
+/** Per problem kind; a kind the user lists in `healing.strategies` replaces its entry here. */
+export function defaultStrategies(): MonitorConfig['healing']['strategies'] {
+  const restart: StrategyStep = step('restart_container', { maxAttempts: 3, backoffSeconds: 10 });
+  return {
+    container_stopped: [restart],
+    oom_killed: [restart],
+    crash_loop: [step('diagnose_with_claude'), restart],
+    docker_unhealthy: [restart],
+    http_failed: [restart],
+    slow_response: [step('diagnose_with_claude')],
+    high_memory_usage: [
+      step('garbage_collection'),
+      step('restart_if_above_threshold', { thresholdPercent: 90 }),
+    ],
+    high_cpu_usage: [step('diagnose_with_claude')],
+    custom_error: [step('diagnose_with_claude')],
+  };
+}
+
+function step(action: string, options: Partial<Omit<StrategyStep, 'action'>> = {}): StrategyStep {
+  return {
+    action,
+    maxAttempts: options.maxAttempts,
+    backoffSeconds: options.backoffSeconds,
+    thresholdPercent: options.thresholdPercent,
+    script: undefined,
+    timeoutSeconds: undefined,
+  };
+}
+
+function statusRange(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, index) => from + index);
+}

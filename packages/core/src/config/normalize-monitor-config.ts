@@ -1,0 +1,108 @@
+import type { ProblemKind } from '../domain/health.js';
+import type { RawMonitorConfig } from './config-schema.js';
+import { defaultMonitorConfig } from './default-monitor-config.js';
+import type {
+  ContainerCheckSettings,
+  ContainerConfig,
+  MonitorConfig,
+  StrategyStep,
+} from './monitor-config.js';
+
+type RawCheckSettings = NonNullable<NonNullable<RawMonitorConfig['monitoring']>['defaults']>;
+type RawContainer = NonNullable<NonNullable<RawMonitorConfig['monitoring']>['containers']>[number];
+type RawStrategies = NonNullable<NonNullable<RawMonitorConfig['healing']>['strategies']>;
+
+/** Validated snake_case data to the camelCase `MonitorConfig`, with every default filled in. */
+export function normalizeMonitorConfig(raw: RawMonitorConfig): MonitorConfig {
+  const defaults = defaultMonitorConfig();
+  const monitoring = raw.monitoring ?? {};
+  const healing = raw.healing ?? {};
+  const claude = raw.claude ?? {};
+  return {
+    monitoring: {
+      intervalSeconds: monitoring.interval_seconds ?? defaults.monitoring.intervalSeconds,
+      healthCheckTimeoutSeconds:
+        monitoring.health_check_timeout ?? defaults.monitoring.healthCheckTimeoutSeconds,
+      discovery: monitoring.discovery ?? defaults.monitoring.discovery,
+      maxConcurrentChecks: monitoring.max_concurrent_checks ?? defaults.monitoring.maxConcurrentChecks,
+      defaults: { ...defaults.monitoring.defaults, ...checkSettingsOverrides(monitoring.defaults ?? {}) },
+      containers: (monitoring.containers ?? []).map(normalizeContainer),
+    },
+    healing: {
+      autoHealEnabled: healing.auto_heal_enabled ?? defaults.healing.autoHealEnabled,
+      dryRun: healing.dry_run ?? defaults.healing.dryRun,
+      autoFixActions: unique(healing.auto_fix_actions ?? defaults.healing.autoFixActions),
+      manualApprovalRequired: unique(
+        healing.manual_approval_required ?? defaults.healing.manualApprovalRequired,
+      ),
+      strategies: { ...defaults.healing.strategies, ...normalizeStrategies(healing.strategies ?? {}) },
+      minConfidence: healing.min_confidence ?? defaults.healing.minConfidence,
+      stopTimeoutSeconds: healing.stop_timeout_seconds ?? defaults.healing.stopTimeoutSeconds,
+      maxConcurrentRestarts: healing.max_concurrent_restarts ?? defaults.healing.maxConcurrentRestarts,
+      backoffInitialSeconds: healing.backoff_initial_seconds ?? defaults.healing.backoffInitialSeconds,
+      backoffMaxSeconds: healing.backoff_max_seconds ?? defaults.healing.backoffMaxSeconds,
+      respectOperatorStops: healing.respect_operator_stops ?? defaults.healing.respectOperatorStops,
+      restartDependents: healing.restart_dependents ?? defaults.healing.restartDependents,
+      restartPolicyGraceSeconds:
+        healing.restart_policy_grace_seconds ?? defaults.healing.restartPolicyGraceSeconds,
+    },
+    claude: {
+      enabled: claude.enabled ?? defaults.claude.enabled,
+      model: claude.model ?? defaults.claude.model,
+      useForDiagnosis: claude.use_for_diagnosis ?? defaults.claude.useForDiagnosis,
+    },
+  };
+}
+
+/**
+ * Only the settings the user wrote, so a container entry can tell "not set, inherit" (key absent)
+ * from "switched off" (key present, value undefined; YAML `null`).
+ */
+function checkSettingsOverrides(raw: RawCheckSettings): Partial<ContainerCheckSettings> {
+  const settings: { -readonly [Key in keyof ContainerCheckSettings]?: ContainerCheckSettings[Key] } = {};
+  if (raw.check_interval_seconds !== undefined) settings.checkIntervalSeconds = raw.check_interval_seconds;
+  if (raw.expected_status !== undefined) settings.expectedStatus = raw.expected_status;
+  if (raw.failure_threshold !== undefined) settings.failureThreshold = raw.failure_threshold;
+  if (raw.success_threshold !== undefined) settings.successThreshold = raw.success_threshold;
+  if (raw.start_period_seconds !== undefined) settings.startPeriodSeconds = raw.start_period_seconds;
+  if (raw.memory_percent_threshold !== undefined)
+    settings.memoryPercentThreshold = raw.memory_percent_threshold ?? undefined;
+  if (raw.cpu_percent_threshold !== undefined)
+    settings.cpuPercentThreshold = raw.cpu_percent_threshold ?? undefined;
+  if (raw.response_time_ms_threshold !== undefined)
+    settings.responseTimeMsThreshold = raw.response_time_ms_threshold ?? undefined;
+  if (raw.max_restarts_per_hour !== undefined) settings.maxRestartsPerHour = raw.max_restarts_per_hour;
+  if (raw.auto_restart !== undefined) settings.autoRestart = raw.auto_restart;
+  if (raw.critical !== undefined) settings.critical = raw.critical;
+  return settings;
+}
+
+function normalizeContainer(raw: RawContainer): ContainerConfig {
+  return {
+    ...checkSettingsOverrides(raw),
+    name: raw.name,
+    healthEndpoint: raw.health_endpoint,
+    dependsOn: unique(raw.depends_on ?? []),
+    ignore: raw.ignore ?? false,
+  };
+}
+
+function normalizeStrategies(raw: RawStrategies): Partial<Record<ProblemKind, readonly StrategyStep[]>> {
+  const strategies: Partial<Record<ProblemKind, readonly StrategyStep[]>> = {};
+  for (const [kind, steps] of Object.entries(raw) as [ProblemKind, RawStrategies[ProblemKind]][]) {
+    if (steps === undefined) continue;
+    strategies[kind] = steps.map((step) => ({
+      action: step.action,
+      maxAttempts: step.max_attempts,
+      backoffSeconds: step.backoff_seconds,
+      thresholdPercent: step.threshold_percent,
+      script: step.script,
+      timeoutSeconds: step.timeout_seconds,
+    }));
+  }
+  return strategies;
+}
+
+function unique<Item>(items: readonly Item[]): Item[] {
+  return [...new Set(items)];
+}

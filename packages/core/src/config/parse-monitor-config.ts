@@ -1,0 +1,98 @@
+import { builtInActionNames } from '../domain/action.js';
+import { ConfigError, type ConfigIssue } from '../errors/monitor-error.js';
+import { crossCheckConfig } from './config-cross-checks.js';
+import { formatConfigPath, type LineIndex, lineAt } from './config-path.js';
+import { createConfigSchema } from './config-schema.js';
+import type { EnvironmentVariables } from './env-interpolation.js';
+import type { MonitorConfig } from './monitor-config.js';
+import { normalizeMonitorConfig } from './normalize-monitor-config.js';
+import { describeSchemaIssues } from './schema-issues.js';
+import { readYamlSource } from './yaml-source.js';
+
+export interface ParseMonitorConfigOptions {
+  /** The YAML text. An empty text is a valid config: every default, every container watched. */
+  readonly text: string;
+  /** Shown in error messages (`config.yaml:12: ...`). */
+  readonly file?: string;
+  /** Variables for `${NAME}` interpolation; defaults to `process.env`. */
+  readonly env?: EnvironmentVariables;
+  /** Action names registered by plugins, accepted besides the built-in ones. */
+  readonly knownActions?: readonly string[];
+}
+
+export type ValidateConfigResult =
+  | { readonly ok: true; readonly config: MonitorConfig; readonly issues: readonly [] }
+  | { readonly ok: false; readonly config: undefined; readonly issues: readonly ConfigIssue[] };
+
+/**
+ * Parses, interpolates, validates and normalizes a config file. Throws one `ConfigError` listing
+ * every problem found, each with its YAML path and line.
+ */
+export function parseMonitorConfig(options: ParseMonitorConfigOptions): MonitorConfig {
+  const result = validateConfigText(options);
+  if (!result.ok)
+    throw new ConfigError(result.issues, options.file === undefined ? {} : { file: options.file });
+  return result.config;
+}
+
+/** Same as `parseMonitorConfig` but returns the issues instead of throwing (for `config check`). */
+export function validateConfigText({
+  text,
+  env = process.env,
+  knownActions = [],
+}: ParseMonitorConfigOptions): ValidateConfigResult {
+  const source = readYamlSource({ text, env });
+  if (source.value === undefined && source.issues.length > 0) return failed(source.issues);
+
+  const issues: ConfigIssue[] = [...source.issues];
+  const value = source.value ?? {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return failed([
+      ...issues,
+      {
+        path: '',
+        line: source.lines.get('') ?? 1,
+        message: 'expected a mapping with monitoring, healing and claude',
+      },
+    ]);
+  }
+
+  const schema = createConfigSchema({ knownActions: [...new Set([...builtInActionNames, ...knownActions])] });
+  const parsed = schema.safeParse(value, { reportInput: true });
+  if (!parsed.success) {
+    issues.push(
+      ...describeSchemaIssues(parsed.error.issues, schema).map((issue) => located(issue, source.lines)),
+    );
+  }
+  issues.push(...crossCheckConfig(value).map((issue) => located(issue, source.lines)));
+
+  if (issues.length > 0 || !parsed.success) return failed(sortByLine(withoutEchoes(issues, source.issues)));
+  return { ok: true, config: normalizeMonitorConfig(parsed.data), issues: [] };
+}
+
+function located(
+  issue: { path: readonly (string | number)[]; message: string },
+  lines: LineIndex,
+): ConfigIssue {
+  return { path: formatConfigPath(issue.path), line: lineAt(lines, issue.path), message: issue.message };
+}
+
+function failed(issues: readonly ConfigIssue[]): ValidateConfigResult {
+  return { ok: false, config: undefined, issues };
+}
+
+/**
+ * A variable that failed to interpolate was read as null, so the schema complains about the same
+ * node again ("expected a number, got null"); the interpolation issue already says what is wrong.
+ */
+function withoutEchoes(issues: readonly ConfigIssue[], sourceIssues: readonly ConfigIssue[]): ConfigIssue[] {
+  const sourcePaths = new Set(sourceIssues.map((issue) => issue.path));
+  return issues.filter((issue) => sourceIssues.includes(issue) || !sourcePaths.has(issue.path));
+}
+
+function sortByLine(issues: ConfigIssue[]): ConfigIssue[] {
+  return issues
+    .map((issue, order) => ({ issue, order }))
+    .sort((a, b) => (a.issue.line ?? 0) - (b.issue.line ?? 0) || a.order - b.order)
+    .map(({ issue }) => issue);
+}

@@ -1,0 +1,70 @@
+import type { DiagnosisRule } from '../diagnosis-rule.js';
+
+/** The seed's "response time > 10 s = timeout". */
+export const slowResponseMs = 10_000;
+
+export const rateLimitedRule: DiagnosisRule = {
+  name: 'rate_limited',
+  match(context) {
+    if (context.verdict.metrics.httpStatus !== 429) return undefined;
+    return {
+      diagnosis: `${context.incident.containerName} answers 429 Too Many Requests`,
+      recommendedAction: 'manual',
+      urgency: 'low',
+      confidence: 70,
+      reasoning:
+        'HTTP 429 is rate limiting: the service protects itself and works as designed. A restart does not change the traffic; a person should look at the limits or the callers.',
+    };
+  },
+};
+
+export const serverErrorRule: DiagnosisRule = {
+  name: 'server_error',
+  match(context) {
+    const status = context.verdict.metrics.httpStatus;
+    if (status === undefined || status < 500 || status > 599) return undefined;
+    return {
+      diagnosis: `Server error: ${context.incident.containerName} answers HTTP ${status}`,
+      recommendedAction: 'restart_container',
+      urgency: 'medium',
+      confidence: 65,
+      reasoning: `HTTP ${status} means the application failed to handle the probe, and no dependency is down. A restart clears a broken in-process state; a bug in the release would come back.`,
+    };
+  },
+};
+
+export const slowResponseRule: DiagnosisRule = {
+  name: 'slow_response',
+  match(context) {
+    const time = context.verdict.metrics.responseTimeMs;
+    const slow = time !== undefined && time > slowResponseMs;
+    if (!slow && !context.verdict.problems.some((problem) => problem.kind === 'slow_response'))
+      return undefined;
+    return {
+      diagnosis: `Timeout: ${context.incident.containerName} responds slowly${time === undefined ? '' : ` (${Math.round(time)} ms)`}`,
+      recommendedAction: 'restart_container',
+      urgency: 'medium',
+      confidence: 60,
+      reasoning:
+        'Responses this slow usually mean stuck workers or an exhausted pool inside the process, which a restart clears; heavy load would make it slow again.',
+    };
+  },
+};
+
+export const noResponseRule: DiagnosisRule = {
+  name: 'no_response',
+  match(context) {
+    const { metrics, problems } = context.verdict;
+    const failedWithoutAnswer =
+      problems.some((problem) => problem.kind === 'http_failed') && metrics.httpStatus === undefined;
+    if (!failedWithoutAnswer || metrics.state !== 'running') return undefined;
+    return {
+      diagnosis: `${context.incident.containerName} is running but its health endpoint does not answer`,
+      recommendedAction: 'restart_container',
+      urgency: 'high',
+      confidence: 65,
+      reasoning:
+        'The container runs but nothing answers on its health endpoint (refused or timed out): the server inside has died or hung, and a restart brings it back.',
+    };
+  },
+};

@@ -1,0 +1,45 @@
+import type { HttpCheckResult } from '../domain/health.js';
+import type { HttpProber } from '../ports/http-prober.js';
+import { answer, FakeNotConfiguredError, type Responder } from './responder.js';
+
+type ProbeArgs = Parameters<HttpProber['probe']>[0];
+
+/** Simple answers for a URL: a status code with a response time, or a failure such as a timeout. */
+export type FakeHttpAnswer =
+  | { readonly status: number; readonly responseTimeMs?: number }
+  | { readonly error: string; readonly responseTimeMs?: number };
+
+/** Answers HTTP probes per URL. An unconfigured URL throws, so a test never probes by accident. */
+export class FakeHttpProber implements HttpProber {
+  readonly calls: ProbeArgs[] = [];
+  readonly #responders = new Map<string, Responder<ProbeArgs, FakeHttpAnswer>>();
+  readonly #counts = new Map<string, number>();
+
+  respond(url: string, responder: Responder<ProbeArgs, FakeHttpAnswer>): void {
+    this.#responders.set(url, responder);
+    this.#counts.set(url, 0);
+  }
+
+  async probe(options: ProbeArgs): Promise<HttpCheckResult> {
+    this.calls.push(options);
+    const responder = this.#responders.get(options.url);
+    if (responder === undefined) {
+      throw new FakeNotConfiguredError('FakeHttpProber', 'probe', `call respond('${options.url}', ...)`);
+    }
+    const index = this.#counts.get(options.url) ?? 0;
+    this.#counts.set(options.url, index + 1);
+    const result = await answer(responder, options, index);
+    const responseTimeMs = result.responseTimeMs ?? 5;
+    if ('error' in result) {
+      return { url: options.url, ok: false, status: undefined, responseTimeMs, error: result.error };
+    }
+    const ok = options.expectedStatus.includes(result.status);
+    return {
+      url: options.url,
+      ok,
+      status: result.status,
+      responseTimeMs,
+      error: ok ? undefined : `unexpected status ${result.status}`,
+    };
+  }
+}

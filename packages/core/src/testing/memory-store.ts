@@ -1,0 +1,87 @@
+import type { ApprovalRequest, HealingActionRecord } from '../domain/healing-action.js';
+import type { HealthSample } from '../domain/health.js';
+import type { Incident } from '../domain/incident.js';
+import type { Store } from '../ports/store.js';
+
+/**
+ * The reference Store: everything in memory, the same upsert-by-id semantics the durable stores
+ * must match. Also what the agent uses when no durable store is configured.
+ */
+export class MemoryStore implements Store {
+  readonly #incidents = new Map<string, Incident>();
+  readonly #actions = new Map<string, HealingActionRecord>();
+  readonly #samples = new Map<string, HealthSample>();
+  readonly #approvals = new Map<string, ApprovalRequest>();
+  #closed = false;
+
+  async saveHealthSamples({ samples }: { readonly samples: readonly HealthSample[] }): Promise<void> {
+    this.#assertOpen();
+    for (const sample of samples) this.#samples.set(sample.id, sample);
+  }
+
+  async saveIncident({ incident }: { readonly incident: Incident }): Promise<void> {
+    this.#assertOpen();
+    this.#incidents.set(incident.id, incident);
+  }
+
+  async saveHealingAction({ action }: { readonly action: HealingActionRecord }): Promise<void> {
+    this.#assertOpen();
+    this.#actions.set(action.id, action);
+  }
+
+  async saveApproval({ approval }: { readonly approval: ApprovalRequest }): Promise<void> {
+    this.#assertOpen();
+    this.#approvals.set(approval.id, approval);
+  }
+
+  async listIncidents(options: Parameters<Store['listIncidents']>[0]): Promise<readonly Incident[]> {
+    this.#assertOpen();
+    const rows = [...this.#incidents.values()]
+      .filter((i) => options.host === undefined || i.host === options.host)
+      .filter((i) => options.containerName === undefined || i.containerName === options.containerName)
+      .filter((i) => options.since === undefined || i.openedAt >= options.since)
+      .filter((i) => options.statuses === undefined || options.statuses.includes(i.status))
+      .sort((a, b) => b.openedAt - a.openedAt);
+    return options.limit === undefined ? rows : rows.slice(0, options.limit);
+  }
+
+  async listHealingActions(
+    options: Parameters<Store['listHealingActions']>[0],
+  ): Promise<readonly HealingActionRecord[]> {
+    this.#assertOpen();
+    return [...this.#actions.values()]
+      .filter((a) => options.host === undefined || a.host === options.host)
+      .filter((a) => options.incidentId === undefined || a.incidentId === options.incidentId)
+      .filter((a) => options.containerName === undefined || a.containerName === options.containerName)
+      .filter((a) => options.since === undefined || a.startedAt >= options.since)
+      .sort((a, b) => a.startedAt - b.startedAt);
+  }
+
+  async listHealthSamples(
+    options: Parameters<Store['listHealthSamples']>[0],
+  ): Promise<readonly HealthSample[]> {
+    this.#assertOpen();
+    const rows = [...this.#samples.values()]
+      .filter((s) => options.host === undefined || s.host === options.host)
+      .filter((s) => options.containerName === undefined || s.containerName === options.containerName)
+      .filter((s) => options.since === undefined || s.checkedAt >= options.since)
+      .sort((a, b) => a.checkedAt - b.checkedAt);
+    return options.limit === undefined ? rows : rows.slice(-options.limit);
+  }
+
+  async listApprovals(options: Parameters<Store['listApprovals']>[0]): Promise<readonly ApprovalRequest[]> {
+    this.#assertOpen();
+    return [...this.#approvals.values()]
+      .filter((a) => options.host === undefined || a.host === options.host)
+      .filter((a) => options.statuses === undefined || options.statuses.includes(a.status))
+      .sort((a, b) => a.requestedAt - b.requestedAt);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new Error('MemoryStore is closed');
+  }
+}

@@ -1,0 +1,21 @@
+import type { Notification, Notifier } from '../ports/notifier.js';
+import { answer, type Responder } from './responder.js';
+
+/** Records every notification; `respond` can make it fail or hang to prove healing never waits on it. */
+export class RecordingNotifier implements Notifier {
+  readonly notifications: Notification[] = [];
+  #responder: Responder<Notification, void> = undefined;
+
+  respond(responder: Responder<Notification, void>): void {
+    this.#responder = responder;
+  }
+
+  async notify({ notification }: { readonly notification: Notification }): Promise<void> {
+    this.notifications.push(notification);
+    await answer(this.#responder, notification, this.notifications.length - 1);
+  }
+
+  kinds(): string[] {
+    return this.notifications.map((n) => n.kind);
+  }
+}

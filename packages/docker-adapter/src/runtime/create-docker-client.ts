@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import { join } from 'node:path';
+import { MonitorError } from '@website-monitor/core';
+import Docker from 'dockerode';
+import type { DockerEndpoint } from '../endpoint/resolve-docker-endpoint.js';
+
+/**
+ * A dockerode client for one endpoint, with its own connection pool so disposing the runtime
+ * closes exactly the sockets it opened. Every connection setting is passed explicitly: left
+ * unset, docker-modem would fill them from DOCKER_HOST and DOCKER_CLIENT_TIMEOUT, and a client
+ * timeout would cut the long-lived events stream. No API version is pinned (Docker 29 refuses
+ * clients pinned below 1.44 and older engines refuse versions above their own).
+ */
+export function createDockerClient(endpoint: DockerEndpoint): {
+  readonly docker: Docker;
+  readonly agent: HttpAgent;
+} {
+  if (endpoint.kind === 'socket') {
+    const agent = new HttpAgent({ keepAlive: true });
+    const docker = new Docker({
+      socketPath: endpoint.socketPath,
+      host: undefined,
+      port: undefined,
+      protocol: 'http',
+      timeout: undefined,
+      agent,
+    } as Docker.DockerOptions);
+    return { docker, agent };
+  }
+  if (endpoint.protocol === 'https') {
+    const tls = endpoint.certPath === undefined ? {} : readCertificates(endpoint.certPath);
+    const agent = new HttpsAgent({ keepAlive: true, ...tls });
+    const docker = new Docker({
+      host: endpoint.host,
+      port: endpoint.port,
+      protocol: 'https',
+      socketPath: undefined,
+      timeout: undefined,
+      agent,
+      ...tls,
+    } as Docker.DockerOptions);
+    return { docker, agent };
+  }
+  const agent = new HttpAgent({ keepAlive: true });
+  const docker = new Docker({
+    host: endpoint.host,
+    port: endpoint.port,
+    protocol: 'http',
+    socketPath: undefined,
+    timeout: undefined,
+    agent,
+  } as Docker.DockerOptions);
+  return { docker, agent };
+}
+
+function readCertificates(certPath: string): { ca: Buffer; cert: Buffer; key: Buffer } {
+  try {
+    return {
+      ca: readFileSync(join(certPath, 'ca.pem')),
+      cert: readFileSync(join(certPath, 'cert.pem')),
+      key: readFileSync(join(certPath, 'key.pem')),
+    };
+  } catch (error) {
+    throw new MonitorError(
+      'usage',
+      `cannot read the TLS certificates in ${certPath} (DOCKER_CERT_PATH): ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}

@@ -1,0 +1,253 @@
+import { existsSync } from 'node:fs';
+import type { Agent } from 'node:http';
+import { homedir } from 'node:os';
+import type {
+  ContainerDetails,
+  ContainerRuntime,
+  ContainerStatsSample,
+  ContainerSummary,
+  Logger,
+} from '@website-monitor/core';
+import { ContainerRuntimeError, silentLogger } from '@website-monitor/core';
+import type Docker from 'dockerode';
+import { describeDockerEndpoint, resolveDockerEndpoint } from '../endpoint/resolve-docker-endpoint.js';
+import { toContainerRuntimeError } from '../errors/to-container-runtime-error.js';
+import { streamEvents } from '../events/stream-events.js';
+import { runExec } from '../exec/run-exec.js';
+import { mapInspect } from '../inspect/map-inspect.js';
+import { mapContainerSummary } from '../list/map-container-summary.js';
+import { readLogs } from '../logs/read-logs.js';
+import { mapStats } from '../stats/map-stats.js';
+import { createDockerClient } from './create-docker-client.js';
+
+/**
+ * A dockerode client (`new Docker(...)`), described by shape so this package's types do not
+ * require `@types/dockerode` of whoever uses them.
+ */
+export interface DockerodeClient {
+  readonly modem: unknown;
+  getContainer(id: string): unknown;
+  listContainers(...args: never[]): unknown;
+  getEvents(...args: never[]): unknown;
+  version(...args: never[]): unknown;
+}
+
+export interface DockerRuntimeOptions {
+  /**
+   * A dockerode client you built yourself (tests, custom TLS). When given, `socketPath` and
+   * `host` are ignored and disposing the runtime leaves the client's connections alone.
+   */
+  readonly docker?: DockerodeClient;
+  /** A unix socket (or Windows named pipe) path; wins over `host` and DOCKER_HOST. */
+  readonly socketPath?: string;
+  /** A DOCKER_HOST-style address: `unix:///path`, `tcp://host:2375`, `npipe:////./pipe/docker_engine`. */
+  readonly host?: string;
+  readonly logger?: Logger;
+  /** Deadline for one request/response call (not the events stream). Default 30 000 ms. */
+  readonly requestTimeoutMs?: number;
+  /** Most lines `logs` keeps per call, whatever `tail` asks. Default 10 000. */
+  readonly maxLogLines?: number;
+  /** Longest log line kept; the rest is cut. Default 16 KiB. */
+  readonly maxLogLineBytes?: number;
+  /** Most exec output kept. Default 64 KiB. */
+  readonly maxExecOutputBytes?: number;
+  /** Events read but not yet consumed before the stream fails (so the caller resyncs). Default 10 000. */
+  readonly eventQueueCapacity?: number;
+  /** Environment for endpoint resolution; default `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * The `ContainerRuntime` port over the Docker Engine API (dockerode). Nothing dockerode-shaped
+ * leaves this object: answers are mapped to core's domain types and every failure is a
+ * `ContainerRuntimeError`.
+ */
+export function createDockerRuntime(options: DockerRuntimeOptions = {}): ContainerRuntime & AsyncDisposable {
+  const logger = options.logger ?? silentLogger;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
+  const limits = {
+    maxLogLines: options.maxLogLines ?? 10_000,
+    maxLogLineBytes: options.maxLogLineBytes ?? 16 * 1024,
+    maxExecOutputBytes: options.maxExecOutputBytes ?? 64 * 1024,
+    eventQueueCapacity: options.eventQueueCapacity ?? 10_000,
+  };
+
+  let docker: Docker;
+  let agent: Agent | undefined;
+  let endpoint: string;
+  if (options.docker !== undefined) {
+    docker = options.docker as unknown as Docker;
+    endpoint = describeInjectedClient(docker);
+  } else {
+    const env = options.env ?? process.env;
+    const resolved = resolveDockerEndpoint({
+      env: { HOME: homedir(), ...env },
+      exists: existsSync,
+      ...(typeof process.getuid === 'function' ? { uid: process.getuid() } : {}),
+      ...(options.socketPath === undefined ? {} : { socketPath: options.socketPath }),
+      ...(options.host === undefined ? {} : { host: options.host }),
+    });
+    const client = createDockerClient(resolved);
+    docker = client.docker;
+    agent = client.agent;
+    endpoint = describeDockerEndpoint(resolved);
+    logger.log('debug', 'docker_endpoint_resolved', { endpoint, source: resolved.source });
+  }
+
+  // Aborted on dispose: ends open event streams and in-flight calls.
+  const lifetime = new AbortController();
+
+  /**
+   * Runs one call under a deadline and the caller's signal, and maps its failure. A caller's own
+   * abort is passed through as the abort reason, not dressed up as an engine failure.
+   */
+  async function call<T>(
+    operation: string,
+    scope: {
+      readonly container?: string;
+      readonly signal?: AbortSignal | undefined;
+      readonly timeoutMs?: number;
+    },
+    run: (signal: AbortSignal) => Promise<T>,
+  ): Promise<T> {
+    const timeoutMs = scope.timeoutMs ?? requestTimeoutMs;
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const signals = [deadline, lifetime.signal, ...(scope.signal === undefined ? [] : [scope.signal])];
+    const signal = AbortSignal.any(signals);
+    try {
+      return await run(signal);
+    } catch (error) {
+      if (scope.signal?.aborted) throw scope.signal.reason;
+      if (lifetime.signal.aborted) {
+        throw new ContainerRuntimeError('api', `${operation}: the Docker runtime was disposed`, {
+          cause: error,
+          isRetryable: false,
+        });
+      }
+      throw toContainerRuntimeError(error, {
+        operation,
+        endpoint,
+        ...(scope.container === undefined ? {} : { container: scope.container }),
+        ...(deadline.aborted ? { timedOutAfterMs: timeoutMs } : {}),
+      });
+    }
+  }
+
+  const runtime: ContainerRuntime & AsyncDisposable = {
+    async ping(pingOptions) {
+      return call('ping', { signal: pingOptions?.signal }, async (abortSignal) => {
+        // The typings omit it, but dockerode's version() takes an abortSignal like every call.
+        const versionWithOptions = docker.version as unknown as (options: object) => Promise<unknown>;
+        const version = (await versionWithOptions.call(docker, { abortSignal })) as Record<string, unknown>;
+        return {
+          version: typeof version.Version === 'string' ? version.Version : '',
+          apiVersion: typeof version.ApiVersion === 'string' ? version.ApiVersion : '',
+        };
+      });
+    },
+
+    async list(listOptions) {
+      return call(
+        'list',
+        { signal: listOptions?.signal },
+        async (abortSignal): Promise<ContainerSummary[]> => {
+          const raw: unknown = await docker.listContainers({ all: true, abortSignal });
+          return Array.isArray(raw) ? raw.map(mapContainerSummary) : [];
+        },
+      );
+    },
+
+    async inspect({ id, signal }) {
+      return call('inspect', { container: id, signal }, async (abortSignal): Promise<ContainerDetails> => {
+        const raw: unknown = await docker.getContainer(id).inspect({ abortSignal });
+        return mapInspect(raw);
+      });
+    },
+
+    async stats({ id, signal }) {
+      return call('stats', { container: id, signal }, async (abortSignal): Promise<ContainerStatsSample> => {
+        // docker-modem copies these options into the query string as-is: stream=false&one-shot=true.
+        const raw: unknown = await docker
+          .getContainer(id)
+          .stats({ stream: false, 'one-shot': true, abortSignal } as unknown as { stream: false });
+        return mapStats(raw, Date.now());
+      });
+    },
+
+    async logs({ id, tail, signal }) {
+      return call('logs', { container: id, signal }, async (abortSignal) => {
+        const container = docker.getContainer(id);
+        const details = (await container.inspect({ abortSignal })) as unknown as {
+          Config?: { Tty?: unknown };
+        };
+        return readLogs({
+          docker,
+          id,
+          tail,
+          tty: details.Config?.Tty === true,
+          maxLines: limits.maxLogLines,
+          maxLineBytes: limits.maxLogLineBytes,
+          signal: abortSignal,
+        });
+      });
+    },
+
+    async restart({ id, timeoutSeconds }) {
+      // The engine itself waits up to `timeoutSeconds` before it kills, so our deadline adds that.
+      const timeoutMs = Math.max(0, timeoutSeconds) * 1000 + requestTimeoutMs;
+      await call('restart', { container: id, timeoutMs }, async (abortSignal) => {
+        await docker.getContainer(id).restart({ t: Math.max(0, Math.round(timeoutSeconds)), abortSignal });
+      });
+    },
+
+    async start({ id }) {
+      await call('start', { container: id }, async (abortSignal) => {
+        try {
+          await docker.getContainer(id).start({ abortSignal });
+        } catch (error) {
+          // 304: already running, which is what the caller wanted.
+          if ((error as { statusCode?: unknown }).statusCode === 304) return;
+          throw error;
+        }
+      });
+    },
+
+    async exec({ id, argv, timeoutMs }) {
+      if (argv.length === 0) throw new TypeError('exec needs at least one argv element');
+      return call('exec', { container: id, timeoutMs }, (abortSignal) =>
+        runExec({
+          container: docker.getContainer(id),
+          argv,
+          signal: abortSignal,
+          maxOutputBytes: limits.maxExecOutputBytes,
+        }),
+      );
+    },
+
+    events({ since, signal }) {
+      return streamEvents({
+        docker,
+        since,
+        signal: AbortSignal.any([signal, lifetime.signal]),
+        endpoint,
+        logger,
+        queueCapacity: limits.eventQueueCapacity,
+      });
+    },
+
+    async [Symbol.asyncDispose]() {
+      lifetime.abort(new Error('docker runtime disposed'));
+      agent?.destroy();
+    },
+  };
+  return runtime;
+}
+
+function describeInjectedClient(docker: Docker): string {
+  const modem = (docker as unknown as { modem?: { socketPath?: unknown; host?: unknown; port?: unknown } })
+    .modem;
+  if (typeof modem?.socketPath === 'string') return `unix://${modem.socketPath}`;
+  if (typeof modem?.host === 'string')
+    return `tcp://${modem.host}${modem.port === undefined ? '' : `:${String(modem.port)}`}`;
+  return 'the injected Docker client';
+}
