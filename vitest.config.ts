@@ -9,6 +9,7 @@ const alias = [
   { find: '@website-monitor/core', replacement: src('./packages/core/src/index.ts') },
   { find: '@website-monitor/docker-adapter', replacement: src('./packages/docker-adapter/src/index.ts') },
   { find: '@website-monitor/cli', replacement: src('./packages/cli/src/index.ts') },
+  { find: '@website-monitor/test-support', replacement: src('./packages/test-support/src/index.ts') },
 ];
 
 export default defineConfig({

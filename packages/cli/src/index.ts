@@ -1,1 +1,7 @@
-export {};
+export { exitCodes } from './exit-codes.js';
+export type { CliIo, StopSignal } from './io/cli-io.js';
+export { processIo } from './io/cli-io.js';
+export type { JsonLoggerOptions } from './logging/json-logger.js';
+export { createJsonLogger } from './logging/json-logger.js';
+export type { CliDeps } from './main.js';
+export { runCli } from './main.js';

@@ -29,7 +29,7 @@ async function startContainer(options: {
     Cmd: [...options.cmd],
     Tty: options.tty ?? false,
     Env: ['ADAPTER_TEST=1'],
-    Labels: { 'website-monitor.test': '1', role: options.role },
+    Labels: { 'website-monitor-test': '1', role: options.role },
     ...(options.publish ? { ExposedPorts: { '8080/tcp': {} } } : {}),
     HostConfig: {
       Init: true,
@@ -133,7 +133,7 @@ describe('createDockerRuntime against the real engine', () => {
       name: running.name,
       image,
       state: 'running',
-      labels: { 'website-monitor.test': '1', role: 'list-running' },
+      labels: { 'website-monitor-test': '1', role: 'list-running' },
     });
     expect(listed.find((summary) => summary.id === exited.id)?.state).toBe('exited');
   });

@@ -13,6 +13,9 @@ export interface ContainerWatch {
   details: ContainerDetails | undefined;
   counters: ProbeCounters;
   previousStats: ContainerStatsSample | undefined;
+  /** A reading that arrived since the last check, not yet used by a verdict. */
+  freshStats: ContainerStatsSample | undefined;
+  statsInFlight: Promise<void> | undefined;
   verdict: HealthVerdict | undefined;
   /** The open incident, if any. */
   incident: Incident | undefined;
@@ -21,8 +24,8 @@ export interface ContainerWatch {
   /** A heal is running: a second one waits for it instead of racing it. */
   healing: boolean;
   healAgain: boolean;
-  /** A check is running; `checkAgain` asks for one more when it ends (an event arrived meanwhile). */
-  checking: boolean;
+  /** The running check loop; `checkAgain` asks it for one more check (an event arrived meanwhile). */
+  checkLoop: Promise<void> | undefined;
   checkAgain: { probe: boolean; reason: string } | undefined;
   /** Healing attempts in the current failure streak, for backoff (kubelet's CrashLoopBackOff). */
   attempts: number;
@@ -46,12 +49,14 @@ export function createContainerWatch(id: string, name: string): ContainerWatch {
     details: undefined,
     counters: initialProbeCounters(),
     previousStats: undefined,
+    freshStats: undefined,
+    statsInFlight: undefined,
     verdict: undefined,
     incident: undefined,
     healedByUs: false,
     healing: false,
     healAgain: false,
-    checking: false,
+    checkLoop: undefined,
     checkAgain: undefined,
     attempts: 0,
     lastAttemptAt: undefined,

@@ -279,6 +279,17 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     return { healthy: verdict.healthy, status: verdict.status, metrics: verdict.metrics, verdict };
   }
 
+  /**
+   * One full pass now: lists every container and checks each monitored one (HTTP probe included),
+   * concurrently within `max_concurrent_checks`. Resolves with the verdicts when all are done.
+   */
+  async checkAll(): Promise<HealthVerdict[]> {
+    const containers = await this.#runtime.list({ signal: this.#abort?.signal });
+    const watches = containers.map((container) => this.#watchFor(container.id, container.name));
+    await Promise.all(watches.map((watch) => this.#scheduleCheck(watch, { probe: true, reason: 'pass:api' })));
+    return watches.flatMap((watch) => (watch.settings && watch.verdict ? [watch.verdict] : []));
+  }
+
   status(): ContainerStatus[] {
     const now = this.#clock.now();
     return [...this.#watches.values()].map((watch) => ({
@@ -427,29 +438,33 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     }
   }
 
-  #scheduleCheck(watch: ContainerWatch, request: { probe: boolean; reason: string }): void {
-    if (watch.checking) {
+  /**
+   * Runs a check of this container, or, when one is already running, asks for one more after it
+   * (an event may have arrived after its inspect). Resolves when the container's checks are done.
+   */
+  #scheduleCheck(watch: ContainerWatch, request: { probe: boolean; reason: string }): Promise<void> {
+    if (watch.checkLoop) {
       watch.checkAgain = {
         probe: request.probe || (watch.checkAgain?.probe ?? false),
         reason: watch.checkAgain?.reason ?? request.reason,
       };
-      return;
+      return watch.checkLoop;
     }
-    watch.checking = true;
-    this.#track(
-      (async () => {
-        try {
-          let next: { probe: boolean; reason: string } | undefined = request;
-          while (next) {
-            watch.checkAgain = undefined;
-            await this.#withCheckSlot(() => this.#check(watch, next!));
-            next = watch.checkAgain;
-          }
-        } finally {
-          watch.checking = false;
+    const loop = (async () => {
+      try {
+        let next: { probe: boolean; reason: string } | undefined = request;
+        while (next) {
+          const current = next;
+          watch.checkAgain = undefined;
+          await this.#withCheckSlot(() => this.#check(watch, current));
+          next = watch.checkAgain;
         }
-      })(),
-    );
+      } finally {
+        watch.checkLoop = undefined;
+      }
+    })();
+    watch.checkLoop = loop;
+    return this.#track(loop);
   }
 
   /** Bounds checks in flight; a slow endpoint holds one slot, never the others. */
@@ -493,22 +508,21 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     const now = this.#clock.now();
     const running = details.state === 'running';
     const probe = request.probe && running;
-    const [stats, http] = probe
-      ? await Promise.all([
-          this.#runtime.stats({ id: details.id, signal: this.#abort?.signal }).catch((error: unknown) => {
-            this.#logRuntimeError('stats_failed', error, { container: details.name });
-            return undefined;
-          }),
-          settings.healthEndpoint
-            ? this.#prober.probe({
-                url: settings.healthEndpoint,
-                timeoutMs: this.#config.monitoring.healthCheckTimeoutSeconds * 1000,
-                expectedStatus: settings.expectedStatus,
-                signal: this.#abort?.signal,
-              })
-            : Promise.resolve(undefined),
-        ])
-      : [undefined, undefined];
+    // Docker's one-shot stats can wait for the engine's next stats tick (up to ~1 s), so a check
+    // never waits for them: it uses the newest reading that arrived since the last check.
+    const statsRequest = probe ? this.#sampleStats(watch) : undefined;
+    const http =
+      probe && settings.healthEndpoint
+        ? await this.#prober.probe({
+            url: settings.healthEndpoint,
+            timeoutMs: this.#config.monitoring.healthCheckTimeoutSeconds * 1000,
+            expectedStatus: settings.expectedStatus,
+            signal: this.#abort?.signal,
+          })
+        : undefined;
+    if (request.reason === 'api') await statsRequest;
+    const stats = watch.freshStats;
+    watch.freshStats = undefined;
     if (probe) watch.nextProbeAt = this.#clock.now() + settings.checkIntervalSeconds * 1000;
 
     const evaluated = evaluateHealth({
@@ -543,6 +557,22 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     }
     await this.#onVerdict(watch, verdict);
     return verdict;
+  }
+
+  /** One stats reading in flight per container at most; the result waits in `freshStats`. */
+  #sampleStats(watch: ContainerWatch): Promise<void> {
+    if (watch.statsInFlight) return watch.statsInFlight;
+    const request = this.#runtime
+      .stats({ id: watch.id, signal: this.#abort?.signal })
+      .then((sample) => {
+        watch.freshStats = sample;
+      })
+      .catch((error: unknown) => this.#logRuntimeError('stats_failed', error, { container: watch.name }))
+      .finally(() => {
+        watch.statsInFlight = undefined;
+      });
+    watch.statsInFlight = request;
+    return request;
   }
 
   // ---- incidents ---------------------------------------------------------------------------------

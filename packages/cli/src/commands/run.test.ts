@@ -1,0 +1,159 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FakeClock, FakeContainerRuntime, FakeHttpProber } from '@website-monitor/core/testing';
+import { describe, expect, it } from 'vitest';
+import { captureIo } from '../io/captured-io.js';
+import { runCli } from '../main.js';
+
+function configFile(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'wm-run-')), 'config.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+const config = `monitoring:
+  interval_seconds: 30
+  containers:
+    - name: web
+      max_restarts_per_hour: 3
+healing:
+  auto_heal_enabled: true
+  dry_run: false
+`;
+
+function fakeEngine() {
+  const clock = new FakeClock({ start: Date.now() - 3_600_000 });
+  const runtime = new FakeContainerRuntime({ clock });
+  runtime.addContainer({ name: 'web' });
+  return { clock, runtime, prober: new FakeHttpProber() };
+}
+
+function jsonLines(text: string): Record<string, unknown>[] {
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** Starts `run` and hands back its exit-code promise once the agent runs. */
+async function startRun(args: readonly string[], io = captureIo(), engine = fakeEngine()) {
+  let stop: () => void = () => {};
+  const started = new Promise<void>((resolve) => {
+    stop = () => resolve();
+  });
+  let stopAgent: () => void = () => {};
+  const exit = runCli(['run', ...args], io, {
+    createRuntime: () => engine.runtime,
+    clock: engine.clock,
+    prober: engine.prober,
+    onStarted: (stopIt) => {
+      stopAgent = stopIt;
+      stop();
+    },
+  });
+  await Promise.race([started, exit]);
+  return { exit, io, engine, stopAgent: () => stopAgent() };
+}
+
+describe('website-monitor run', () => {
+  it('stops on a bad config before anything starts: issue lines on stderr, exit 2', async () => {
+    const file = configFile('monitoring:\n  interval_seconds: -1\n');
+    const io = captureIo();
+    let runtimeCreated = false;
+    const code = await runCli(['run', '--config', file], io, {
+      createRuntime: () => {
+        runtimeCreated = true;
+        return fakeEngine().runtime;
+      },
+    });
+    expect(code).toBe(2);
+    expect(runtimeCreated).toBe(false);
+    expect(io.err()).toMatch(
+      new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:2: monitoring\\.interval_seconds: .+\\n$`),
+    );
+    expect(io.out()).toBe('');
+  });
+
+  it('runs the agent, logs JSON lines on stdout and exits 0 on SIGTERM', async () => {
+    const { exit, io, engine } = await startRun(['--config', configFile(config)]);
+    expect(engine.runtime.callsOf('list').length).toBeGreaterThan(0);
+    io.sendSignal('SIGTERM');
+    expect(await exit).toBe(0);
+    const records = jsonLines(io.out());
+    const events = records.map((record) => record.event);
+    expect(events).toContain('agent_started');
+    expect(events).toContain('agent_stopping');
+    expect(events.at(-1)).toBe('agent_stopped');
+    expect(records.find((record) => record.event === 'agent_stopping')).toMatchObject({
+      level: 'INFO',
+      signal: 'SIGTERM',
+    });
+    expect(io.exitCalls).toEqual([]);
+    // Stopped means stopped: no event stream left open on the engine.
+    expect(engine.runtime.openEventStreams).toBe(0);
+  });
+
+  it('exits at once with 130 on a second signal while stopping', async () => {
+    const { exit, io } = await startRun(['--config', configFile(config)]);
+    io.sendSignal('SIGINT');
+    io.sendSignal('SIGINT');
+    expect(io.exitCalls).toEqual([130]);
+    expect(io.err()).toContain('SIGINT again');
+    expect(await exit).toBe(0);
+  });
+
+  it('--dry-run overrides healing.dry_run', async () => {
+    const file = configFile(config);
+    for (const [args, dryRun] of [
+      [[], false],
+      [['--dry-run'], true],
+    ] as const) {
+      const { exit, io, stopAgent } = await startRun(['--config', file, ...args]);
+      stopAgent();
+      expect(await exit).toBe(0);
+      expect(jsonLines(io.out()).find((record) => record.event === 'agent_started')?.dry_run).toBe(dryRun);
+    }
+  });
+
+  it('filters by --log-level, then LOG_LEVEL', async () => {
+    const file = configFile(config);
+    const quiet = await startRun(['--config', file], captureIo({ LOG_LEVEL: 'error' }));
+    quiet.stopAgent();
+    expect(await quiet.exit).toBe(0);
+    expect(jsonLines(quiet.io.out()).filter((record) => record.level === 'INFO')).toEqual([]);
+
+    const verbose = await startRun(
+      ['--config', file, '--log-level', 'debug'],
+      captureIo({ LOG_LEVEL: 'error' }),
+    );
+    verbose.stopAgent();
+    expect(await verbose.exit).toBe(0);
+    expect(jsonLines(verbose.io.out()).find((record) => record.level === 'DEBUG')).toMatchObject({
+      event: 'config_loaded',
+      containers: ['web'],
+      dry_run: false,
+    });
+  });
+
+  it('rejects an unknown LOG_LEVEL with one line, exit 2', async () => {
+    const io = captureIo({ LOG_LEVEL: 'chatty' });
+    expect(
+      await runCli(['run', '--config', configFile(config)], io, {
+        createRuntime: () => fakeEngine().runtime,
+      }),
+    ).toBe(2);
+    expect(io.err()).toBe('error: LOG_LEVEL must be one of debug, info, warn, error; got "chatty"\n');
+  });
+
+  it('says on stderr when no engine answers, and keeps running until stopped', async () => {
+    const engine = fakeEngine();
+    engine.runtime.setReachable(false);
+    const { exit, io, stopAgent } = await startRun(['--config', configFile(config)], captureIo(), engine);
+    expect(io.err()).toMatch(
+      /^website-monitor: .+; retrying with backoff until it answers \(the agent keeps running\)\n$/,
+    );
+    stopAgent();
+    expect(await exit).toBe(0);
+  });
+});

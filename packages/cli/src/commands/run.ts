@@ -1,0 +1,138 @@
+import {
+  type Clock,
+  type ContainerRuntime,
+  createRuleDiagnoser,
+  type HttpProber,
+  type Logger,
+  loadMonitorConfigFile,
+  type MonitorConfig,
+  MonitorError,
+  WebsiteMonitorAgent,
+} from '@website-monitor/core';
+import { MemoryStore } from '@website-monitor/core/testing';
+import { exitCodes } from '../exit-codes.js';
+import type { CliIo, StopSignal } from '../io/cli-io.js';
+import type { RuntimeFactory } from '../io/runtime-factory.js';
+import { createJsonLogger } from '../logging/json-logger.js';
+import { chooseLogLevel } from '../logging/log-level.js';
+
+export interface RunOptions {
+  readonly config: string;
+  readonly dryRun?: boolean;
+  readonly logLevel?: string;
+}
+
+export interface RunDeps {
+  readonly createRuntime: RuntimeFactory;
+  readonly prober?: HttpProber;
+  readonly clock?: Clock;
+  /** Replaces the JSON logger on stdout (tests). */
+  readonly logger?: Logger;
+  /** Called once the agent runs, with a way to stop it as a signal would (tests). */
+  readonly onStarted?: (stop: () => void) => void;
+}
+
+/**
+ * `website-monitor run --config FILE`: loads the config (a bad one stops here, nothing started),
+ * starts the agent on the Docker engine and runs until SIGINT/SIGTERM, then stops it cleanly and
+ * exits 0. A second signal while stopping exits at once with 130.
+ */
+export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps): Promise<number> {
+  const logger =
+    deps.logger ?? createJsonLogger({ level: chooseLogLevel(options.logLevel, io.env), write: io.stdout });
+  const config = withDryRun(
+    await loadMonitorConfigFile({ path: options.config, env: io.env }),
+    options.dryRun,
+  );
+  logger.log('debug', 'config_loaded', {
+    file: options.config,
+    discovery: config.monitoring.discovery,
+    containers: config.monitoring.containers.map((container) => container.name),
+    dry_run: config.healing.dryRun,
+  });
+
+  let stopRequested: (signal: StopSignal | 'api') => void = () => {};
+  const stopSignal = new Promise<StopSignal | 'api'>((resolve) => {
+    stopRequested = resolve;
+  });
+  let stopping = false;
+  const unsubscribe = io.onStopSignal((signal) => {
+    if (stopping) {
+      io.stderr(`website-monitor: ${signal} again, exiting without waiting for the agent\n`);
+      io.exitNow(exitCodes.interrupted);
+      return;
+    }
+    stopping = true;
+    stopRequested(signal);
+  });
+
+  const runtime = await deps.createRuntime({ logger });
+  try {
+    const engine = await describeEngine(runtime);
+    if (!engine.connected) io.stderr(`website-monitor: ${engine.error}; ${retrying}\n`);
+    const agent = new WebsiteMonitorAgent({
+      config,
+      runtime,
+      store: new MemoryStore(),
+      diagnoser: createRuleDiagnoser(),
+      logger,
+      ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+      ...(deps.prober === undefined ? {} : { prober: deps.prober }),
+    });
+    reportEngineChanges(agent, io, engine.connected);
+
+    await agent.start();
+    deps.onStarted?.(() => {
+      if (!stopping) {
+        stopping = true;
+        stopRequested('api');
+      }
+    });
+
+    const signal = await stopSignal;
+    logger.log('info', 'agent_stopping', { signal });
+    await agent.stop();
+    return exitCodes.ok;
+  } finally {
+    unsubscribe();
+    await runtime[Symbol.asyncDispose]?.();
+  }
+}
+
+function withDryRun(config: MonitorConfig, dryRun: boolean | undefined): MonitorConfig {
+  return dryRun ? { ...config, healing: { ...config.healing, dryRun: true } } : config;
+}
+
+const retrying = 'retrying with backoff until it answers (the agent keeps running)';
+
+type EngineState = { connected: true } | { connected: false; error: string };
+
+/** One ping up front, so a missing engine is said on stderr at once, not only in the JSON log. */
+async function describeEngine(runtime: ContainerRuntime): Promise<EngineState> {
+  try {
+    await runtime.ping({ signal: AbortSignal.timeout(5_000) });
+    return { connected: true };
+  } catch (error) {
+    if (MonitorError.isInstance(error) && error.code === 'container_runtime') {
+      return { connected: false, error: error.message };
+    }
+    if (error instanceof DOMException && error.name === 'TimeoutError') {
+      return { connected: false, error: 'the Docker engine did not answer within 5 s' };
+    }
+    throw error;
+  }
+}
+
+/** A line on stderr each time the engine goes away or comes back, once per change. */
+function reportEngineChanges(agent: WebsiteMonitorAgent, io: CliIo, initiallyConnected: boolean): void {
+  let connected = initiallyConnected;
+  agent.on('engine:connection', (state) => {
+    if (state.connected === connected) return;
+    connected = state.connected;
+    io.stderr(
+      state.connected
+        ? 'website-monitor: the Docker engine answers again\n'
+        : `website-monitor: ${state.error ?? 'lost the Docker engine'}; ${retrying}\n`,
+    );
+  });
+}

@@ -1,0 +1,10 @@
+/** The CLI's exit codes; the README lists them. */
+export const exitCodes = {
+  ok: 0,
+  /** `check`: the container answered but is not healthy. */
+  unhealthy: 1,
+  /** A user mistake: bad arguments, invalid config, unknown container, no engine. */
+  usage: 2,
+  /** A second SIGINT/SIGTERM while stopping (128 + SIGINT). */
+  interrupted: 130,
+} as const;

@@ -1,0 +1,113 @@
+import type { Clock, HttpProber, Logger } from '@website-monitor/core';
+import { silentLogger } from '@website-monitor/core';
+import { Command, CommanderError, Option } from 'commander';
+import { cliVersion } from './cli-version.js';
+import { userErrorText } from './errors/describe-user-error.js';
+import { exitCodes } from './exit-codes.js';
+import type { CliIo } from './io/cli-io.js';
+import type { RuntimeFactory } from './io/runtime-factory.js';
+import { logLevels } from './logging/log-level.js';
+
+/** What `runCli` builds for itself unless a test hands it in. */
+export interface CliDeps {
+  readonly createRuntime?: RuntimeFactory;
+  readonly prober?: HttpProber;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** `run` only: called once the agent runs, with a way to stop it as a signal would. */
+  readonly onStarted?: (stop: () => void) => void;
+}
+
+/**
+ * The whole CLI as a function: parses `argv` (without `node` and the script), runs the command
+ * and resolves to the exit code. User mistakes are printed as readable lines; bugs with their stack.
+ */
+export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
+  // Each command's modules (and dockerode) load only when that command runs: `--help` and
+  // `config validate` stay fast and need no engine library.
+  const createRuntime: RuntimeFactory =
+    deps.createRuntime ??
+    (async ({ logger }) => {
+      const { createDockerRuntime } = await import('@website-monitor/docker-adapter');
+      return createDockerRuntime({ logger, env: io.env });
+    });
+  let exitCode: number = exitCodes.ok;
+
+  const program = new Command('website-monitor')
+    .description('Watches Docker containers, detects failures, diagnoses and heals them.')
+    .exitOverride()
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
+    .showSuggestionAfterError(true)
+    .version(cliVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help');
+
+  program
+    .command('run')
+    .description('run the agent until SIGINT/SIGTERM')
+    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .option('--dry-run', 'decide and log every action, change nothing (overrides healing.dry_run)')
+    .addOption(
+      new Option('--log-level <level>', 'lowest level logged (default: LOG_LEVEL or info)').choices(
+        logLevels,
+      ),
+    )
+    .action(async (options: { config: string; dryRun?: boolean; logLevel?: string }) => {
+      const { runCommand } = await import('./commands/run.js');
+      exitCode = await runCommand(options, io, {
+        createRuntime,
+        ...(deps.prober === undefined ? {} : { prober: deps.prober }),
+        ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+        ...(deps.logger === undefined ? {} : { logger: deps.logger }),
+        ...(deps.onStarted === undefined ? {} : { onStarted: deps.onStarted }),
+      });
+    });
+
+  program
+    .command('check')
+    .description('check one container once; exit 0 healthy, 1 unhealthy')
+    .argument('<name>', 'container name or id')
+    .option('--endpoint <url>', 'HTTP health endpoint to probe, e.g. http://127.0.0.1:8080/health')
+    .option('--timeout <seconds>', 'HTTP timeout in seconds')
+    .option('--json', 'print the result as one JSON object')
+    .action(async (name: string, options: { endpoint?: string; timeout?: string; json?: boolean }) => {
+      const { checkCommand } = await import('./commands/check.js');
+      const runtime = await createRuntime({ logger: deps.logger ?? silentLogger });
+      try {
+        exitCode = await checkCommand(name, options, io, {
+          runtime,
+          ...(deps.prober === undefined ? {} : { prober: deps.prober }),
+        });
+      } finally {
+        await runtime[Symbol.asyncDispose]?.();
+      }
+    });
+
+  const config = program.command('config').description('work with config files');
+  config
+    .command('validate')
+    .description('validate a config file: "FILE: ok" or one FILE:LINE line per problem (exit 2)')
+    .argument('<file>', 'config file (YAML)')
+    .action(async (file: string) => {
+      const { configValidateCommand } = await import('./commands/config-validate.js');
+      exitCode = await configValidateCommand(file, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    // Commander has already printed its message (unknown command, missing argument...).
+    if (error instanceof CommanderError) return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage;
+    const text = userErrorText(error);
+    if (text !== undefined) {
+      io.stderr(`${text}\n`);
+      return exitCodes.usage;
+    }
+    io.stderr(`website-monitor: unexpected error, please report it:\n${describeBug(error)}\n`);
+    return 1;
+  }
+}
+
+function describeBug(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? `${error.name}: ${error.message}`) : String(error);
+}
