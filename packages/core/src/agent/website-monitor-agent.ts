@@ -286,7 +286,9 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
   async checkAll(): Promise<HealthVerdict[]> {
     const containers = await this.#runtime.list({ signal: this.#abort?.signal });
     const watches = containers.map((container) => this.#watchFor(container.id, container.name));
-    await Promise.all(watches.map((watch) => this.#scheduleCheck(watch, { probe: true, reason: 'pass:api' })));
+    await Promise.all(
+      watches.map((watch) => this.#scheduleCheck(watch, { probe: true, reason: 'pass:api' })),
+    );
     return watches.flatMap((watch) => (watch.settings && watch.verdict ? [watch.verdict] : []));
   }
 
@@ -935,7 +937,10 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
       return { kind: decision.kind, reason: decision.reason, changed: false };
     }
     if (incident.status !== 'healing') {
-      watch.incident = await this.#saveIncident(transitionIncident(incident, { to: 'healing', now }));
+      // An incident opened for a person's request or a dependency's restart skips diagnosis.
+      const from =
+        incident.status === 'open' ? transitionIncident(incident, { to: 'diagnosing', now }) : incident;
+      watch.incident = await this.#saveIncident(transitionIncident(from, { to: 'healing', now }));
     }
     const started = this.#clock.now();
     const pending = await this.#recordAction(watch, strategy.name, reason, requestedBy, 'pending');
