@@ -94,9 +94,18 @@ describe('website-monitor run', () => {
     expect(engine.runtime.openEventStreams).toBe(0);
   });
 
-  it('exits at once with 130 on a second signal while stopping', async () => {
+  it('treats the same signal delivered twice at once as one stop (process group + wrapper)', async () => {
     const { exit, io } = await startRun(['--config', configFile(config)]);
+    io.sendSignal('SIGTERM');
+    io.sendSignal('SIGTERM');
+    expect(io.exitCalls).toEqual([]);
+    expect(await exit).toBe(0);
+  });
+
+  it('exits at once with 130 on a second signal a person sends while stopping', async () => {
+    const { exit, io, engine } = await startRun(['--config', configFile(config)]);
     io.sendSignal('SIGINT');
+    engine.clock.set(engine.clock.now() + 1_100);
     io.sendSignal('SIGINT');
     expect(io.exitCalls).toEqual([130]);
     expect(io.err()).toContain('SIGINT again');

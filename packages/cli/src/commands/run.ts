@@ -7,6 +7,7 @@ import {
   loadMonitorConfigFile,
   type MonitorConfig,
   MonitorError,
+  systemClock,
   WebsiteMonitorAgent,
 } from '@website-monitor/core';
 import { MemoryStore } from '@website-monitor/core/testing';
@@ -15,6 +16,9 @@ import type { CliIo, StopSignal } from '../io/cli-io.js';
 import type { RuntimeFactory } from '../io/runtime-factory.js';
 import { createJsonLogger } from '../logging/json-logger.js';
 import { chooseLogLevel } from '../logging/log-level.js';
+
+/** Signals this close to the first are the same stop request delivered twice. */
+const duplicateSignalWindowMs = 1_000;
 
 export interface RunOptions {
   readonly config: string;
@@ -35,7 +39,7 @@ export interface RunDeps {
 /**
  * `website-monitor run --config FILE`: loads the config (a bad one stops here, nothing started),
  * starts the agent on the Docker engine and runs until SIGINT/SIGTERM, then stops it cleanly and
- * exits 0. A second signal while stopping exits at once with 130.
+ * exits 0. A second signal while stopping (more than a second after the first) exits at once with 130.
  */
 export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps): Promise<number> {
   const logger =
@@ -55,14 +59,19 @@ export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps):
   const stopSignal = new Promise<StopSignal | 'api'>((resolve) => {
     stopRequested = resolve;
   });
-  let stopping = false;
+  const signalClock = deps.clock ?? systemClock;
+  let stoppingSince: number | undefined;
   const unsubscribe = io.onStopSignal((signal) => {
-    if (stopping) {
+    // One stop often arrives twice: `timeout`, systemd and shells signal the whole process group,
+    // and a wrapper (pnpm, npm) forwards the same signal again. Only a second signal that comes
+    // later, from a person who does not want to wait, forces the exit.
+    if (stoppingSince !== undefined && signalClock.now() - stoppingSince < duplicateSignalWindowMs) return;
+    if (stoppingSince !== undefined) {
       io.stderr(`website-monitor: ${signal} again, exiting without waiting for the agent\n`);
       io.exitNow(exitCodes.interrupted);
       return;
     }
-    stopping = true;
+    stoppingSince = signalClock.now();
     stopRequested(signal);
   });
 
@@ -83,8 +92,8 @@ export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps):
 
     await agent.start();
     deps.onStarted?.(() => {
-      if (!stopping) {
-        stopping = true;
+      if (stoppingSince === undefined) {
+        stoppingSince = signalClock.now();
         stopRequested('api');
       }
     });

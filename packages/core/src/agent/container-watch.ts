@@ -39,6 +39,8 @@ export interface ContainerWatch {
   /** When Docker's own restart policy started being given its chance. */
   dockerRestartSince: number | undefined;
   labelIssuesLogged: Set<string>;
+  /** Log tail requested when a failure event arrived, ready for the diagnosis. */
+  logPrefetch: { readonly at: number; readonly lines: Promise<readonly string[]> } | undefined;
 }
 
 export function createContainerWatch(id: string, name: string): ContainerWatch {
@@ -66,5 +68,6 @@ export function createContainerWatch(id: string, name: string): ContainerWatch {
     recheckAt: undefined,
     dockerRestartSince: undefined,
     labelIssuesLogged: new Set(),
+    logPrefetch: undefined,
   };
 }

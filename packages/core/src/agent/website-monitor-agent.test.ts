@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultMonitorConfig } from '../config/default-monitor-config.js';
 import type { ContainerConfig, MonitorConfig } from '../config/monitor-config.js';
 import { parseMonitorConfig } from '../config/parse-monitor-config.js';
@@ -439,5 +439,35 @@ healing:
     expect(result.healthy).toBe(true);
     expect(result.metrics.httpStatus).toBe(200);
     expect(result.metrics.responseTimeMs).toBe(12);
+  });
+});
+
+describe('WebsiteMonitorAgent check concurrency', () => {
+  it('a hanging endpoint holds one check slot and never delays the other containers', async () => {
+    const names = Array.from({ length: 12 }, (_, index) => `svc-${index}`);
+    const config = configFrom(`
+monitoring:
+  max_concurrent_checks: 4
+  containers:
+${names.map((name) => `    - name: ${name}\n      health_endpoint: http://127.0.0.1:9000/${name}`).join('\n')}
+`);
+    const { runtime, agent, prober } = harness(config);
+    let releaseHang: () => void = () => {};
+    const hang = new Promise<{ status: number }>((resolve) => {
+      releaseHang = () => resolve({ status: 200 });
+    });
+    for (const name of names) {
+      runtime.addContainer({ name });
+      prober.respond(`http://127.0.0.1:9000/${name}`, name === 'svc-0' ? () => hang : { status: 200 });
+    }
+    const completed: string[] = [];
+    agent.on('check:completed', (verdict) => completed.push(verdict.containerName));
+    const pass = agent.checkAll();
+    // Everyone but the hanging container gets a verdict while svc-0 still waits for its answer.
+    await vi.waitFor(() => expect(completed.length).toBe(names.length - 1));
+    expect(completed).not.toContain('svc-0');
+    releaseHang();
+    const verdicts = await pass;
+    expect(verdicts.map((verdict) => verdict.containerName).sort()).toEqual([...names].sort());
   });
 });

@@ -1,5 +1,5 @@
 import { EventEmitter } from 'eventemitter3';
-import pLimit from 'p-limit';
+import { type CheckRunner, createCheckRunner } from '../check/check-runner.js';
 import { evaluateHealth } from '../check/evaluate-health.js';
 import { createFetchHttpProber } from '../check/fetch-http-prober.js';
 import { initialProbeCounters } from '../check/probe-counter.js';
@@ -83,6 +83,8 @@ export interface ContainerStatus {
 
 const logTailLines = 50;
 const logTailBytes = 16 * 1024;
+/** A tail fetched at an event is used for the diagnosis only if it is this fresh. */
+const logPrefetchMaxAgeMs = 2_000;
 /** Restart events of ours arrive within the stop timeout plus the start; this margin covers the start. */
 const ownActionMarginMs = 15_000;
 /** A container that has run this long without trouble starts a new backoff streak (kubelet: 10 min). */
@@ -116,7 +118,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
   /** Incidents restored from the store, waiting for their container to be seen again (by name). */
   readonly #restoredIncidents = new Map<string, Incident>();
   readonly #work = new Set<Promise<unknown>>();
-  readonly #checkLimit: ReturnType<typeof pLimit>;
+  readonly #checkRunner: CheckRunner<HealthVerdict | undefined>;
   #restartsInFlight = 0;
   #abort: AbortController | undefined;
   #loops: Promise<unknown>[] = [];
@@ -141,7 +143,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
       logger: this.#logger,
     });
     this.#registry = createDefaultStrategyRegistry({ strategies: options.strategies ?? [] });
-    this.#checkLimit = pLimit(this.#config.monitoring.maxConcurrentChecks);
+    this.#checkRunner = createCheckRunner({ maxConcurrent: this.#config.monitoring.maxConcurrentChecks });
   }
 
   get store(): Store {
@@ -407,6 +409,15 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     // Our own restart's kill/die/stop/start: we re-check when the action returns.
     if (cause === 'own') return;
     const watch = this.#watchFor(event.containerId, event.containerName);
+    if (
+      event.action === 'die' ||
+      event.action === 'oom' ||
+      (event.action === 'health_status' && event.healthStatus === 'unhealthy')
+    ) {
+      // The diagnosis will want the log tail: fetch it alongside the inspect, not after it, so the
+      // restart call is not held up by two engine round trips in a row.
+      this.#prefetchLogs(watch);
+    }
     // A start is a new run: its HTTP endpoint deserves a probe as soon as the start period allows.
     if (event.action === 'start' || event.action === 'unpause') watch.nextProbeAt = this.#clock.now();
     this.#scheduleCheck(watch, { probe: false, reason: `event:${event.action}` });
@@ -458,7 +469,8 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
         while (next) {
           const current = next;
           watch.checkAgain = undefined;
-          await this.#withCheckSlot(() => this.#check(watch, current));
+          // Bounded across containers: a slow endpoint holds one slot, never the others.
+          await this.#checkRunner.run(watch.id, () => this.#check(watch, current));
           next = watch.checkAgain;
         }
       } finally {
@@ -467,11 +479,6 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     })();
     watch.checkLoop = loop;
     return this.#track(loop);
-  }
-
-  /** Bounds checks in flight; a slow endpoint holds one slot, never the others. */
-  #withCheckSlot<T>(task: () => Promise<T>): Promise<T> {
-    return this.#checkLimit(task);
   }
 
   /** Inspects (and probes when asked), evaluates, records, and acts on the verdict. */
@@ -1145,13 +1152,20 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     };
   }
 
+  #prefetchLogs(watch: ContainerWatch): void {
+    const lines = this.#runtime.logs({ id: watch.id, tail: logTailLines, signal: this.#abort?.signal });
+    lines.catch(() => {}); // a failure is reported when the tail is used
+    watch.logPrefetch = { at: this.#clock.now(), lines };
+  }
+
   async #logTail(watch: ContainerWatch): Promise<readonly string[]> {
+    const prefetched = watch.logPrefetch;
+    watch.logPrefetch = undefined;
     try {
-      const lines = await this.#runtime.logs({
-        id: watch.id,
-        tail: logTailLines,
-        signal: this.#abort?.signal,
-      });
+      const lines =
+        prefetched && this.#clock.now() - prefetched.at < logPrefetchMaxAgeMs
+          ? await prefetched.lines
+          : await this.#runtime.logs({ id: watch.id, tail: logTailLines, signal: this.#abort?.signal });
       const kept: string[] = [];
       let bytes = 0;
       for (let index = lines.length - 1; index >= 0; index--) {
