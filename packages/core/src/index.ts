@@ -132,8 +132,6 @@ export {
   withDiagnosis,
 } from './incident/incident-lifecycle.js';
 export { IncidentTransitionError } from './incident/incident-transition-error.js';
-export type { BackoffSettings } from './observe/backoff.js';
-export { backoffDelay } from './observe/backoff.js';
 export type { ConnectionState, WatchContainerEventsOptions } from './observe/event-watcher.js';
 export { watchContainerEvents } from './observe/event-watcher.js';
 export type { RunPeriodicallyOptions } from './observe/periodic.js';

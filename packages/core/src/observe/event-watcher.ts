@@ -1,9 +1,9 @@
 import type { ContainerEvent } from '../domain/container.js';
 import { type ContainerRuntimeError, MonitorError } from '../errors/monitor-error.js';
+import { backoffDelayMs } from '../policy/backoff.js';
 import type { Clock } from '../ports/clock.js';
 import type { ContainerRuntime } from '../ports/container-runtime.js';
 import type { Logger } from '../ports/logger.js';
-import { type BackoffSettings, backoffDelay } from './backoff.js';
 
 export interface WatchContainerEventsOptions {
   readonly runtime: ContainerRuntime;
@@ -28,7 +28,8 @@ export interface WatchContainerEventsOptions {
    * names the cause of a disconnection.
    */
   readonly onConnectionChange?: (state: ConnectionState) => void;
-  readonly backoff: BackoffSettings;
+  /** Reconnect delays: doubling from `initialMs` to `maxMs`, with equal jitter. */
+  readonly backoff: { readonly initialMs: number; readonly maxMs: number };
   /** Replay from here on the first subscription (ms since the epoch); live only by default. */
   readonly since?: number;
   /** For tests; `Math.random` by default. */
@@ -90,7 +91,13 @@ export async function watchContainerEvents(options: WatchContainerEventsOptions)
   const replaySince = (): number =>
     lastEventTime !== undefined ? lastEventTime - 1 : (options.since ?? watchStartedAt);
   const waitBeforeRetry = async (): Promise<boolean> => {
-    const delayMs = backoffDelay(attempt, backoff, random);
+    // The same curve as healing backoff, one step in: the first retry already waits `initialMs`.
+    const delayMs = backoffDelayMs({
+      attempt: attempt + 1,
+      initialMs: backoff.initialMs,
+      maxMs: backoff.maxMs,
+      random,
+    });
     attempt++;
     try {
       await clock.sleep(delayMs, signal);
