@@ -8,8 +8,17 @@ const alias = [
   { find: '@website-monitor/core/testing', replacement: src('./packages/core/src/testing/index.ts') },
   { find: '@website-monitor/core', replacement: src('./packages/core/src/index.ts') },
   { find: '@website-monitor/docker-adapter', replacement: src('./packages/docker-adapter/src/index.ts') },
+  {
+    find: '@website-monitor/claude-diagnoser/testing',
+    replacement: src('./packages/claude-diagnoser/src/testing/index.ts'),
+  },
+  { find: '@website-monitor/claude-diagnoser', replacement: src('./packages/claude-diagnoser/src/index.ts') },
   { find: '@website-monitor/cli', replacement: src('./packages/cli/src/index.ts') },
   { find: '@website-monitor/test-support', replacement: src('./packages/test-support/src/index.ts') },
+  { find: '@website-monitor/sql-store', replacement: src('./packages/sql-store/src/index.ts') },
+  { find: '@website-monitor/postgres-store', replacement: src('./packages/postgres-store/src/index.ts') },
+  { find: '@website-monitor/sqlite-store', replacement: src('./packages/sqlite-store/src/index.ts') },
+  { find: '@website-monitor/store-spool', replacement: src('./packages/store-spool/src/index.ts') },
 ];
 
 export default defineConfig({

@@ -3,6 +3,11 @@ export const exitCodes = {
   ok: 0,
   /** `check`: the container answered but is not healthy. */
   unhealthy: 1,
+  /**
+   * The database could not be reached or opened (`incidents`, `db migrate`, `run` on SQLite):
+   * not a usage mistake, worth retrying. Printed as one line naming the redacted URL or file.
+   */
+  databaseUnavailable: 1,
   /** A user mistake: bad arguments, invalid config, unknown container, no engine. */
   usage: 2,
   /** A second SIGINT/SIGTERM while stopping (128 + SIGINT). */

@@ -1,5 +1,5 @@
 import type { Clock, HttpProber, Logger } from '@website-monitor/core';
-import { silentLogger } from '@website-monitor/core';
+import { silentLogger, systemClock } from '@website-monitor/core';
 import { Command, CommanderError, Option } from 'commander';
 import { cliVersion } from './cli-version.js';
 import { userErrorText } from './errors/describe-user-error.js';
@@ -7,6 +7,8 @@ import { exitCodes } from './exit-codes.js';
 import type { CliIo } from './io/cli-io.js';
 import type { RuntimeFactory } from './io/runtime-factory.js';
 import { logLevels } from './logging/log-level.js';
+import { DatabaseUnavailableError } from './store/database-failure.js';
+import { packageStoreFactories, type StoreFactories } from './store/store-factories.js';
 
 /** What `runCli` builds for itself unless a test hands it in. */
 export interface CliDeps {
@@ -16,6 +18,8 @@ export interface CliDeps {
   readonly logger?: Logger;
   /** `run` only: called once the agent runs, with a way to stop it as a signal would. */
   readonly onStarted?: (stop: () => void) => void;
+  /** How `run`, `incidents` and `db migrate` open SQLite, PostgreSQL and the spool. */
+  readonly storeFactories?: StoreFactories;
 }
 
 /**
@@ -31,6 +35,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       const { createDockerRuntime } = await import('@website-monitor/docker-adapter');
       return createDockerRuntime({ logger, env: io.env });
     });
+  const storeFactories = deps.storeFactories ?? packageStoreFactories;
   let exitCode: number = exitCodes.ok;
 
   const program = new Command('website-monitor')
@@ -55,6 +60,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       const { runCommand } = await import('./commands/run.js');
       exitCode = await runCommand(options, io, {
         createRuntime,
+        storeFactories,
         ...(deps.prober === undefined ? {} : { prober: deps.prober }),
         ...(deps.clock === undefined ? {} : { clock: deps.clock }),
         ...(deps.logger === undefined ? {} : { logger: deps.logger }),
@@ -82,6 +88,45 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       }
     });
 
+  program
+    .command('incidents')
+    .description('list recent incidents from the configured store, newest first')
+    .option('-c, --config <file>', 'config file (YAML); its storage section picks the database')
+    .option('--hours <hours>', 'incidents opened in the last N hours', '24')
+    .option('--container <name>', 'only this container')
+    .option('--limit <n>', 'at most this many (newest first)', '100')
+    .option('--json', 'print a JSON array instead of a table')
+    .action(
+      async (options: {
+        config?: string;
+        hours?: string;
+        container?: string;
+        limit?: string;
+        json?: boolean;
+      }) => {
+        const { incidentsCommand } = await import('./commands/incidents.js');
+        exitCode = await incidentsCommand(options, io, {
+          factories: storeFactories,
+          clock: deps.clock ?? systemClock,
+          logger: deps.logger ?? silentLogger,
+        });
+      },
+    );
+
+  program
+    .command('db')
+    .description('work with the database')
+    .command('migrate')
+    .description('create or update the database schema (the agent also does this on start)')
+    .option('-c, --config <file>', 'config file (YAML); its storage section picks the database')
+    .action(async (options: { config?: string }) => {
+      const { dbMigrateCommand } = await import('./commands/db-migrate.js');
+      exitCode = await dbMigrateCommand(options, io, {
+        factories: storeFactories,
+        logger: deps.logger ?? silentLogger,
+      });
+    });
+
   const config = program.command('config').description('work with config files');
   config
     .command('validate')
@@ -101,7 +146,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
     const text = userErrorText(error);
     if (text !== undefined) {
       io.stderr(`${text}\n`);
-      return exitCodes.usage;
+      return DatabaseUnavailableError.is(error) ? exitCodes.databaseUnavailable : exitCodes.usage;
     }
     io.stderr(`website-monitor: unexpected error, please report it:\n${describeBug(error)}\n`);
     return 1;

@@ -20,6 +20,8 @@ export type { ProbeCounter, ProbeCounters, ProbeOutcome, ProbeThresholds } from 
 export { initialProbeCounter, initialProbeCounters, recordProbeOutcome } from './check/probe-counter.js';
 export type { MemoryUsage } from './check/resource-usage.js';
 export { cpuPercent, memoryUsage } from './check/resource-usage.js';
+export type { ByteSizeResult } from './config/byte-size.js';
+export { parseByteSize } from './config/byte-size.js';
 // Config
 export type { ComposeContainer } from './config/compose-dependencies.js';
 export {
@@ -41,6 +43,7 @@ export type {
   HealingConfig,
   MonitorConfig,
   MonitoringConfig,
+  StorageConfig,
   StrategyStep,
 } from './config/monitor-config.js';
 export type { ParseMonitorConfigOptions, ValidateConfigResult } from './config/parse-monitor-config.js';
@@ -50,11 +53,24 @@ export type {
   ResolvedContainerSettings,
 } from './config/resolve-container-settings.js';
 export { resolveContainerSettings } from './config/resolve-container-settings.js';
+export { isPostgresUrl } from './config/storage-url.js';
 export type { DiagnosisRule, RuleFinding } from './diagnose/diagnosis-rule.js';
+export {
+  boundedLogTail,
+  defaultErrorWindow,
+  defaultMaxLineBytes,
+  defaultTailBytes,
+  defaultTailLines,
+  firstErrorIndex,
+  firstErrorWindow,
+  truncateLine,
+} from './diagnose/log-context.js';
 export { createRuleDiagnoser, diagnoseByRules } from './diagnose/rule-diagnoser.js';
 export { builtInDiagnosisRules } from './diagnose/rules/built-in-rules.js';
 export type { ActionName, BuiltInActionName } from './domain/action.js';
 export { builtInActionNames, normalizeActionName } from './domain/action.js';
+export type { BaselineMetric, ContainerBaseline } from './domain/baseline.js';
+export { baselineMetrics } from './domain/baseline.js';
 // Domain
 export type {
   ContainerDetails,
@@ -68,7 +84,7 @@ export type {
   PublishedPort,
   RestartPolicy,
 } from './domain/container.js';
-export type { Diagnosis, DiagnosisSource, Urgency } from './domain/diagnosis.js';
+export type { Diagnosis, DiagnosisSource, DiagnosisUsage, Urgency } from './domain/diagnosis.js';
 export type {
   ActionDecidedBy,
   ActionResult,
@@ -98,6 +114,12 @@ export {
   NoSuchStrategyError,
   StoreError,
 } from './errors/monitor-error.js';
+export { formatEvalReport } from './eval/format-eval-report.js';
+export { corpusDirectory, loadScenarios } from './eval/load-scenarios.js';
+export type { Scenario } from './eval/scenario.js';
+export { parseScenario, scenarioContext, scenarioSchema } from './eval/scenario.js';
+export type { EvalReport, GatedAnswer, ScenarioResult } from './eval/score-diagnoser.js';
+export { evalTargets, scoreDiagnoser } from './eval/score-diagnoser.js';
 export { builtInStrategies } from './heal/built-in/built-in-strategies.js';
 export { checkDependenciesStrategy } from './heal/built-in/check-dependencies.js';
 export { clearCacheStrategy, createClearCacheStrategy } from './heal/built-in/clear-cache.js';
@@ -132,10 +154,31 @@ export {
   withDiagnosis,
 } from './incident/incident-lifecycle.js';
 export { IncidentTransitionError } from './incident/incident-transition-error.js';
+export type { AnomalyAssessment, AnomalyThresholds } from './learn/assess-anomaly.js';
+export { assessAnomaly, defaultAnomalyThresholds, describeAgainstNormal } from './learn/assess-anomaly.js';
+export type { BaselineBook, BaselineBookOptions, BaselineSnapshot } from './learn/baseline-book.js';
+export { createBaselineBook } from './learn/baseline-book.js';
+// Learning and evaluation
+export type { BaselineReading } from './learn/ewma-baseline.js';
+export {
+  defaultBaselineAlpha,
+  defaultWarmUpSamples,
+  isWarmedUp,
+  standardDeviation,
+  updateBaseline,
+} from './learn/ewma-baseline.js';
+export type {
+  MemoryLeakAssessment,
+  MemoryLeakThresholds,
+  MemoryReading,
+  MemoryTrend,
+} from './learn/memory-leak.js';
+export { assessMemoryLeak, defaultMemoryLeakThresholds, memoryTrend } from './learn/memory-leak.js';
 export type { ConnectionState, WatchContainerEventsOptions } from './observe/event-watcher.js';
 export { watchContainerEvents } from './observe/event-watcher.js';
 export type { RunPeriodicallyOptions } from './observe/periodic.js';
 export { runPeriodically } from './observe/periodic.js';
+export { actionInvasiveness, isMoreInvasive } from './policy/action-invasiveness.js';
 // Policy
 export type { ApprovalQueue } from './policy/approval-queue.js';
 export { createApprovalQueue } from './policy/approval-queue.js';
@@ -170,6 +213,8 @@ export type {
 } from './policy/dependency-graph.js';
 export { buildDependencyGraph } from './policy/dependency-graph.js';
 export { expectDockerRestart } from './policy/docker-restart-policy.js';
+export type { InstructionMarker } from './policy/instruction-detector.js';
+export { detectInstructionLikeText } from './policy/instruction-detector.js';
 export type { EventCause, OperatorHold, OperatorIntentTracker, OwnAction } from './policy/operator-intent.js';
 export { createOperatorIntentTracker, defaultKillToDieWindowMs } from './policy/operator-intent.js';
 export type { RestartBudget } from './policy/restart-budget.js';
@@ -185,3 +230,8 @@ export { silentLogger } from './ports/logger.js';
 export type { Notification, NotificationKind, Notifier } from './ports/notifier.js';
 export type { Store } from './ports/store.js';
 export { Recorder } from './record/recorder.js';
+export { environmentValues, redactContext } from './redact/redact-context.js';
+// Redaction
+export type { RedactOptions } from './redact/redact-secrets.js';
+export { isMaskableValue, redactSecrets } from './redact/redact-secrets.js';
+export { redactionMarker } from './redact/secret-patterns.js';

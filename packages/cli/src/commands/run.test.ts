@@ -1,6 +1,6 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { FakeClock, FakeContainerRuntime, FakeHttpProber } from '@website-monitor/core/testing';
 import { describe, expect, it } from 'vitest';
 import { captureIo } from '../io/captured-io.js';
@@ -164,5 +164,90 @@ describe('website-monitor run', () => {
     );
     stopAgent();
     expect(await exit).toBe(0);
+  });
+});
+
+describe('website-monitor run: the store', () => {
+  type Row = { container_name: string; trigger: string; host: string };
+  async function incidentsJson(file: string, clock: FakeClock): Promise<Row[]> {
+    const io = captureIo();
+    expect(await runCli(['incidents', '--config', file, '--json'], io, { clock })).toBe(0);
+    return JSON.parse(io.out()) as Row[];
+  }
+
+  it('records into the SQLite file next to the config, where `incidents` finds it', async () => {
+    const file = configFile(config);
+    const engine = fakeEngine();
+    const { exit, io, stopAgent } = await startRun(
+      ['--config', file],
+      captureIo({ WEBSITE_MONITOR_HOST: 'edge-1' }),
+      engine,
+    );
+    expect(jsonLines(io.out()).find((record) => record.event === 'store_opened')).toMatchObject({
+      kind: 'sqlite',
+      path: join(dirname(file), '.website-monitor', 'monitor.db'),
+    });
+
+    engine.runtime.crash('web', { exitCode: 3 });
+    let rows: Row[] = [];
+    for (let turn = 0; turn < 100 && rows.length === 0; turn++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      rows = await incidentsJson(file, engine.clock);
+    }
+    stopAgent();
+    expect(await exit).toBe(0);
+    // WEBSITE_MONITOR_HOST names this agent's rows in a shared database.
+    expect(rows).toMatchObject([{ container_name: 'web', trigger: 'container_stopped', host: 'edge-1' }]);
+  });
+
+  it('starts and keeps running with PostgreSQL unreachable, spooling to disk, password never shown', async () => {
+    const file = configFile(config);
+    const spoolPath = join(dirname(file), '.website-monitor', 'spool.db');
+    const { exit, io, stopAgent } = await startRun(
+      ['--config', file],
+      captureIo({ DATABASE_URL: 'postgres://wm:hunter22@127.0.0.1:1/monitor' }),
+    );
+    expect(io.err()).toContain(
+      `website-monitor: cannot reach the database at postgres://wm:***@127.0.0.1:1/monitor: connect ECONNREFUSED 127.0.0.1:1; writes are spooled to ${spoolPath}`,
+    );
+    const events = jsonLines(io.out());
+    expect(events.find((record) => record.event === 'store_opened')).toMatchObject({
+      kind: 'postgres',
+      source: 'DATABASE_URL',
+      spool_path: spoolPath,
+    });
+    expect(events.map((record) => record.event)).toContain('agent_started');
+    stopAgent();
+    expect(await exit).toBe(0);
+    expect(`${io.out()}${io.err()}`).not.toContain('hunter22');
+    expect(existsSync(spoolPath)).toBe(true);
+  });
+
+  it('stops with one line and exit 1 when the SQLite file cannot be created', async () => {
+    const directory = mkdtempSync(join(tmpdir(), 'wm-run-'));
+    writeFileSync(join(directory, 'not-a-directory'), '');
+    const file = join(directory, 'config.yaml');
+    writeFileSync(file, `${config}storage:\n  path: not-a-directory/monitor.db\n`);
+    const io = captureIo();
+    const code = await runCli(['run', '--config', file], io, { createRuntime: () => fakeEngine().runtime });
+    expect(code).toBe(1);
+    expect(io.err()).toMatch(
+      /^error: cannot reach the database at .+not-a-directory\/monitor\.db: EEXIST.*\n$/,
+    );
+  });
+});
+
+describe('website-monitor run: the spool', () => {
+  it('stops with one line and exit 1 when another agent holds the spool file', async () => {
+    const file = configFile(config);
+    const env = { DATABASE_URL: 'postgres://wm:hunter22@127.0.0.1:1/monitor' };
+    const first = await startRun(['--config', file], captureIo(env));
+    const io = captureIo(env);
+    const code = await runCli(['run', '--config', file], io, { createRuntime: () => fakeEngine().runtime });
+    first.stopAgent();
+    expect(await first.exit).toBe(0);
+    expect(code).toBe(1);
+    expect(io.err()).toMatch(/^error: cannot open the spool at .+\/\.website-monitor\/spool\.db: .+\n$/);
+    expect(io.err()).not.toContain('hunter22');
   });
 });

@@ -4,18 +4,19 @@ import {
   createRuleDiagnoser,
   type HttpProber,
   type Logger,
-  loadMonitorConfigFile,
   type MonitorConfig,
   MonitorError,
   systemClock,
   WebsiteMonitorAgent,
 } from '@website-monitor/core';
-import { MemoryStore } from '@website-monitor/core/testing';
 import { exitCodes } from '../exit-codes.js';
 import type { CliIo, StopSignal } from '../io/cli-io.js';
 import type { RuntimeFactory } from '../io/runtime-factory.js';
 import { createJsonLogger } from '../logging/json-logger.js';
 import { chooseLogLevel } from '../logging/log-level.js';
+import { type AgentStore, openAgentStore } from '../store/agent-store.js';
+import { loadConfiguredStore } from '../store/configured-store.js';
+import type { StoreFactories } from '../store/store-factories.js';
 
 /** Signals this close to the first are the same stop request delivered twice. */
 const duplicateSignalWindowMs = 1_000;
@@ -28,6 +29,9 @@ export interface RunOptions {
 
 export interface RunDeps {
   readonly createRuntime: RuntimeFactory;
+  readonly storeFactories: StoreFactories;
+  /** How long to wait for the first PostgreSQL migration attempt before starting anyway. */
+  readonly storeStartWaitMs?: number;
   readonly prober?: HttpProber;
   readonly clock?: Clock;
   /** Replaces the JSON logger on stdout (tests). */
@@ -44,10 +48,8 @@ export interface RunDeps {
 export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps): Promise<number> {
   const logger =
     deps.logger ?? createJsonLogger({ level: chooseLogLevel(options.logLevel, io.env), write: io.stdout });
-  const config = withDryRun(
-    await loadMonitorConfigFile({ path: options.config, env: io.env }),
-    options.dryRun,
-  );
+  const configured = await loadConfiguredStore({ configPath: options.config, io });
+  const config = withDryRun(configured.config, options.dryRun);
   logger.log('debug', 'config_loaded', {
     file: options.config,
     discovery: config.monitoring.discovery,
@@ -75,6 +77,49 @@ export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps):
     stopRequested(signal);
   });
 
+  // Rows are tagged with it, so several agents can share one PostgreSQL database; each prunes
+  // and resumes its own. Keep it stable across restarts (not a container id that changes).
+  const host = io.env.WEBSITE_MONITOR_HOST?.trim() || 'local';
+  let agentStore: AgentStore | undefined;
+  try {
+    agentStore = await openAgentStore({
+      selection: configured.selection,
+      factories: deps.storeFactories,
+      logger,
+      host,
+      clock: signalClock,
+      say: io.stderr,
+      ...(deps.storeStartWaitMs === undefined ? {} : { startWaitMs: deps.storeStartWaitMs }),
+    });
+    return await runAgent(config, host, agentStore, logger, io, deps, stopSignal, {
+      onStarted: () =>
+        deps.onStarted?.(() => {
+          if (stoppingSince === undefined) {
+            stoppingSince = signalClock.now();
+            stopRequested('api');
+          }
+        }),
+    });
+  } finally {
+    unsubscribe();
+    await agentStore?.close().catch((error: unknown) => {
+      logger.log('error', 'store_close_failed', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+    });
+  }
+}
+
+async function runAgent(
+  config: MonitorConfig,
+  host: string,
+  agentStore: AgentStore,
+  logger: Logger,
+  io: CliIo,
+  deps: RunDeps,
+  stopSignal: Promise<StopSignal | 'api'>,
+  hooks: { onStarted: () => void },
+): Promise<number> {
   const runtime = await deps.createRuntime({ logger });
   try {
     const engine = await describeEngine(runtime);
@@ -82,7 +127,8 @@ export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps):
     const agent = new WebsiteMonitorAgent({
       config,
       runtime,
-      store: new MemoryStore(),
+      store: agentStore.store,
+      host,
       diagnoser: createRuleDiagnoser(),
       logger,
       ...(deps.clock === undefined ? {} : { clock: deps.clock }),
@@ -91,19 +137,13 @@ export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps):
     reportEngineChanges(agent, io, engine.connected);
 
     await agent.start();
-    deps.onStarted?.(() => {
-      if (stoppingSince === undefined) {
-        stoppingSince = signalClock.now();
-        stopRequested('api');
-      }
-    });
+    hooks.onStarted();
 
     const signal = await stopSignal;
     logger.log('info', 'agent_stopping', { signal });
     await agent.stop();
     return exitCodes.ok;
   } finally {
-    unsubscribe();
     await runtime[Symbol.asyncDispose]?.();
   }
 }

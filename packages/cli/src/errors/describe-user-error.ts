@@ -28,6 +28,11 @@ export function describeUserError(error: unknown): string | undefined {
       // The engine is missing, slow or has no such container: the person's setup, not our bug.
       return kind === 'not_found' || kind === 'unreachable' || kind === 'timeout' ? error.message : undefined;
     }
+    case 'store':
+      // The database is down, refused us or has no tables yet; anything else from a store is a bug.
+      return (error as MonitorError & { unavailable?: unknown }).unavailable === true
+        ? error.message
+        : undefined;
     case 'usage':
       return error.message;
     default:

@@ -89,6 +89,9 @@ const logPrefetchMaxAgeMs = 2_000;
 const ownActionMarginMs = 15_000;
 /** A container that has run this long without trouble starts a new backoff streak (kubelet: 10 min). */
 const stableResetMs = 10 * 60_000;
+const retentionIntervalMs = 60 * 60_000;
+const retentionBatchSize = 5_000;
+const dayMs = 24 * 60 * 60_000;
 const restartingActions = new Set(['restart_container', 'reset_connections', 'restart_if_above_threshold']);
 
 /**
@@ -225,6 +228,18 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
         signal,
         task: async () => this.#probeDueContainers(),
         onError: (error) => this.#log('error', 'probe_tick_failed', { error: describe(error) }),
+      }),
+    );
+    this.#loops.push(
+      runPeriodically({
+        clock: this.#clock,
+        intervalMs: retentionIntervalMs,
+        // Not at start: a restarting agent has more urgent work than deleting old rows.
+        jitterMs: retentionIntervalMs,
+        random: this.#random,
+        signal,
+        task: () => this.#applyRetention(),
+        onError: (error) => this.#log('error', 'retention_failed', { error: describe(error) }),
       }),
     );
   }
@@ -553,12 +568,16 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     ) {
       verdict = { ...verdict, status: 'stopped_by_operator' };
     }
+    const previous = watch.verdict;
     watch.verdict = verdict;
     this.#recorder.addHealthSample(this.#sample(verdict));
     this.emit('check:completed', verdict);
     if (!verdict.healthy && verdict.status === 'unhealthy') {
       this.emit('check:failed', verdict);
-      this.#log('warn', 'check_failed', {
+      // A container that stays down (escalated, waiting for a person) would otherwise repeat the
+      // same warning every pass: say it at warn level when it is news, at debug level after that.
+      const news = previous?.status !== 'unhealthy' || problemText(previous) !== problemText(verdict);
+      this.#log(news ? 'warn' : 'debug', 'check_failed', {
         container: details.name,
         reason: request.reason,
         problems: verdict.problems.map((problem) => problem.message),
@@ -1195,6 +1214,27 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     });
   }
 
+  /** Removes health samples past `storage.retention_days`; incidents and actions stay unless configured. */
+  async #applyRetention(): Promise<void> {
+    const now = this.#clock.now();
+    const store = this.#recorder.store;
+    const removed = await store.pruneHealthSamples({
+      before: now - this.#config.storage.retentionDays * dayMs,
+      batchSize: retentionBatchSize,
+    });
+    const incidentDays = this.#config.storage.incidentRetentionDays;
+    const removedIncidents =
+      incidentDays !== undefined && store.pruneIncidents
+        ? await store.pruneIncidents({ before: now - incidentDays * dayMs })
+        : 0;
+    if (removed + removedIncidents > 0) {
+      this.#log('info', 'retention_applied', {
+        health_samples_removed: removed,
+        incidents_removed: removedIncidents,
+      });
+    }
+  }
+
   // ---- bookkeeping -------------------------------------------------------------------------------
 
   #watchFor(id: string, name: string): ContainerWatch {
@@ -1313,6 +1353,10 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     // The event watcher reports an unreachable engine once per outage; do not repeat it per call.
     this.#log(unreachable ? 'debug' : 'error', event, { ...fields, error: describe(error) });
   }
+}
+
+function problemText(verdict: HealthVerdict): string {
+  return verdict.problems.map((problem) => problem.message).join('\n');
 }
 
 function stepFor(action: string): StrategyStep {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ContainerDetails, ContainerStatsSample } from '../domain/container.js';
 import type { HttpCheckResult, ProblemKind } from '../domain/health.js';
+import type { BaselineSnapshot } from '../learn/baseline-book.js';
+import type { MemoryReading } from '../learn/memory-leak.js';
 import { type EvaluateHealthInput, evaluateHealth, type HealthThresholds } from './evaluate-health.js';
 import type { ProbeCounters } from './probe-counter.js';
 
@@ -385,5 +387,116 @@ describe('evaluateHealth: metrics', () => {
       memoryPercent: undefined,
       cpuPercent: undefined,
     });
+  });
+});
+
+describe('evaluateHealth: learned baselines (NESTED inner layer)', () => {
+  const mib = 1024 * 1024;
+  const responseBaseline = (mean: number, spread: number) => ({
+    host: 'h',
+    containerName: 'web',
+    image: 'web:1',
+    metric: 'response_time_ms' as const,
+    mean,
+    variance: spread * spread,
+    samples: 200,
+    updatedAt: 0,
+  });
+  const learned = (mean: number, spread: number): BaselineSnapshot => ({
+    baselines: [responseBaseline(mean, spread)],
+    memoryWindow: [],
+    minSamples: 30,
+  });
+  const answeredIn = (ms: number): HttpCheckResult => ({ ...ok, responseTimeMs: ms });
+
+  it('flags a container whose normal is 20 ms and now answers in 400 ms, after failureThreshold readings', () => {
+    const verdicts = rounds(
+      [1, 2, 3].map(() => ({ http: answeredIn(400), baselines: learned(20, 3) })),
+      { responseTimeMsThreshold: 10_000 },
+    );
+    expect(kinds(verdicts[1]!)).toEqual([]);
+    expect(kinds(verdicts[2]!)).toEqual(['response_time_anomaly']);
+    expect(verdicts[2]!.problems[0]!.message).toBe(
+      `${url} answered in 400 ms, normal for web is 20 ± 3 ms (3 checks in a row)`,
+    );
+  });
+
+  it('does not flag 400 ms on a container whose normal is 400 ms', () => {
+    const verdicts = rounds([1, 2, 3, 4].map(() => ({ http: answeredIn(400), baselines: learned(400, 40) })));
+    expect(verdicts.every((verdict) => verdict.healthy)).toBe(true);
+  });
+
+  it('flags an anomaly even when no response-time threshold is configured', () => {
+    const verdicts = rounds([1, 2, 3].map(() => ({ http: answeredIn(400), baselines: learned(20, 3) })));
+    expect(kinds(verdicts[2]!)).toEqual(['response_time_anomaly']);
+  });
+
+  it('the general 10 s rule still applies whatever was learned', () => {
+    const verdicts = rounds(
+      [1, 2, 3].map(() => ({ http: answeredIn(12_000), baselines: learned(11_000, 500) })),
+      { responseTimeMsThreshold: 10_000 },
+    );
+    expect(kinds(verdicts[2]!)).toEqual(['slow_response']);
+  });
+
+  it('ignores a baseline that is not warmed up', () => {
+    const young: BaselineSnapshot = {
+      ...learned(20, 3),
+      baselines: [{ ...responseBaseline(20, 3), samples: 3 }],
+    };
+    const verdicts = rounds([1, 2, 3].map(() => ({ http: answeredIn(400), baselines: young })));
+    expect(verdicts[2]!.healthy).toBe(true);
+  });
+
+  it('flags a steadily growing memory series as a leak before it reaches the 90 % rule', () => {
+    const limit = 512 * mib;
+    const interval = 10_000;
+    // 200 MiB growing 2 MiB a minute with a little noise; 90 % of 512 MiB is two hours away.
+    const bytesAt = (i: number) => Math.round(200 * mib + (i / 6) * 2 * mib + Math.sin(i * 1.7) * mib);
+    const window: MemoryReading[] = [];
+    let counters: ProbeCounters | undefined;
+    let firstLeak: { index: number; percent: number; message: string } | undefined;
+    for (let i = 0; i < 240 && firstLeak === undefined; i++) {
+      const now = afterStart + i * interval;
+      const result = evaluateHealth({
+        details: details(),
+        stats: stats(now, { usage: bytesAt(i), limit }),
+        settings: { ...settings, memoryPercentThreshold: 90 },
+        counters,
+        now,
+        baselines: { baselines: [], memoryWindow: [...window], minSamples: 30 },
+      });
+      counters = result.counters;
+      window.push({ at: now, bytes: bytesAt(i) });
+      const leak = result.verdict.problems.find((problem) => problem.kind === 'memory_leak');
+      if (leak)
+        firstLeak = { index: i, percent: result.verdict.metrics.memoryPercent!, message: leak.message };
+    }
+    expect(firstLeak).toBeDefined();
+    expect(firstLeak!.percent).toBeLessThan(60);
+    expect(firstLeak!.index * interval).toBeLessThan(20 * 60_000);
+    expect(firstLeak!.message).toMatch(
+      /^memory grew steadily by 120 MiB\/h over 15 min; .*\(3 checks in a row\)$/,
+    );
+  });
+
+  it('does not call a flat memory series a leak', () => {
+    const limit = 512 * mib;
+    const window: MemoryReading[] = Array.from({ length: 180 }, (_, i) => ({
+      at: afterStart - (180 - i) * 10_000,
+      bytes: 300 * mib + (i % 3) * mib,
+    }));
+    const [verdict] = rounds(
+      [
+        {
+          stats: stats(afterStart, { usage: 300 * mib, limit }),
+          baselines: { baselines: [], memoryWindow: window, minSamples: 30 },
+        },
+      ],
+      {
+        failureThreshold: 1,
+      },
+    );
+    expect(verdict!.healthy).toBe(true);
   });
 });

@@ -7,6 +7,9 @@ import type {
   HttpCheckResult,
   Problem,
 } from '../domain/health.js';
+import { assessAnomaly } from '../learn/assess-anomaly.js';
+import type { BaselineSnapshot } from '../learn/baseline-book.js';
+import { assessMemoryLeak } from '../learn/memory-leak.js';
 import {
   initialProbeCounters,
   type ProbeCounter,
@@ -41,6 +44,12 @@ export interface EvaluateHealthInput {
   readonly counters?: ProbeCounters;
   /** Milliseconds since the epoch, from the caller's `Clock`. */
   readonly now: number;
+  /**
+   * What is normal for this container (`BaselineBook.snapshot`), taken BEFORE this round's
+   * readings are observed, so they are judged against the past. Without it only the general
+   * thresholds apply.
+   */
+  readonly baselines?: BaselineSnapshot;
 }
 
 export interface HealthEvaluation {
@@ -80,11 +89,17 @@ export interface HealthEvaluation {
  * ends the period early so a started app is judged at once. Counters restart for every new run of
  * the container (a new `startedAt`), as kubelet starts fresh probe workers for a new container.
  *
+ * Learned baselines (NESTED inner layer) add evidence to two probes, with the same debouncing:
+ * a response far above the container's own normal (`assessAnomaly`) is a failing reading of the
+ * response-time probe, reported as `response_time_anomaly`; memory growing steadily over the
+ * recent window (`assessMemoryLeak`) is a failing reading of the memory probe, reported as
+ * `memory_leak`. The general thresholds still apply and win the name when both fail.
+ *
  * `healthy` is true only for status `healthy`; `starting` and `paused` carry no problems, so they
  * open no incident, but they are not healthy either.
  */
 export function evaluateHealth(input: EvaluateHealthInput): HealthEvaluation {
-  const { details, http, stats, previousStats, settings, now } = input;
+  const { details, http, stats, previousStats, settings, now, baselines } = input;
   const metrics = healthMetrics(details, http, stats, previousStats);
   const sameRun = input.counters !== undefined && input.counters.startedAt === details.startedAt;
   const counters = sameRun && input.counters ? input.counters : initialProbeCounters(details.startedAt);
@@ -122,6 +137,9 @@ export function evaluateHealth(input: EvaluateHealthInput): HealthEvaluation {
   }
 
   const thresholds: ProbeThresholds = settings;
+  const learned = learnedEvidence(baselines, http, metrics, now);
+  const responseAnomaly = learned.responseTime;
+  const memoryLeak = learned.memoryLeak;
   const startPeriodEndsAt = startTime(details.startedAt) + Math.max(0, settings.startPeriodSeconds) * 1000;
   let next = counters;
   const inStartPeriod = () => !next.startConfirmed && now < startPeriodEndsAt;
@@ -133,14 +151,26 @@ export function evaluateHealth(input: EvaluateHealthInput): HealthEvaluation {
     next = { ...next, http: record(next.http, http.ok ? 'success' : 'failure') };
     if (http.ok) next = { ...next, startConfirmed: true };
     // A response time only exists when a response came; a timeout is the HTTP probe's failure.
-    if (settings.responseTimeMsThreshold !== undefined && http.status !== undefined) {
-      const slow = http.responseTimeMs > settings.responseTimeMsThreshold;
-      next = { ...next, responseTime: record(next.responseTime, slow ? 'failure' : 'success') };
+    if (
+      http.status !== undefined &&
+      (settings.responseTimeMsThreshold !== undefined || learned.responseTime)
+    ) {
+      const slow =
+        settings.responseTimeMsThreshold !== undefined &&
+        http.responseTimeMs > settings.responseTimeMsThreshold;
+      const failed = slow || responseAnomaly?.anomalous === true;
+      next = { ...next, responseTime: record(next.responseTime, failed ? 'failure' : 'success') };
     }
   }
-  if (settings.memoryPercentThreshold !== undefined && metrics.memoryPercent !== undefined) {
-    const high = metrics.memoryPercent >= settings.memoryPercentThreshold;
-    next = { ...next, memory: record(next.memory, high ? 'failure' : 'success') };
+  if (
+    metrics.memoryPercent !== undefined &&
+    (settings.memoryPercentThreshold !== undefined || memoryLeak !== undefined)
+  ) {
+    const high =
+      settings.memoryPercentThreshold !== undefined &&
+      metrics.memoryPercent >= settings.memoryPercentThreshold;
+    const failed = high || memoryLeak?.leaking === true;
+    next = { ...next, memory: record(next.memory, failed ? 'failure' : 'success') };
   }
   if (settings.cpuPercentThreshold !== undefined && metrics.cpuPercent !== undefined) {
     const high = metrics.cpuPercent >= settings.cpuPercentThreshold;
@@ -150,8 +180,10 @@ export function evaluateHealth(input: EvaluateHealthInput): HealthEvaluation {
   const problems: Problem[] = [];
   if (details.health.status === 'unhealthy') problems.push(dockerUnhealthyProblem(details));
   if (next.http.failing) problems.push(httpProblem(http, next.http, settings));
-  if (next.responseTime.failing) problems.push(slowResponseProblem(http, next.responseTime, settings));
-  if (next.memory.failing) problems.push(memoryProblem(metrics, next.memory, settings));
+  if (next.responseTime.failing) {
+    problems.push(slowResponseProblem(http, next.responseTime, settings, responseAnomaly?.message));
+  }
+  if (next.memory.failing) problems.push(memoryProblem(metrics, next.memory, settings, memoryLeak?.message));
   if (next.cpu.failing) problems.push(cpuProblem(metrics, next.cpu, settings));
 
   let status: HealthStatus = 'healthy';
@@ -182,6 +214,49 @@ function healthMetrics(
     cpuPercent:
       stats !== undefined && previousStats !== undefined ? cpuPercent(previousStats, stats) : undefined,
   };
+}
+
+/**
+ * This round's readings against the learned normal. `responseTime` is set when a warmed-up
+ * response-time baseline exists and a response came; `memoryLeak` when a memory window exists;
+ * each carries a message only when it is a finding.
+ */
+function learnedEvidence(
+  snapshot: BaselineSnapshot | undefined,
+  http: HttpCheckResult | undefined,
+  metrics: HealthMetrics,
+  now: number,
+): {
+  readonly responseTime: { readonly anomalous: boolean; readonly message: string | undefined } | undefined;
+  readonly memoryLeak: { readonly leaking: boolean; readonly message: string | undefined } | undefined;
+} {
+  if (snapshot === undefined) return { responseTime: undefined, memoryLeak: undefined };
+  const baseline = snapshot.baselines.find((learned) => learned.metric === 'response_time_ms');
+  let responseTime: { anomalous: boolean; message: string | undefined } | undefined;
+  if (baseline !== undefined && http?.status !== undefined) {
+    const assessment = assessAnomaly({
+      baseline,
+      value: http.responseTimeMs,
+      minSamples: snapshot.minSamples,
+    });
+    responseTime = {
+      anomalous: assessment.anomalous,
+      message: assessment.anomalous ? assessment.message : undefined,
+    };
+  }
+  let memoryLeak: { leaking: boolean; message: string | undefined } | undefined;
+  if (metrics.memoryBytes !== undefined && snapshot.memoryWindow.length > 0) {
+    const readings = [
+      ...snapshot.memoryWindow.filter((reading) => reading.at < now),
+      { at: now, bytes: metrics.memoryBytes },
+    ];
+    const assessment = assessMemoryLeak({ readings, limitBytes: metrics.memoryLimitBytes });
+    memoryLeak = {
+      leaking: assessment.leaking,
+      message: assessment.leaking ? assessment.message : undefined,
+    };
+  }
+  return { responseTime, memoryLeak };
 }
 
 /** Docker reports never-started containers as year 1; those have no start period left. */
@@ -239,10 +314,12 @@ function httpProblem(
   return { kind: 'http_failed', message: `${what}${inARow(counter)}` };
 }
 
+/** `anomaly` is the message of this round's response-time anomaly, when there is one. */
 function slowResponseProblem(
   http: HttpCheckResult | undefined,
   counter: ProbeCounter,
   settings: HealthThresholds,
+  anomaly: string | undefined,
 ): Problem {
   const limit = settings.responseTimeMsThreshold;
   if (
@@ -251,7 +328,15 @@ function slowResponseProblem(
     limit === undefined ||
     http.responseTimeMs <= limit
   ) {
-    return { kind: 'slow_response', message: recovering('response time', http?.url, counter, settings) };
+    if (anomaly !== undefined) {
+      return {
+        kind: 'response_time_anomaly',
+        message: `${http?.url ?? 'the endpoint'} answered in ${anomaly}${inARow(counter)}`,
+      };
+    }
+    // Without a threshold only a learned baseline can have failed this probe.
+    const kind = limit === undefined ? 'response_time_anomaly' : 'slow_response';
+    return { kind, message: recovering('response time', http?.url, counter, settings) };
   }
   return {
     kind: 'slow_response',
@@ -259,11 +344,19 @@ function slowResponseProblem(
   };
 }
 
-function memoryProblem(metrics: HealthMetrics, counter: ProbeCounter, settings: HealthThresholds): Problem {
+/** `leak` is the message of this round's leak finding, when there is one. */
+function memoryProblem(
+  metrics: HealthMetrics,
+  counter: ProbeCounter,
+  settings: HealthThresholds,
+  leak: string | undefined,
+): Problem {
   const limit = settings.memoryPercentThreshold;
   const percent = metrics.memoryPercent;
   if (percent === undefined || limit === undefined || percent < limit) {
-    return { kind: 'high_memory_usage', message: recovering('memory use', undefined, counter, settings) };
+    if (leak !== undefined) return { kind: 'memory_leak', message: `${leak}${inARow(counter)}` };
+    const kind = limit === undefined ? 'memory_leak' : 'high_memory_usage';
+    return { kind, message: recovering('memory use', undefined, counter, settings) };
   }
   const mib = (bytes: number | undefined) => Math.round((bytes ?? 0) / (1024 * 1024));
   return {

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { normalizeActionName } from '../domain/action.js';
 import { problemKinds } from '../domain/health.js';
+import { parseByteSize } from './byte-size.js';
 import { closestName } from './did-you-mean.js';
 import { parseExpectedStatus } from './expected-status.js';
+import { describeNonPostgresUrl } from './storage-url.js';
 
 /**
  * The YAML schema, snake_case as the seed wrote it. Every key is optional here: defaults live in
@@ -32,6 +34,25 @@ export function createConfigSchema({ knownActions }: { knownActions: readonly st
   const expectedStatus = z.unknown().transform((value, context) => {
     const result = parseExpectedStatus(value);
     if (result.ok) return result.codes;
+    context.addIssue({ code: 'custom', message: result.message });
+    return z.NEVER;
+  });
+
+  // `url: ${DATABASE_URL:-}` reads as null or "" when the variable is unset: no URL, use SQLite.
+  const storageUrl = z.preprocess(
+    (value) => (value === null || value === '' ? undefined : value),
+    z
+      .string()
+      .superRefine((value, context) => {
+        const problem = describeNonPostgresUrl(value);
+        if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+      })
+      .optional(),
+  );
+
+  const byteSize = z.unknown().transform((value, context) => {
+    const result = parseByteSize(value);
+    if (result.ok) return result.bytes;
     context.addIssue({ code: 'custom', message: result.message });
     return z.NEVER;
   });
@@ -138,6 +159,14 @@ export function createConfigSchema({ knownActions }: { knownActions: readonly st
       enabled: z.boolean().optional(),
       model: z.string().min(1).optional(),
       use_for_diagnosis: z.boolean().optional(),
+    }),
+    storage: section({
+      url: storageUrl,
+      path: z.string().min(1).optional(),
+      retention_days: z.number().positive().optional(),
+      incident_retention_days: z.number().positive().optional(),
+      spool_path: z.string().min(1).optional(),
+      spool_max_bytes: byteSize.optional(),
     }),
   });
 }

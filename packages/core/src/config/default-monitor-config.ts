@@ -41,8 +41,25 @@ export function defaultMonitorConfig(): MonitorConfig {
       model: defaultClaudeModel,
       useForDiagnosis: true,
     },
+    storage: {
+      url: undefined,
+      path: defaultStoragePath,
+      retentionDays: 30,
+      incidentRetentionDays: undefined,
+      spoolPath: defaultSpoolPath,
+      spoolMaxBytes: 256 * 1024 ** 2,
+    },
   };
 }
+
+/**
+ * The embedded database and the spool live together in one directory of their own, so one
+ * volume mount keeps both. Relative paths are resolved against the config file's directory.
+ */
+export const defaultStoragePath = './.website-monitor/monitor.db';
+export const defaultSpoolPath = './.website-monitor/spool.db';
+/** The spool's file name when only `storage.path` is set: it goes next to the database. */
+export const spoolFileName = 'spool.db';
 
 export function defaultCheckSettings(): ContainerCheckSettings {
   return {
@@ -75,6 +92,8 @@ export function defaultStrategies(): MonitorConfig['healing']['strategies'] {
       step('restart_if_above_threshold', { thresholdPercent: 90 }),
     ],
     high_cpu_usage: [step('diagnose_with_claude')],
+    response_time_anomaly: [step('diagnose_with_claude')],
+    memory_leak: [step('diagnose_with_claude')],
     custom_error: [step('diagnose_with_claude')],
   };
 }

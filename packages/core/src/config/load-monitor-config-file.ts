@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { ConfigError } from '../errors/monitor-error.js';
 import type { EnvironmentVariables } from './env-interpolation.js';
 import type { MonitorConfig } from './monitor-config.js';
@@ -10,7 +11,10 @@ export interface LoadMonitorConfigFileOptions {
   readonly knownActions?: readonly string[];
 }
 
-/** Reads and parses a config file; an unreadable file is a `ConfigError` naming the path. */
+/**
+ * Reads and parses a config file; an unreadable file is a `ConfigError` naming the path.
+ * Relative storage paths come back resolved against the file's directory.
+ */
 export async function loadMonitorConfigFile({
   path,
   env,
@@ -30,6 +34,7 @@ export async function loadMonitorConfigFile({
   return parseMonitorConfig({
     text,
     file: path,
+    baseDirectory: dirname(path),
     ...(env ? { env } : {}),
     ...(knownActions ? { knownActions } : {}),
   });

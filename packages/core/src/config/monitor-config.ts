@@ -10,6 +10,26 @@ export interface MonitorConfig {
   readonly monitoring: MonitoringConfig;
   readonly healing: HealingConfig;
   readonly claude: ClaudeConfig;
+  readonly storage: StorageConfig;
+}
+
+/**
+ * Where records go. No `url` (and no DATABASE_URL): the embedded SQLite file at `path`. A
+ * `postgres://` URL: PostgreSQL, with writes spooled to `spoolPath` while it is unreachable.
+ */
+export interface StorageConfig {
+  /** `postgres://user@host/db` (credentials from `${VAR}` or the environment only). */
+  readonly url: string | undefined;
+  /** The embedded database file. */
+  readonly path: string;
+  /** Health samples older than this are removed (seed: 30 days). */
+  readonly retentionDays: number;
+  /** Incidents and healing actions older than this are removed; undefined = kept forever. */
+  readonly incidentRetentionDays: number | undefined;
+  /** The on-disk spool that holds writes while the database is away. */
+  readonly spoolPath: string;
+  /** Past this size the spool drops its oldest health samples (never incidents or actions). */
+  readonly spoolMaxBytes: number;
 }
 
 export type DiscoveryMode =

@@ -1,19 +1,31 @@
+import { dirname, join, resolve } from 'node:path';
 import type { ProblemKind } from '../domain/health.js';
 import type { RawMonitorConfig } from './config-schema.js';
-import { defaultMonitorConfig } from './default-monitor-config.js';
+import { defaultMonitorConfig, spoolFileName } from './default-monitor-config.js';
 import type {
   ContainerCheckSettings,
   ContainerConfig,
   MonitorConfig,
+  StorageConfig,
   StrategyStep,
 } from './monitor-config.js';
 
 type RawCheckSettings = NonNullable<NonNullable<RawMonitorConfig['monitoring']>['defaults']>;
 type RawContainer = NonNullable<NonNullable<RawMonitorConfig['monitoring']>['containers']>[number];
 type RawStrategies = NonNullable<NonNullable<RawMonitorConfig['healing']>['strategies']>;
+type RawStorage = NonNullable<RawMonitorConfig['storage']>;
+
+export interface NormalizeOptions {
+  /**
+   * Relative storage paths (the defaults too) are resolved against this directory: the config
+   * file's, so `run` and `incidents` find the same database whatever directory they start in.
+   * Undefined (a config given as text): paths stay as written, relative to the working directory.
+   */
+  readonly baseDirectory?: string;
+}
 
 /** Validated snake_case data to the camelCase `MonitorConfig`, with every default filled in. */
-export function normalizeMonitorConfig(raw: RawMonitorConfig): MonitorConfig {
+export function normalizeMonitorConfig(raw: RawMonitorConfig, options: NormalizeOptions = {}): MonitorConfig {
   const defaults = defaultMonitorConfig();
   const monitoring = raw.monitoring ?? {};
   const healing = raw.healing ?? {};
@@ -51,6 +63,31 @@ export function normalizeMonitorConfig(raw: RawMonitorConfig): MonitorConfig {
       model: claude.model ?? defaults.claude.model,
       useForDiagnosis: claude.use_for_diagnosis ?? defaults.claude.useForDiagnosis,
     },
+    storage: normalizeStorage(raw.storage ?? {}, defaults.storage, options.baseDirectory),
+  };
+}
+
+function normalizeStorage(
+  raw: RawStorage,
+  defaults: StorageConfig,
+  baseDirectory: string | undefined,
+): StorageConfig {
+  const place = (path: string) => (baseDirectory === undefined ? path : resolve(baseDirectory, path));
+  const path = place(raw.path ?? defaults.path);
+  // Only `path` given: the spool goes next to the database, not back to the default directory.
+  const spoolPath =
+    raw.spool_path !== undefined
+      ? place(raw.spool_path)
+      : raw.path !== undefined
+        ? join(dirname(path), spoolFileName)
+        : place(defaults.spoolPath);
+  return {
+    url: raw.url ?? defaults.url,
+    path,
+    retentionDays: raw.retention_days ?? defaults.retentionDays,
+    incidentRetentionDays: raw.incident_retention_days ?? defaults.incidentRetentionDays,
+    spoolPath,
+    spoolMaxBytes: raw.spool_max_bytes ?? defaults.spoolMaxBytes,
   };
 }
 

@@ -7,6 +7,7 @@ import type { EnvironmentVariables } from './env-interpolation.js';
 import type { MonitorConfig } from './monitor-config.js';
 import { normalizeMonitorConfig } from './normalize-monitor-config.js';
 import { describeSchemaIssues } from './schema-issues.js';
+import { literalPasswordIssue } from './storage-url.js';
 import { readYamlSource } from './yaml-source.js';
 
 export interface ParseMonitorConfigOptions {
@@ -18,6 +19,11 @@ export interface ParseMonitorConfigOptions {
   readonly env?: EnvironmentVariables;
   /** Action names registered by plugins, accepted besides the built-in ones. */
   readonly knownActions?: readonly string[];
+  /**
+   * Relative `storage.path` and `storage.spool_path` (and their defaults) are resolved against
+   * it; `loadMonitorConfigFile` passes the config file's directory. Undefined: left as written.
+   */
+  readonly baseDirectory?: string;
 }
 
 export type ValidateConfigResult =
@@ -40,6 +46,7 @@ export function validateConfigText({
   text,
   env = process.env,
   knownActions = [],
+  baseDirectory,
 }: ParseMonitorConfigOptions): ValidateConfigResult {
   const source = readYamlSource({ text, env });
   if (source.value === undefined && source.issues.length > 0) return failed(source.issues);
@@ -52,7 +59,7 @@ export function validateConfigText({
       {
         path: '',
         line: source.lines.get('') ?? 1,
-        message: 'expected a mapping with monitoring, healing and claude',
+        message: 'expected a mapping with monitoring, healing, claude and storage',
       },
     ]);
   }
@@ -65,9 +72,18 @@ export function validateConfigText({
     );
   }
   issues.push(...crossCheckConfig(value).map((issue) => located(issue, source.lines)));
+  const rawUrl = source.rawStrings.get('storage.url');
+  const passwordIssue = rawUrl === undefined ? undefined : literalPasswordIssue(rawUrl);
+  if (passwordIssue !== undefined) {
+    issues.push(located({ path: ['storage', 'url'], message: passwordIssue }, source.lines));
+  }
 
   if (issues.length > 0 || !parsed.success) return failed(sortByLine(withoutEchoes(issues, source.issues)));
-  return { ok: true, config: normalizeMonitorConfig(parsed.data), issues: [] };
+  return {
+    ok: true,
+    config: normalizeMonitorConfig(parsed.data, baseDirectory === undefined ? {} : { baseDirectory }),
+    issues: [],
+  };
 }
 
 function located(

@@ -8,6 +8,11 @@ export interface YamlSource {
   readonly value: unknown;
   readonly lines: LineIndex;
   readonly issues: readonly ConfigIssue[];
+  /**
+   * Each string scalar as written, before `${VAR}` interpolation, keyed by its formatted path:
+   * some checks are about the file's text (a password written literally), not the final value.
+   */
+  readonly rawStrings: ReadonlyMap<string, string>;
 }
 
 /**
@@ -25,6 +30,7 @@ export function readYamlSource({ text, env }: { text: string; env: EnvironmentVa
     return {
       value: undefined,
       lines: new Map(),
+      rawStrings: new Map(),
       issues: document.errors.map((error) => ({
         path: '',
         line: lineOf(error.pos[0]),
@@ -35,6 +41,7 @@ export function readYamlSource({ text, env }: { text: string; env: EnvironmentVa
 
   const lines = new Map<string, number>();
   const issues: ConfigIssue[] = [];
+  const rawStrings = new Map<string, string>();
 
   const record = (path: ConfigPath, node: Node | null | undefined, fallbackLine: number | undefined) => {
     const line = lineOf(node?.range?.[0]) ?? fallbackLine;
@@ -74,6 +81,7 @@ export function readYamlSource({ text, env }: { text: string; env: EnvironmentVa
 
   const scalarValue = (node: Scalar, path: ConfigPath, line: number | undefined): unknown => {
     if (typeof node.value !== 'string') return node.value;
+    rawStrings.set(formatConfigPath(path), node.value);
     const result = interpolateEnv(node.value, env);
     if (!result.ok) {
       issues.push({ path: formatConfigPath(path), line, message: result.message });
@@ -88,7 +96,7 @@ export function readYamlSource({ text, env }: { text: string; env: EnvironmentVa
   const root = document.contents;
   if (root) lines.set('', lineOf(root.range?.[0]) ?? 1);
   const value = walk(root, [], 1);
-  return { value: value === null ? undefined : value, lines, issues };
+  return { value: value === null ? undefined : value, lines, issues, rawStrings };
 }
 
 function retypePlainScalar(text: string): unknown {

@@ -12,3 +12,11 @@ export function findLogPattern<const Pattern extends string>(
   const lines = logTail.map((line) => line.slice(0, maxSearchedLineChars).toLowerCase());
   return patterns.find((pattern) => lines.some((line) => line.includes(pattern.toLowerCase())));
 }
+
+/** How many lines of the tail contain any of `patterns` (fixed, lowercase strings of ours). */
+export function countLogLinesWith(logTail: readonly string[], patterns: readonly string[]): number {
+  return logTail.filter((line) => {
+    const searched = line.slice(0, maxSearchedLineChars).toLowerCase();
+    return patterns.some((pattern) => searched.includes(pattern));
+  }).length;
+}

@@ -13,4 +13,15 @@ export interface Diagnosis {
   readonly confidence: number;
   readonly reasoning: string;
   readonly source: DiagnosisSource;
+  /** Tokens a model call spent on this diagnosis; absent for the rules and for cached answers. */
+  readonly usage?: DiagnosisUsage;
+}
+
+export interface DiagnosisUsage {
+  readonly inputTokens: number;
+  readonly outputTokens: number;
+  /** Input tokens read from the prompt cache (billed at a fraction). */
+  readonly cacheReadTokens?: number;
+  /** Input tokens written to the prompt cache. */
+  readonly cacheCreationTokens?: number;
 }

@@ -13,6 +13,9 @@ export const problemKinds = [
   'slow_response',
   'high_memory_usage',
   'high_cpu_usage',
+  // NESTED inner layer: far outside the container's own learned normal, though under the general thresholds.
+  'response_time_anomaly',
+  'memory_leak',
   'custom_error',
 ] as const;
 export type ProblemKind = (typeof problemKinds)[number];

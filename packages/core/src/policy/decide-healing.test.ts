@@ -721,3 +721,76 @@ describe('decideHealing', () => {
     }
   });
 });
+
+describe('decideHealing: untrusted logs and the rules as the floor', () => {
+  const byModel = (overrides: Partial<HealingDecisionInput> = {}) =>
+    input({
+      requestedBy: 'model',
+      diagnosis: diagnosis({ confidence: 99 }),
+      action: { name: 'restart_container', step: undefined },
+      ...overrides,
+    });
+
+  it('leaves a model answer to a person when the logs it read hold instruction-like text', () => {
+    const decision = decideHealing(
+      byModel({ instructionLikeLogs: ['override_instructions', 'confidence_claim'] }),
+    );
+    expect(kindAndCause(decision)).toBe('manual:instruction_like_logs');
+    expect(decision.reason).toContain('override_instructions, confidence_claim');
+  });
+
+  it('does not downgrade the rules’ own choice or a person’s request', () => {
+    expect(decideHealing(input({ instructionLikeLogs: ['override_instructions'] })).kind).toBe('act');
+    expect(
+      decideHealing(
+        input({
+          requestedBy: 'person',
+          action: { name: 'restart_container', step: undefined },
+          instructionLikeLogs: ['role_marker'],
+        }),
+      ).kind,
+    ).toBe('act');
+  });
+
+  it('acts on a clean model answer that does not go beyond the rules', () => {
+    expect(decideHealing(byModel({ instructionLikeLogs: [], rulesAction: 'restart_container' })).kind).toBe(
+      'act',
+    );
+    expect(decideHealing(byModel({ rulesAction: 'reset_connections' })).kind).toBe('act');
+  });
+
+  it('asks approval when the model recommends more than the rules did', () => {
+    const decision = decideHealing(byModel({ rulesAction: 'manual' }));
+    expect(decision.kind).toBe('ask_approval');
+    expect(decision.reason).toBe(
+      "the model recommends restart_container for web, more than the rules' manual: a person must approve it",
+    );
+    expect(
+      decideHealing(
+        byModel({
+          rulesAction: 'check_dependencies',
+          action: { name: 'clear_cache', step: undefined },
+          restartsContainer: false,
+        }),
+      ).kind,
+    ).toBe('ask_approval');
+  });
+
+  it('still refuses an action outside the allowlist and a low confidence above the rules', () => {
+    const notListed = decideHealing(
+      byModel({ rulesAction: 'manual', action: { name: 'garbage_collection', step: undefined } }),
+    );
+    expect(kindAndCause(notListed)).toBe('manual:not_allowed');
+    const unsure = decideHealing(
+      byModel({ rulesAction: 'manual', diagnosis: diagnosis({ confidence: 40 }) }),
+    );
+    expect(kindAndCause(unsure)).toBe('manual:low_confidence');
+  });
+
+  it('checks the budget before asking approval for an action above the rules', () => {
+    const decision = decideHealing(
+      byModel({ rulesAction: 'manual', budget: { remaining: 0, nextAvailableAt: now + 60_000 } }),
+    );
+    expect(kindAndCause(decision)).toBe('escalate:budget_spent');
+  });
+});

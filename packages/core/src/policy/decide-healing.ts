@@ -3,7 +3,9 @@ import { type ActionName, normalizeActionName } from '../domain/action.js';
 import type { Diagnosis } from '../domain/diagnosis.js';
 import type { ActionDecidedBy } from '../domain/healing-action.js';
 import { type Incident, openIncidentStatuses } from '../domain/incident.js';
+import { isMoreInvasive } from './action-invasiveness.js';
 import { backoffDelayMs, stableJitter } from './backoff.js';
+import type { InstructionMarker } from './instruction-detector.js';
 
 /**
  * THE place where "may we do this?" is answered, for the rules, a model's diagnosis and a
@@ -18,6 +20,7 @@ import { backoffDelayMs, stableJitter } from './backoff.js';
  *  5. manual    recommended_manual       the candidate or the diagnosis is `manual`
  *  6. manual    no_diagnosis             the model asked with no diagnosis to back it
  *  7. manual    model_custom_script      a model can never choose custom_script
+ * 7b. manual    instruction_like_logs    the model read logs holding instruction-like text
  *  8. manual    not_allowed              neither in auto_fix_actions nor in manual_approval_required
  *  9. manual    low_confidence           diagnosis confidence < min_confidence (approval actions exempt)
  * 10. escalate  breaker_open             the container's circuit breaker is open
@@ -26,7 +29,8 @@ import { backoffDelayMs, stableJitter } from './backoff.js';
  * 13. wait      dependency               a dependency is unhealthy: the agent heals it first
  * 14. escalate  max_attempts             this step's max_attempts are used up
  * 15. escalate  budget_spent             a restarting action with no restart left this hour
- * 16. ask_approval                       the action is in manual_approval_required
+ * 16. ask_approval                       the action is in manual_approval_required, or a model
+ *                                        recommends more than the rules did (see below)
  * 17. wait      backoff                  too soon after the previous attempt
  * 18. wait      concurrency              max_concurrent_restarts restarts already in flight
  * 19. act                                (dryRun: true when healing.dry_run: log, change nothing)
@@ -40,6 +44,16 @@ import { backoffDelayMs, stableJitter } from './backoff.js';
  * manual_approval_required is asked for approval (8 and 9 do not apply), except custom_script.
  * The confidence check (9) applies to whatever diagnosis is passed: pass null for a configured
  * strategy step that should run on the strategy's own authority.
+ *
+ * Untrusted logs (7b and 16): a model's answer is only as trustworthy as what it read. When the
+ * logs it saw contain instruction-like text (`instructionLikeLogs`, from
+ * `detectInstructionLikeText`), the answer may have been steered, so it is left to a person whatever
+ * it says. And a model never goes beyond the rules on its own: when it recommends an action more
+ * invasive than `rulesAction` (`isMoreInvasive`: look < in place < restart < change), an action
+ * that would otherwise run automatically is asked for approval instead, after every other check
+ * (an action outside the allowlist stays `not_allowed`; a low confidence stays `low_confidence`).
+ * Neither applies to the rules' own choice: rules match fixed patterns and select from constants,
+ * so log text cannot make them pick anything but one of their fixed answers.
  *
  * Escalating is idempotent here; the agent trips the circuit breaker, which says whether this
  * is the first escalation. On `max_attempts` the agent moves on to the strategy's next step
@@ -82,6 +96,13 @@ export interface HealingDecisionInput {
   readonly random?: () => number;
   /** How soon to ask again when the concurrency cap is reached (default 1000 ms). */
   readonly concurrencyRetryMs?: number;
+  /**
+   * `detectInstructionLikeText` over the untrusted text the model was shown (log tail, error
+   * lines). Any marker leaves a model's answer to a person (7b). Ignored for rules and people.
+   */
+  readonly instructionLikeLogs?: readonly InstructionMarker[];
+  /** The rules' recommendation for this incident: a model may not go beyond it without approval. */
+  readonly rulesAction?: ActionName | 'manual';
 }
 
 export type SkipCause =
@@ -95,7 +116,8 @@ export type ManualCause =
   | 'no_diagnosis'
   | 'model_custom_script'
   | 'not_allowed'
-  | 'low_confidence';
+  | 'low_confidence'
+  | 'instruction_like_logs';
 export type EscalateCause = 'breaker_open' | 'max_attempts' | 'budget_spent';
 export type WaitCause = 'docker_restart_policy' | 'dependency' | 'backoff' | 'concurrency';
 
@@ -148,7 +170,13 @@ export function decideHealing(input: HealingDecisionInput): HealingDecision {
   const byModel = input.requestedBy === 'model';
   const isListed = (list: readonly ActionName[]) =>
     list.some((listed) => normalizeActionName(listed) === action);
-  const needsApproval = isListed(healing.manualApprovalRequired);
+  const listedForApproval = isListed(healing.manualApprovalRequired);
+  const rulesAction = input.rulesAction;
+  const aboveRules =
+    byModel && rulesAction !== undefined && isMoreInvasive(action, normalizeActionName(rulesAction));
+  // Above the rules, an action that would run automatically needs a person's yes; one outside the
+  // allowlist stays refused.
+  const needsApproval = listedForApproval || (aboveRules && isListed(healing.autoFixActions));
 
   const skip = (cause: SkipCause, reason: string): HealingDecision => ({
     kind: 'skip',
@@ -203,13 +231,20 @@ export function decideHealing(input: HealingDecisionInput): HealingDecision {
         `a model recommended custom_script for ${container}; scripts run only from a configured strategy, never on a model's word`,
       );
     }
+    const markers = input.instructionLikeLogs ?? [];
+    if (byModel && markers.length > 0) {
+      return manual(
+        'instruction_like_logs',
+        `the logs of ${container} contain instruction-like text (${markers.join(', ')}), so the model's recommendation of ${action} may have been steered by them and is left to a person`,
+      );
+    }
     if (!needsApproval && !isListed(healing.autoFixActions)) {
       return manual(
         'not_allowed',
         `${action} is not in auto_fix_actions, so ${container} is left to a person`,
       );
     }
-    if (!needsApproval && diagnosis !== null && diagnosis.confidence < healing.minConfidence) {
+    if (!listedForApproval && diagnosis !== null && diagnosis.confidence < healing.minConfidence) {
       return manual(
         'low_confidence',
         `the diagnosis confidence ${diagnosis.confidence} is below min_confidence ${healing.minConfidence}, so ${action} on ${container} is left to a person`,
@@ -275,7 +310,10 @@ export function decideHealing(input: HealingDecisionInput): HealingDecision {
       kind: 'ask_approval',
       action,
       step,
-      reason: `${action} on ${container} is in manual_approval_required: a person must approve it`,
+      reason:
+        listedForApproval || rulesAction === undefined
+          ? `${action} on ${container} is in manual_approval_required: a person must approve it`
+          : `the model recommends ${action} for ${container}, more than the rules' ${normalizeActionName(rulesAction)}: a person must approve it`,
     };
   }
 

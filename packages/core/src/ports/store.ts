@@ -1,3 +1,4 @@
+import type { ContainerBaseline } from '../domain/baseline.js';
 import type { ApprovalRequest, HealingActionRecord } from '../domain/healing-action.js';
 import type { HealthSample } from '../domain/health.js';
 import type { Incident, IncidentStatus } from '../domain/incident.js';
@@ -39,6 +40,25 @@ export interface Store {
     readonly host?: string;
     readonly statuses?: readonly ApprovalRequest['status'][];
   }): Promise<readonly ApprovalRequest[]>;
+
+  /**
+   * Retention: removes health samples checked before `before`, at most `batchSize` rows per
+   * statement so no lock is held for long. Resolves with the number removed.
+   */
+  pruneHealthSamples(options: { readonly before: number; readonly batchSize?: number }): Promise<number>;
+
+  /** Learned baselines (NESTED inner layer), upserted by host + container name + metric. */
+  saveBaselines(options: { readonly baselines: readonly ContainerBaseline[] }): Promise<void>;
+  listBaselines(options: {
+    readonly host?: string;
+    readonly containerName?: string;
+  }): Promise<readonly ContainerBaseline[]>;
+
+  /**
+   * Optional: removes resolved or escalated incidents opened before `before`, with their healing
+   * actions (`storage.incident_retention_days`; by default incidents are kept).
+   */
+  pruneIncidents?(options: { readonly before: number }): Promise<number>;
 
   close(): Promise<void>;
 }

@@ -14,3 +14,12 @@ export { RecordingNotifier } from './recording-notifier.js';
 export type { Responder } from './responder.js';
 export { FakeNotConfiguredError } from './responder.js';
 export { ScriptedDiagnoser } from './scripted-diagnoser.js';
+export type { StoreContractAssertion, StoreContractOptions, StoreContractTestApi } from './store-contract.js';
+export {
+  contractApproval,
+  contractBaseline,
+  contractHealingAction,
+  contractHealthSample,
+  contractIncident,
+  storeContract,
+} from './store-contract.js';

@@ -1,3 +1,4 @@
+import type { ContainerBaseline } from '../domain/baseline.js';
 import type { ApprovalRequest, HealingActionRecord } from '../domain/healing-action.js';
 import type { HealthSample } from '../domain/health.js';
 import type { Incident } from '../domain/incident.js';
@@ -12,6 +13,7 @@ export class MemoryStore implements Store {
   readonly #actions = new Map<string, HealingActionRecord>();
   readonly #samples = new Map<string, HealthSample>();
   readonly #approvals = new Map<string, ApprovalRequest>();
+  readonly #baselines = new Map<string, ContainerBaseline>();
   #closed = false;
 
   async saveHealthSamples({ samples }: { readonly samples: readonly HealthSample[] }): Promise<void> {
@@ -75,6 +77,41 @@ export class MemoryStore implements Store {
       .filter((a) => options.host === undefined || a.host === options.host)
       .filter((a) => options.statuses === undefined || options.statuses.includes(a.status))
       .sort((a, b) => a.requestedAt - b.requestedAt);
+  }
+
+  async saveBaselines({ baselines }: { readonly baselines: readonly ContainerBaseline[] }): Promise<void> {
+    this.#assertOpen();
+    for (const baseline of baselines) {
+      this.#baselines.set(
+        `${baseline.host}\u0000${baseline.containerName}\u0000${baseline.metric}`,
+        baseline,
+      );
+    }
+  }
+
+  async listBaselines(
+    options: { readonly host?: string; readonly containerName?: string } = {},
+  ): Promise<readonly ContainerBaseline[]> {
+    this.#assertOpen();
+    return [...this.#baselines.values()]
+      .filter((b) => options.host === undefined || b.host === options.host)
+      .filter((b) => options.containerName === undefined || b.containerName === options.containerName)
+      .sort((a, b) => a.containerName.localeCompare(b.containerName) || a.metric.localeCompare(b.metric));
+  }
+
+  async pruneHealthSamples(options: {
+    readonly before: number;
+    readonly batchSize?: number;
+  }): Promise<number> {
+    this.#assertOpen();
+    let removed = 0;
+    for (const [id, sample] of this.#samples) {
+      if (sample.checkedAt < options.before) {
+        this.#samples.delete(id);
+        removed++;
+      }
+    }
+    return removed;
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { httpFailed, makeDiagnosisContext } from '../diagnosis-context-fixture.test-helper.js';
-import { noResponseRule, rateLimitedRule, serverErrorRule, slowResponseRule } from './http-rules.js';
+import {
+  errorStormRule,
+  noResponseRule,
+  rateLimitedRule,
+  serverErrorRule,
+  slowResponseRule,
+} from './http-rules.js';
 
 describe('rate_limited', () => {
   it('leaves HTTP 429 to a person with low urgency: a restart does not change traffic', () => {
@@ -80,6 +86,33 @@ describe('no_response', () => {
           metrics: { httpStatus: undefined, state: 'exited' },
         }),
       ),
+    ).toBeUndefined();
+  });
+});
+
+describe('error_storm', () => {
+  const errors = Array.from({ length: 25 }, (_, i) => `ERROR request ${i} failed: NullPointerException`);
+
+  it('is a high-urgency restart when a 5xx comes with many error lines', () => {
+    const finding = errorStormRule.match(
+      makeDiagnosisContext({ problems: [httpFailed(500)], metrics: { httpStatus: 500 }, logTail: errors }),
+    );
+    expect(finding).toMatchObject({
+      recommendedAction: 'restart_container',
+      urgency: 'high',
+      confidence: 70,
+    });
+    expect(finding?.reasoning).toContain('25 error lines');
+  });
+
+  it('needs both the 5xx and the error lines', () => {
+    expect(
+      errorStormRule.match(
+        makeDiagnosisContext({ metrics: { httpStatus: 500 }, logTail: errors.slice(0, 5) }),
+      ),
+    ).toBeUndefined();
+    expect(
+      errorStormRule.match(makeDiagnosisContext({ metrics: { httpStatus: 200 }, logTail: errors })),
     ).toBeUndefined();
   });
 });

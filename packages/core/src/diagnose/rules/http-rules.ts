@@ -1,4 +1,5 @@
 import type { DiagnosisRule } from '../diagnosis-rule.js';
+import { countLogLinesWith } from '../log-patterns.js';
 
 /** The seed's "response time > 10 s = timeout". */
 export const slowResponseMs = 10_000;
@@ -14,6 +15,28 @@ export const rateLimitedRule: DiagnosisRule = {
       confidence: 70,
       reasoning:
         'HTTP 429 is rate limiting: the service protects itself and works as designed. A restart does not change the traffic; a person should look at the limits or the callers.',
+    };
+  },
+};
+
+/** Error lines in the tail that, with a 5xx, make a storm rather than one failed request. */
+export const errorStormLineCount = 20;
+const errorLinePatterns = ['error', 'exception', 'traceback', 'panic', ' 500 ', ' 502 ', ' 503 '] as const;
+
+/** Many failing requests at once: the process is broken for everyone, not one request. */
+export const errorStormRule: DiagnosisRule = {
+  name: 'error_storm',
+  match(context) {
+    const status = context.verdict.metrics.httpStatus;
+    if (status === undefined || status < 500 || status > 599) return undefined;
+    const errorLines = countLogLinesWith(context.logTail, errorLinePatterns);
+    if (errorLines < errorStormLineCount) return undefined;
+    return {
+      diagnosis: `5xx storm: ${context.incident.containerName} fails most requests (HTTP ${status})`,
+      recommendedAction: 'restart_container',
+      urgency: 'high',
+      confidence: 70,
+      reasoning: `HTTP ${status} and ${errorLines} error lines in the log tail: the process fails requests wholesale, which a restart usually clears. If it returns at once, suspect the release.`,
     };
   },
 };

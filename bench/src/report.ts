@@ -1,0 +1,89 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Summary } from './summarize.js';
+
+/** One line of the results table: the agent, the baseline measured beside it, and the target. */
+export interface ResultRow {
+  readonly measurement: string;
+  readonly agent: string;
+  readonly baseline: string;
+  readonly ratio: string;
+  readonly target: string;
+  /** undefined: no target for this line. */
+  readonly met: boolean | undefined;
+}
+
+export interface MachineInfo {
+  readonly date: string;
+  readonly command: string;
+  readonly cpus: string;
+  readonly memory: string;
+  readonly kernel: string;
+  readonly docker: string;
+  readonly node: string;
+}
+
+export function formatSummary(summary: Summary, unit: string, digits = 0): string {
+  if (summary.n === 0) return 'no samples';
+  return `${summary.median.toFixed(digits)} / ${summary.p95.toFixed(digits)} ${unit} (n=${summary.n})`;
+}
+
+export function formatRatio(agent: Summary, baseline: Summary): string {
+  if (agent.n === 0 || baseline.n === 0 || baseline.median === 0) return '–';
+  return `${(agent.median / baseline.median).toFixed(2)}x`;
+}
+
+export function resultsTable(rows: readonly ResultRow[]): string {
+  const header = '| Measurement | Agent: median / p95 | Baseline: median / p95 | Ratio | Target | Met |';
+  const rule = '| --- | --- | --- | --- | --- | --- |';
+  const lines = rows.map((row) => {
+    const met = row.met === undefined ? '–' : row.met ? 'yes' : '**no**';
+    return `| ${row.measurement} | ${row.agent} | ${row.baseline} | ${row.ratio} | ${row.target} | ${met} |`;
+  });
+  return [header, rule, ...lines].join('\n');
+}
+
+export function resultsSection(options: {
+  readonly machine: MachineInfo;
+  readonly rows: readonly ResultRow[];
+  readonly notes: readonly string[];
+}): string {
+  const { machine } = options;
+  return [
+    '## Results',
+    '',
+    `- Date: ${machine.date}`,
+    `- Command: \`${machine.command}\``,
+    `- Machine: ${machine.cpus}, ${machine.memory}, Linux ${machine.kernel}`,
+    `- Docker: ${machine.docker}`,
+    `- Node: ${machine.node}`,
+    '',
+    resultsTable(options.rows),
+    '',
+    ...(options.notes.length > 0
+      ? ['Notes from this run:', '', ...options.notes.map((note) => `- ${note}`), '']
+      : []),
+  ].join('\n');
+}
+
+const startMarker = '<!-- bench:results:start (written by `pnpm bench`) -->';
+const endMarker = '<!-- bench:results:end -->';
+
+/**
+ * Replaces the results section of BENCHMARKS.md and keeps everything else, so the intro can be
+ * edited by hand. A file without the markers gets the default intro.
+ */
+export function writeBenchmarksFile(options: {
+  readonly path: string;
+  readonly intro: string;
+  readonly results: string;
+}): void {
+  const block = `${startMarker}\n${options.results}\n${endMarker}`;
+  const current = existsSync(options.path) ? readFileSync(options.path, 'utf8') : '';
+  const start = current.indexOf(startMarker);
+  const end = current.indexOf(endMarker);
+  const text =
+    start >= 0 && end > start
+      ? `${current.slice(0, start)}${block}${current.slice(end + endMarker.length)}`
+      : `${options.intro.trimEnd()}\n\n${block}\n`;
+  writeFileSync(options.path, text);
+}

@@ -1,0 +1,3 @@
+const { bundleAgentProcess } = await import('./src/tmp-bundle.ts');
+console.log(await bundleAgentProcess());
+await import('./tmp-rss.ts');

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { makeDiagnosisContext } from '../diagnose/diagnosis-context-fixture.test-helper.js';
+import type { ContainerDetails } from '../domain/container.js';
+import { redactContext } from './redact-context.js';
+
+const container: ContainerDetails = {
+  id: 'c1',
+  name: 'web',
+  image: 'acme/web:1',
+  state: 'exited',
+  labels: {},
+  imageId: 'sha256:1',
+  exitCode: 1,
+  oomKilled: false,
+  restartCount: 0,
+  startedAt: null,
+  finishedAt: null,
+  error: '',
+  health: { status: 'none', failingStreak: 0, log: [] },
+  restartPolicy: { name: 'no', maximumRetryCount: 0 },
+  networkMode: 'bridge',
+  ports: [],
+  env: [],
+};
+
+describe('redactContext', () => {
+  it('masks environment values everywhere, keeps their names, and redacts every string deeply', () => {
+    const dbPassword = ['Tr0ub4dor', '-and-3'].join('');
+    const token = ['gh', 'p_', 'R4nd0mT0k3nV4lu3Abc123Def456Ghi789Jk'].join('');
+    const base = makeDiagnosisContext({});
+    const context = {
+      ...base,
+      container: {
+        ...container,
+        env: [`DB_PASSWORD=${dbPassword}`, 'NODE_ENV=production', 'PORT=8080', 'EMPTY'],
+        labels: { 'deploy.token': token },
+      },
+      logTail: [`connecting with ${dbPassword}`, 'listening on 8080'],
+      errorLines: [`auth failed for ${token}`],
+    };
+    const redacted = redactContext(context);
+    const text = JSON.stringify(redacted);
+    expect(text).not.toContain(dbPassword);
+    expect(text).not.toContain(token);
+    expect(redacted.container?.env).toEqual([
+      'DB_PASSWORD=[REDACTED:env_value]',
+      'NODE_ENV=[REDACTED:env_value]',
+      'PORT=[REDACTED:env_value]',
+      'EMPTY',
+    ]);
+    expect(redacted.logTail).toEqual(['connecting with [REDACTED:env_value]', 'listening on 8080']);
+    expect(redacted.errorLines).toEqual(['auth failed for [REDACTED:github_token]']);
+    expect(redacted.container?.labels).toEqual({ 'deploy.token': '[REDACTED:github_token]' });
+    expect(redacted.incident.id).toBe(context.incident.id);
+    expect(redacted.verdict.metrics).toEqual(context.verdict.metrics);
+  });
+});

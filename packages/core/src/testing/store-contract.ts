@@ -1,0 +1,530 @@
+import type { ContainerBaseline } from '../domain/baseline.js';
+import type { ApprovalRequest, HealingActionRecord } from '../domain/healing-action.js';
+import type { HealthSample } from '../domain/health.js';
+import type { Incident } from '../domain/incident.js';
+import type { Store } from '../ports/store.js';
+
+/**
+ * The part of a test framework the contract needs, typed by shape so this module imports none
+ * (vitest's and jest's `describe`, `it` and `expect` fit).
+ */
+export interface StoreContractAssertion {
+  toEqual(expected: unknown): void;
+  toBe(expected: unknown): void;
+  toHaveLength(length: number): void;
+  readonly rejects: { toThrow(expected?: string | RegExp): Promise<void> };
+}
+
+export interface StoreContractTestApi {
+  describe(name: string, body: () => void): void;
+  it(name: string, body: () => Promise<void>, timeout?: number): void;
+  expect(actual: unknown): StoreContractAssertion;
+}
+
+export interface StoreContractOptions {
+  /** Shown in the suite's name: `Store contract: <name>`. */
+  readonly name: string;
+  /** A fresh, empty, ready-to-use store for each test (schema migrated); the suite closes it. */
+  readonly makeStore: () => Promise<Store> | Store;
+  readonly test: StoreContractTestApi;
+  /** Per-test timeout in ms, for stores behind a network. */
+  readonly timeoutMs?: number;
+}
+
+const t0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+const minute = 60_000;
+
+export function contractIncident(overrides: Partial<Incident> = {}): Incident {
+  return {
+    id: 'inc-1',
+    host: 'host-a',
+    containerId: 'c1',
+    containerName: 'web',
+    trigger: 'http_failed',
+    problems: [{ kind: 'http_failed', message: 'HTTP 500 from http://127.0.0.1:8080/health' }],
+    status: 'open',
+    openedAt: t0,
+    updatedAt: t0,
+    resolvedAt: null,
+    exitCode: null,
+    oomKilled: false,
+    diagnosis: null,
+    actionsTaken: [],
+    autoHealed: false,
+    escalationReason: null,
+    ...overrides,
+  };
+}
+
+export function contractHealthSample(overrides: Partial<HealthSample> = {}): HealthSample {
+  return {
+    id: 'sample-1',
+    host: 'host-a',
+    containerId: 'c1',
+    containerName: 'web',
+    checkedAt: t0,
+    healthy: true,
+    status: 'healthy',
+    problems: [],
+    metrics: {
+      state: 'running',
+      exitCode: null,
+      oomKilled: false,
+      dockerHealth: 'healthy',
+      restartCount: 0,
+      httpStatus: 200,
+      responseTimeMs: 12.5,
+      memoryBytes: 52_428_800,
+      memoryLimitBytes: 536_870_912,
+      memoryPercent: 9.765625,
+      cpuPercent: 1.25,
+    },
+    ...overrides,
+  };
+}
+
+export function contractHealingAction(overrides: Partial<HealingActionRecord> = {}): HealingActionRecord {
+  return {
+    id: 'act-1',
+    host: 'host-a',
+    incidentId: 'inc-1',
+    containerId: 'c1',
+    containerName: 'web',
+    action: 'restart_container',
+    reason: 'HTTP check failed 3 times',
+    decidedBy: 'rule',
+    result: 'pending',
+    startedAt: t0,
+    durationMs: null,
+    detail: null,
+    error: null,
+    ...overrides,
+  };
+}
+
+export function contractApproval(overrides: Partial<ApprovalRequest> = {}): ApprovalRequest {
+  return {
+    id: 'appr-1',
+    host: 'host-a',
+    incidentId: 'inc-1',
+    containerId: 'c1',
+    containerName: 'web',
+    action: 'restart_container',
+    reason: 'restart budget spent',
+    status: 'pending',
+    requestedAt: t0,
+    decidedAt: null,
+    decidedBy: null,
+    ...overrides,
+  };
+}
+
+export function contractBaseline(overrides: Partial<ContainerBaseline> = {}): ContainerBaseline {
+  return {
+    host: 'host-a',
+    containerName: 'web',
+    image: 'registry.local/web:1.4.2',
+    metric: 'response_time_ms',
+    mean: 42.5,
+    variance: 16.25,
+    samples: 120,
+    updatedAt: t0,
+    ...overrides,
+  };
+}
+
+const ids = (rows: readonly { readonly id: string }[]) => rows.map((row) => row.id);
+
+/**
+ * One suite every Store implementation runs (memory, SQLite, PostgreSQL): the same inputs must
+ * give the same answers. Call it at the top level of a test file.
+ */
+export function storeContract(options: StoreContractOptions): void {
+  const { describe, it, expect } = options.test;
+
+  function storeTest(name: string, body: (store: Store) => Promise<void>): void {
+    it(
+      name,
+      async () => {
+        const store = await options.makeStore();
+        try {
+          await body(store);
+        } finally {
+          await store.close();
+        }
+      },
+      options.timeoutMs,
+    );
+  }
+
+  describe(`Store contract: ${options.name}`, () => {
+    describe('incidents', () => {
+      storeTest('reads back exactly what was saved', async (store) => {
+        const resolved = contractIncident({
+          id: 'inc-full',
+          status: 'resolved',
+          trigger: 'oom_killed',
+          problems: [
+            { kind: 'oom_killed', message: 'killed by the kernel (out of memory)' },
+            { kind: 'container_stopped', message: 'exited with code 137' },
+          ],
+          updatedAt: t0 + 90_000,
+          resolvedAt: t0 + 90_000,
+          exitCode: 137,
+          oomKilled: true,
+          diagnosis: {
+            diagnosis: 'Memory leak in the worker',
+            recommendedAction: 'restart_container',
+            urgency: 'high',
+            confidence: 87.5,
+            reasoning: 'RSS grew steadily before the kill; "quoted" text survives',
+            source: 'model',
+          },
+          actionsTaken: ['restart_container', 'clear_cache'],
+          autoHealed: true,
+        });
+        const open = contractIncident({ id: 'inc-open', openedAt: t0 + minute, updatedAt: t0 + minute });
+        await store.saveIncident({ incident: resolved });
+        await store.saveIncident({ incident: open });
+        expect(await store.listIncidents({})).toEqual([open, resolved]);
+      });
+
+      storeTest('saving the same id twice keeps one incident, the latest', async (store) => {
+        await store.saveIncident({ incident: contractIncident({ status: 'open' }) });
+        const healed = contractIncident({
+          status: 'resolved',
+          updatedAt: t0 + 30_000,
+          resolvedAt: t0 + 30_000,
+          actionsTaken: ['restart_container'],
+          autoHealed: true,
+        });
+        await store.saveIncident({ incident: healed });
+        await store.saveIncident({ incident: healed });
+        expect(await store.listIncidents({})).toEqual([healed]);
+      });
+
+      storeTest('lists newest first, and a limit keeps the newest', async (store) => {
+        for (const [id, at] of [
+          ['b', t0 + 2 * minute],
+          ['a', t0],
+          ['d', t0 + 4 * minute],
+          ['c', t0 + 3 * minute],
+        ] as const) {
+          await store.saveIncident({ incident: contractIncident({ id, openedAt: at, updatedAt: at }) });
+        }
+        expect(ids(await store.listIncidents({}))).toEqual(['d', 'c', 'b', 'a']);
+        expect(ids(await store.listIncidents({ limit: 2 }))).toEqual(['d', 'c']);
+      });
+
+      storeTest('filters by host, container, time opened and status', async (store) => {
+        const rows = [
+          contractIncident({ id: 'web-old', openedAt: t0, status: 'resolved' }),
+          contractIncident({ id: 'web-new', openedAt: t0 + 10 * minute, status: 'healing' }),
+          contractIncident({ id: 'db', containerName: 'db', containerId: 'c2', openedAt: t0 + 5 * minute }),
+          contractIncident({
+            id: 'other-host',
+            host: 'host-b',
+            openedAt: t0 + 7 * minute,
+            status: 'escalated',
+          }),
+        ];
+        for (const incident of rows) await store.saveIncident({ incident });
+        expect(ids(await store.listIncidents({ host: 'host-a' }))).toEqual(['web-new', 'db', 'web-old']);
+        expect(ids(await store.listIncidents({ host: 'host-b' }))).toEqual(['other-host']);
+        expect(ids(await store.listIncidents({ containerName: 'web' }))).toEqual([
+          'web-new',
+          'other-host',
+          'web-old',
+        ]);
+        expect(ids(await store.listIncidents({ host: 'host-a', containerName: 'web' }))).toEqual([
+          'web-new',
+          'web-old',
+        ]);
+        // `since` is inclusive.
+        expect(ids(await store.listIncidents({ since: t0 + 5 * minute }))).toEqual([
+          'web-new',
+          'other-host',
+          'db',
+        ]);
+        expect(ids(await store.listIncidents({ statuses: ['open', 'healing'] }))).toEqual(['web-new', 'db']);
+        expect(
+          ids(await store.listIncidents({ statuses: ['resolved', 'escalated'], host: 'host-a' })),
+        ).toEqual(['web-old']);
+        expect(await store.listIncidents({ statuses: [] })).toEqual([]);
+        expect(await store.listIncidents({ containerName: 'nope' })).toEqual([]);
+      });
+    });
+
+    describe('healing actions', () => {
+      storeTest('reads back exactly what was saved; the same id twice keeps the latest', async (store) => {
+        await store.saveHealingAction({ action: contractHealingAction() });
+        const finished = contractHealingAction({
+          result: 'failed',
+          durationMs: 10_312,
+          detail: 'restart requested',
+          error: 'container did not come back: exited (1)',
+        });
+        await store.saveHealingAction({ action: finished });
+        const byPerson = contractHealingAction({
+          id: 'act-2',
+          decidedBy: 'person',
+          action: 'configuration_change',
+          result: 'succeeded',
+          startedAt: t0 + minute,
+          durationMs: 0,
+          detail: 'approved by alice',
+        });
+        await store.saveHealingAction({ action: byPerson });
+        await store.saveHealingAction({ action: finished });
+        expect(await store.listHealingActions({})).toEqual([finished, byPerson]);
+      });
+
+      storeTest('lists oldest first and filters by incident, container, host and time', async (store) => {
+        const rows = [
+          contractHealingAction({ id: 'third', startedAt: t0 + 3 * minute, incidentId: 'inc-2' }),
+          contractHealingAction({ id: 'first', startedAt: t0 }),
+          contractHealingAction({
+            id: 'second',
+            startedAt: t0 + minute,
+            containerName: 'db',
+            containerId: 'c2',
+          }),
+          contractHealingAction({ id: 'elsewhere', startedAt: t0 + 2 * minute, host: 'host-b' }),
+        ];
+        for (const action of rows) await store.saveHealingAction({ action });
+        expect(ids(await store.listHealingActions({}))).toEqual(['first', 'second', 'elsewhere', 'third']);
+        expect(ids(await store.listHealingActions({ incidentId: 'inc-1' }))).toEqual([
+          'first',
+          'second',
+          'elsewhere',
+        ]);
+        expect(ids(await store.listHealingActions({ containerName: 'web' }))).toEqual([
+          'first',
+          'elsewhere',
+          'third',
+        ]);
+        expect(ids(await store.listHealingActions({ host: 'host-a' }))).toEqual(['first', 'second', 'third']);
+        expect(ids(await store.listHealingActions({ host: 'host-b', incidentId: 'inc-1' }))).toEqual([
+          'elsewhere',
+        ]);
+        expect(ids(await store.listHealingActions({ since: t0 + minute }))).toEqual([
+          'second',
+          'elsewhere',
+          'third',
+        ]);
+        expect(await store.listHealingActions({ incidentId: 'nope' })).toEqual([]);
+      });
+    });
+
+    describe('health samples', () => {
+      storeTest('reads back exactly what was saved, with and without optional metrics', async (store) => {
+        const full = contractHealthSample({ id: 'full' });
+        const down = contractHealthSample({
+          id: 'down',
+          checkedAt: t0 + 5_000,
+          healthy: false,
+          status: 'unhealthy',
+          problems: [{ kind: 'container_stopped', message: 'exited with code 1' }],
+          metrics: {
+            state: 'exited',
+            exitCode: 1,
+            oomKilled: false,
+            dockerHealth: 'none',
+            restartCount: 3,
+            httpStatus: undefined,
+            responseTimeMs: undefined,
+            memoryBytes: undefined,
+            memoryLimitBytes: undefined,
+            memoryPercent: undefined,
+            cpuPercent: undefined,
+          },
+        });
+        await store.saveHealthSamples({ samples: [full, down] });
+        expect(await store.listHealthSamples({})).toEqual([full, down]);
+      });
+
+      storeTest(
+        'the same id twice keeps one sample, the latest, within and across batches',
+        async (store) => {
+          const first = contractHealthSample({ id: 's1', healthy: true });
+          const corrected = contractHealthSample({ id: 's1', healthy: false, status: 'unhealthy' });
+          await store.saveHealthSamples({ samples: [first] });
+          await store.saveHealthSamples({
+            samples: [corrected, contractHealthSample({ id: 's2', checkedAt: t0 + 1 })],
+          });
+          const twiceInOneBatch = contractHealthSample({ id: 's3', checkedAt: t0 + 2 });
+          await store.saveHealthSamples({
+            samples: [contractHealthSample({ id: 's3', checkedAt: t0 + 2, healthy: false }), twiceInOneBatch],
+          });
+          const stored = await store.listHealthSamples({});
+          expect(ids(stored)).toEqual(['s1', 's2', 's3']);
+          expect(stored[0]).toEqual(corrected);
+          expect(stored[2]).toEqual(twiceInOneBatch);
+        },
+      );
+
+      storeTest('an empty batch is a no-op and a large batch is stored whole', async (store) => {
+        await store.saveHealthSamples({ samples: [] });
+        expect(await store.listHealthSamples({})).toEqual([]);
+        const many = Array.from({ length: 2_345 }, (_, index) =>
+          contractHealthSample({ id: `bulk-${String(index).padStart(5, '0')}`, checkedAt: t0 + index }),
+        );
+        await store.saveHealthSamples({ samples: many });
+        const stored = await store.listHealthSamples({});
+        expect(stored).toHaveLength(many.length);
+        expect(stored[stored.length - 1]).toEqual(many[many.length - 1]);
+      });
+
+      storeTest('lists oldest first; a limit keeps the newest, still oldest first', async (store) => {
+        await store.saveHealthSamples({
+          samples: [
+            contractHealthSample({ id: 'c', checkedAt: t0 + 3_000 }),
+            contractHealthSample({ id: 'a', checkedAt: t0 + 1_000 }),
+            contractHealthSample({ id: 'd', checkedAt: t0 + 4_000 }),
+            contractHealthSample({ id: 'b', checkedAt: t0 + 2_000 }),
+          ],
+        });
+        expect(ids(await store.listHealthSamples({}))).toEqual(['a', 'b', 'c', 'd']);
+        expect(ids(await store.listHealthSamples({ limit: 2 }))).toEqual(['c', 'd']);
+      });
+
+      storeTest('filters by host, container and time', async (store) => {
+        await store.saveHealthSamples({
+          samples: [
+            contractHealthSample({ id: 'web-1', checkedAt: t0 }),
+            contractHealthSample({
+              id: 'db-1',
+              containerName: 'db',
+              containerId: 'c2',
+              checkedAt: t0 + 1_000,
+            }),
+            contractHealthSample({ id: 'web-2', checkedAt: t0 + 2_000 }),
+            contractHealthSample({ id: 'b-web-1', host: 'host-b', checkedAt: t0 + 3_000 }),
+          ],
+        });
+        expect(ids(await store.listHealthSamples({ host: 'host-a', containerName: 'web' }))).toEqual([
+          'web-1',
+          'web-2',
+        ]);
+        expect(ids(await store.listHealthSamples({ containerName: 'web' }))).toEqual([
+          'web-1',
+          'web-2',
+          'b-web-1',
+        ]);
+        expect(ids(await store.listHealthSamples({ host: 'host-b' }))).toEqual(['b-web-1']);
+        expect(ids(await store.listHealthSamples({ since: t0 + 1_000 }))).toEqual([
+          'db-1',
+          'web-2',
+          'b-web-1',
+        ]);
+        expect(ids(await store.listHealthSamples({ containerName: 'web', since: t0 + 1, limit: 1 }))).toEqual(
+          ['b-web-1'],
+        );
+      });
+    });
+
+    describe('approvals', () => {
+      storeTest('reads back, keeps the latest per id, lists oldest first, filters', async (store) => {
+        const first = contractApproval({ id: 'first', requestedAt: t0 });
+        await store.saveApproval({ approval: contractApproval({ id: 'second', requestedAt: t0 + minute }) });
+        await store.saveApproval({ approval: first });
+        const approved = contractApproval({
+          id: 'second',
+          requestedAt: t0 + minute,
+          status: 'approved',
+          decidedAt: t0 + 2 * minute,
+          decidedBy: 'alice',
+        });
+        await store.saveApproval({ approval: approved });
+        const elsewhere = contractApproval({ id: 'elsewhere', host: 'host-b', requestedAt: t0 + 3 * minute });
+        await store.saveApproval({ approval: elsewhere });
+
+        expect(await store.listApprovals({})).toEqual([first, approved, elsewhere]);
+        expect(ids(await store.listApprovals({ statuses: ['pending'] }))).toEqual(['first', 'elsewhere']);
+        expect(ids(await store.listApprovals({ statuses: ['pending'], host: 'host-a' }))).toEqual(['first']);
+        expect(ids(await store.listApprovals({ statuses: ['approved', 'rejected'] }))).toEqual(['second']);
+        expect(ids(await store.listApprovals({ host: 'host-b' }))).toEqual(['elsewhere']);
+        expect(await store.listApprovals({ statuses: [] })).toEqual([]);
+      });
+    });
+
+    describe('baselines', () => {
+      storeTest('upserts by host, container and metric, and filters', async (store) => {
+        await store.saveBaselines({ baselines: [] });
+        const webMemory = contractBaseline({ metric: 'memory_bytes', mean: 52_428_800, variance: 1e12 });
+        await store.saveBaselines({
+          baselines: [contractBaseline(), webMemory, contractBaseline({ containerName: 'api', mean: 7 })],
+        });
+        const relearned = contractBaseline({
+          mean: 55.25,
+          samples: 121,
+          updatedAt: t0 + minute,
+          image: 'web:1.5.0',
+        });
+        const otherHost = contractBaseline({ host: 'host-b', mean: 99 });
+        await store.saveBaselines({ baselines: [relearned, otherHost] });
+
+        expect(await store.listBaselines({ host: 'host-a', containerName: 'web' })).toEqual([
+          webMemory,
+          relearned,
+        ]);
+        expect(await store.listBaselines({ host: 'host-b' })).toEqual([otherHost]);
+        expect(await store.listBaselines({ host: 'host-a' })).toHaveLength(3);
+        expect(await store.listBaselines({})).toHaveLength(4);
+      });
+    });
+
+    describe('host separation', () => {
+      storeTest('two agents sharing a store see their own rows when they ask by host', async (store) => {
+        for (const host of ['host-a', 'host-b']) {
+          await store.saveIncident({ incident: contractIncident({ id: `inc-${host}`, host }) });
+          await store.saveHealingAction({ action: contractHealingAction({ id: `act-${host}`, host }) });
+          await store.saveHealthSamples({ samples: [contractHealthSample({ id: `s-${host}`, host })] });
+          await store.saveApproval({ approval: contractApproval({ id: `appr-${host}`, host }) });
+        }
+        expect(ids(await store.listIncidents({ host: 'host-b' }))).toEqual(['inc-host-b']);
+        expect(ids(await store.listHealingActions({ host: 'host-b' }))).toEqual(['act-host-b']);
+        expect(ids(await store.listHealthSamples({ host: 'host-b' }))).toEqual(['s-host-b']);
+        expect(ids(await store.listApprovals({ host: 'host-b' }))).toEqual(['appr-host-b']);
+        expect(await store.listIncidents({ host: 'host-c' })).toEqual([]);
+        expect(await store.listIncidents({})).toHaveLength(2);
+      });
+    });
+
+    describe('retention', () => {
+      storeTest(
+        'removes samples checked before the cutoff, in batches, and keeps the rest',
+        async (store) => {
+          const cutoff = t0 + 100_000;
+          const old = Array.from({ length: 7 }, (_, index) =>
+            contractHealthSample({ id: `old-${index}`, checkedAt: cutoff - 1 - index * 1_000 }),
+          );
+          const kept = [
+            contractHealthSample({ id: 'at-cutoff', checkedAt: cutoff }),
+            contractHealthSample({ id: 'newer', checkedAt: cutoff + 1_000 }),
+          ];
+          await store.saveHealthSamples({ samples: [...old, ...kept] });
+          await store.saveIncident({ incident: contractIncident({ openedAt: t0, updatedAt: t0 }) });
+
+          expect(await store.pruneHealthSamples({ before: cutoff, batchSize: 3 })).toBe(7);
+          expect(ids(await store.listHealthSamples({}))).toEqual(['at-cutoff', 'newer']);
+          expect(await store.pruneHealthSamples({ before: cutoff, batchSize: 3 })).toBe(0);
+          expect(await store.pruneHealthSamples({ before: cutoff + 1 })).toBe(1);
+          // Incidents are not touched by sample retention.
+          expect(await store.listIncidents({})).toHaveLength(1);
+        },
+      );
+    });
+
+    describe('close', () => {
+      storeTest('after close, calls reject; closing twice is harmless', async (store) => {
+        await store.saveIncident({ incident: contractIncident() });
+        await store.close();
+        await store.close();
+        await expect(store.listIncidents({})).rejects.toThrow();
+        await expect(store.saveIncident({ incident: contractIncident({ id: 'late' }) })).rejects.toThrow();
+        await expect(store.saveHealthSamples({ samples: [contractHealthSample()] })).rejects.toThrow();
+      });
+    });
+  });
+}

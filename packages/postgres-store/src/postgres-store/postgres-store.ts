@@ -1,0 +1,71 @@
+import { type Logger, StoreError, silentLogger } from '@website-monitor/core';
+import { createSqlStore, type Database, describeError, type SqlStore } from '@website-monitor/sql-store';
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import { connectionStringPassword, redactConnectionString } from '../redact/redact-connection-string.js';
+
+export interface CreatePostgresStoreOptions {
+  /** A pool you built; the store uses it and leaves it open on `close()` (it is yours to end). */
+  readonly pool?: pg.Pool;
+  /** `postgres://user:pass@host:5432/db`; the store builds and owns a pool. */
+  readonly connectionString?: string;
+  /** This agent's host name: retention only removes this host's rows. */
+  readonly host?: string;
+  readonly logger?: Logger;
+  /** How long to wait for a connection before a write fails (and can be spooled), in ms. Default 5000. */
+  readonly connectTimeoutMs?: number;
+  /** Connections in the pool the store builds. Default 10. */
+  readonly maxConnections?: number;
+}
+
+export type PostgresStore = SqlStore;
+
+/**
+ * The PostgreSQL Store (kysely + pg). Call `migrate()` before the first write: it creates or
+ * upgrades the schema under kysely's migration lock (a PostgreSQL advisory lock held for the
+ * whole run, with the migrations in one transaction), so agents starting together take turns.
+ */
+export function createPostgresStore(options: CreatePostgresStoreOptions): PostgresStore {
+  const logger = options.logger ?? silentLogger;
+  const secret =
+    options.connectionString === undefined ? undefined : connectionStringPassword(options.connectionString);
+  const redact = (text: string): string => {
+    const redacted = redactConnectionString(text);
+    // A password too short to search for safely is still caught by the URL pattern above.
+    return secret !== undefined && secret.length >= 4 ? redacted.split(secret).join('***') : redacted;
+  };
+
+  if (
+    options.pool === undefined &&
+    (options.connectionString === undefined || options.connectionString === '')
+  ) {
+    throw new StoreError(
+      'createPostgresStore needs a `pool` or a `connectionString` (postgres://user@host:5432/db)',
+    );
+  }
+  const ownsPool = options.pool === undefined;
+  const pool =
+    options.pool ??
+    new pg.Pool({
+      connectionString: options.connectionString,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      max: options.maxConnections ?? 10,
+      application_name: 'website-monitor',
+    });
+  // An idle client whose server went away emits 'error' on the pool; unheard, it ends the process.
+  // The next query reconnects, so a log line is all it deserves.
+  pool.on('error', (error) => {
+    logger.log('warn', 'store_connection_lost', { store: 'PostgreSQL', error: redact(describeError(error)) });
+  });
+
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return createSqlStore({
+    db,
+    dialect: 'postgres',
+    ...(options.host !== undefined ? { host: options.host } : {}),
+    logger,
+    redact,
+    // kysely's destroy() ends the pool: only do that to a pool we built.
+    onClose: ownsPool ? () => db.destroy() : async () => {},
+  });
+}

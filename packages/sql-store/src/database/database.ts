@@ -1,0 +1,139 @@
+import type { ColumnType } from 'kysely';
+
+/**
+ * A point in time. PostgreSQL stores `timestamptz` (read back as a Date, so plain SQL like
+ * `NOW() - INTERVAL '1 hour'` works); SQLite stores milliseconds since the epoch as an INTEGER.
+ * The dialect's codec converts in both directions, so the store code never sees the difference.
+ */
+export type TimestampColumn = ColumnType<Date | number, Date | number, Date | number>;
+/** `jsonb` in PostgreSQL, TEXT in SQLite; always written as a JSON string. */
+export type JsonColumn = ColumnType<unknown, string, string>;
+/** `boolean` in PostgreSQL, 0/1 INTEGER in SQLite. */
+export type BooleanColumn = ColumnType<boolean | number, boolean, boolean>;
+/** `bigint` in PostgreSQL, which pg returns as a string. */
+export type BigIntColumn = ColumnType<number | string, number, number>;
+
+export interface IncidentsTable {
+  id: string;
+  host: string;
+  container_id: string;
+  container_name: string;
+  /** When the incident was opened. */
+  timestamp: TimestampColumn;
+  trigger: string;
+  status: string;
+  exit_code: number | null;
+  oom_killed: BooleanColumn;
+  problems: JsonColumn;
+  diagnosis: ColumnType<unknown | null, string | null, string | null>;
+  diagnosis_source: string | null;
+  diagnosis_confidence: number | null;
+  recommended_action: string | null;
+  urgency: string | null;
+  actions_taken: JsonColumn;
+  auto_healed: BooleanColumn;
+  escalation_reason: string | null;
+  resolved_at: ColumnType<Date | number | null, Date | number | null, Date | number | null>;
+  time_to_recover_ms: ColumnType<number | string | null, number | null, number | null>;
+  updated_at: TimestampColumn;
+}
+
+export interface HealthMetricsTable {
+  id: string;
+  host: string;
+  container_id: string;
+  container_name: string;
+  /** When the check ran. */
+  timestamp: TimestampColumn;
+  healthy: BooleanColumn;
+  status: string;
+  problems: JsonColumn;
+  http_status: number | null;
+  response_time_ms: number | null;
+  memory_bytes: ColumnType<number | string | null, number | null, number | null>;
+  memory_limit_bytes: ColumnType<number | string | null, number | null, number | null>;
+  memory_percent: number | null;
+  cpu_percent: number | null;
+  state: string;
+  exit_code: number | null;
+  oom_killed: BooleanColumn;
+  docker_health: string;
+  restart_count: number;
+}
+
+export interface HealingActionsTable {
+  id: string;
+  host: string;
+  incident_id: string;
+  container_id: string;
+  container_name: string;
+  action: string;
+  reason: string;
+  /** `rule`, `model` or `person`. */
+  decided_by: string;
+  result: string;
+  /** When the attempt started. */
+  timestamp: TimestampColumn;
+  duration_ms: ColumnType<number | string | null, number | null, number | null>;
+  detail: string | null;
+  error: string | null;
+}
+
+export interface ApprovalsTable {
+  id: string;
+  host: string;
+  incident_id: string;
+  container_id: string;
+  container_name: string;
+  action: string;
+  reason: string;
+  status: string;
+  requested_at: TimestampColumn;
+  decided_at: ColumnType<Date | number | null, Date | number | null, Date | number | null>;
+  decided_by: string | null;
+}
+
+/** Lifetime aggregates per container, kept current by the store's own writes. */
+export interface ContainerStatsTable {
+  host: string;
+  container_name: string;
+  checks: BigIntColumn;
+  failures: BigIntColumn;
+  restarts: BigIntColumn;
+  incidents: BigIntColumn;
+  auto_healed_incidents: BigIntColumn;
+  /** Generated: auto_healed_incidents / incidents * 100, NULL before the first incident. */
+  auto_heal_success_rate: ColumnType<number | null, never, never>;
+  last_seen: ColumnType<Date | number | null, Date | number | null, Date | number | null>;
+}
+
+/** Learned per-container baselines (written by the anomaly detector). */
+export interface BaselinesTable {
+  host: string;
+  container_name: string;
+  metric: string;
+  mean: number;
+  variance: number;
+  samples: BigIntColumn;
+  image: string | null;
+  updated_at: TimestampColumn;
+}
+
+export interface Database {
+  monitor_incidents: IncidentsTable;
+  monitor_health_metrics: HealthMetricsTable;
+  monitor_healing_actions: HealingActionsTable;
+  monitor_approvals: ApprovalsTable;
+  monitor_container_stats: ContainerStatsTable;
+  monitor_baselines: BaselinesTable;
+}
+
+/** Every table the schema owns, for tests and tools that need to list or empty them. */
+export const monitorTableNames = [
+  'monitor_incidents',
+  'monitor_health_metrics',
+  'monitor_healing_actions',
+  'monitor_approvals',
+  'monitor_container_stats',
+  'monitor_baselines',
+] as const satisfies readonly (keyof Database)[];

@@ -1,0 +1,77 @@
+/**
+ * The only places where PostgreSQL and SQLite differ for this schema: column types and how a
+ * time, a boolean, a JSON document and a big integer come back from the driver. Everything
+ * else (queries, upserts, migrations' shape) is written once against kysely.
+ */
+export type SqlDialectName = 'postgres' | 'sqlite';
+
+export interface SqlDialect {
+  readonly name: SqlDialectName;
+  /** Column types used by the migrations. */
+  readonly types: {
+    readonly timestamp: 'timestamptz' | 'integer';
+    readonly json: 'jsonb' | 'text';
+    readonly boolean: 'boolean' | 'integer';
+    readonly double: 'double precision' | 'real';
+    readonly bigint: 'bigint' | 'integer';
+  };
+  /** How many rows one multi-row INSERT may carry (bound parameters are limited per statement). */
+  readonly maxRowsPerInsert: number;
+  /** `SELECT ... FOR UPDATE` exists in PostgreSQL; SQLite serialises writers instead. */
+  readonly supportsForUpdate: boolean;
+  toTime(ms: number): Date | number;
+  fromTime(value: Date | number | string): number;
+}
+
+function fromAnyTime(value: Date | number | string): number {
+  if (value instanceof Date) return value.getTime();
+  if (typeof value === 'number') return value;
+  const asNumber = Number(value);
+  return Number.isFinite(asNumber) ? asNumber : new Date(value).getTime();
+}
+
+export const postgresDialect: SqlDialect = {
+  name: 'postgres',
+  types: {
+    timestamp: 'timestamptz',
+    json: 'jsonb',
+    boolean: 'boolean',
+    double: 'double precision',
+    bigint: 'bigint',
+  },
+  // Health rows go in as one array per column (any size); other tables' multi-row inserts
+  // stay well under 65535 bind parameters.
+  maxRowsPerInsert: 2000,
+  supportsForUpdate: true,
+  toTime: (ms) => new Date(ms),
+  fromTime: fromAnyTime,
+};
+
+export const sqliteDialect: SqlDialect = {
+  name: 'sqlite',
+  // Milliseconds since the epoch: exact, compact, sorts correctly, and needs no parsing.
+  types: { timestamp: 'integer', json: 'text', boolean: 'integer', double: 'real', bigint: 'integer' },
+  // SQLite's default limit is 32766 bound parameters per statement.
+  maxRowsPerInsert: 500,
+  supportsForUpdate: false,
+  toTime: (ms) => ms,
+  fromTime: fromAnyTime,
+};
+
+export function sqlDialect(name: SqlDialectName): SqlDialect {
+  return name === 'postgres' ? postgresDialect : sqliteDialect;
+}
+
+/** pg returns booleans, SQLite 0/1. */
+export function fromBoolean(value: boolean | number | string): boolean {
+  return value === true || value === 1 || value === '1' || value === 't';
+}
+
+/** pg returns jsonb parsed and `bigint` as a string; SQLite returns TEXT and numbers. */
+export function fromJson<T>(value: unknown): T {
+  return (typeof value === 'string' ? JSON.parse(value) : value) as T;
+}
+
+export function fromNumber(value: number | string | null): number | null {
+  return value === null ? null : Number(value);
+}

@@ -1,0 +1,24 @@
+import type { Kysely } from 'kysely';
+import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import type { Database } from '../database/database.js';
+import type { SqlDialect } from '../dialect/sql-dialect.js';
+import { initMigration } from './0001-init.js';
+
+/**
+ * Every migration, in code: bundlers and single-file builds break file-system discovery.
+ * Names sort in the order they run; never rename or edit one that has shipped, add the next.
+ */
+export function sqlMigrations(dialect: SqlDialect): Readonly<Record<string, Migration>> {
+  return {
+    '0001_init': initMigration(dialect),
+  };
+}
+
+/** Our own bookkeeping tables, so a user's kysely migrations in the same database are left alone. */
+export const migrationTableName = 'monitor_schema_migration';
+export const migrationLockTableName = 'monitor_schema_migration_lock';
+
+export function createSqlMigrator(db: Kysely<Database>, dialect: SqlDialect): Migrator {
+  const provider: MigrationProvider = { getMigrations: async () => ({ ...sqlMigrations(dialect) }) };
+  return new Migrator({ db, provider, migrationTableName, migrationLockTableName });
+}

@@ -1,0 +1,6 @@
+export type { ContainerStats, SqlStore } from '@website-monitor/sql-store';
+export { loadNodeSqlite, withoutSqliteExperimentalWarning } from './node-sqlite/load-node-sqlite.js';
+export { nodeSqliteDatabase } from './node-sqlite/node-sqlite-database.js';
+export { NodeSqliteDialect } from './node-sqlite/node-sqlite-dialect.js';
+export type { CreateSqliteStoreOptions, SqliteStore } from './sqlite-store/sqlite-store.js';
+export { createSqliteStore } from './sqlite-store/sqlite-store.js';

@@ -1,0 +1,51 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import type { Logger } from '@website-monitor/core';
+import { createSqlStore, type Database, type SqlStore } from '@website-monitor/sql-store';
+import { Kysely } from 'kysely';
+import { loadNodeSqlite } from '../node-sqlite/load-node-sqlite.js';
+import { nodeSqliteDatabase } from '../node-sqlite/node-sqlite-database.js';
+import { NodeSqliteDialect } from '../node-sqlite/node-sqlite-dialect.js';
+
+export interface CreateSqliteStoreOptions {
+  /** The database file; its directory is created if missing. `:memory:` for a throwaway store. */
+  readonly path: string;
+  /** This agent's host name: retention only removes this host's rows. */
+  readonly host?: string;
+  readonly logger?: Logger;
+  /** How long a write waits for another process's write lock, in ms (default 5000). */
+  readonly busyTimeoutMs?: number;
+}
+
+export type SqliteStore = SqlStore;
+
+/**
+ * The embedded Store: one SQLite file through Node's built-in `node:sqlite` (no native build),
+ * in WAL mode so readers (the CLI, the API) never wait for the agent's writes. The file is
+ * opened on first use; call `migrate()` before the first write.
+ */
+export function createSqliteStore(options: CreateSqliteStoreOptions): SqliteStore {
+  const file = options.path === ':memory:' ? ':memory:' : resolve(options.path);
+  const busyTimeoutMs = options.busyTimeoutMs ?? 5000;
+  const dialect = new NodeSqliteDialect({
+    file: file === ':memory:' ? `:memory:${Math.random()}` : file,
+    database: async () => {
+      const { DatabaseSync } = await loadNodeSqlite();
+      if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+      const database = new DatabaseSync(file);
+      // The busy timeout first: switching to WAL needs a lock another process may hold.
+      database.exec(`PRAGMA busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
+      database.exec('PRAGMA journal_mode = WAL');
+      // NORMAL is durable against application crashes in WAL mode and far faster than FULL.
+      database.exec('PRAGMA synchronous = NORMAL');
+      return nodeSqliteDatabase(database);
+    },
+  });
+  const db = new Kysely<Database>({ dialect });
+  return createSqlStore({
+    db,
+    dialect: 'sqlite',
+    ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.logger !== undefined ? { logger: options.logger } : {}),
+  });
+}

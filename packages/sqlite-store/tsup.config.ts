@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts' },
+  format: ['esm'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'node22',
+  // `node:sqlite` exists only with its prefix: `import('sqlite')` would fail at run time.
+  removeNodeProtocol: false,
+});
