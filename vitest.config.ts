@@ -19,6 +19,8 @@ const alias = [
   { find: '@website-monitor/postgres-store', replacement: src('./packages/postgres-store/src/index.ts') },
   { find: '@website-monitor/sqlite-store', replacement: src('./packages/sqlite-store/src/index.ts') },
   { find: '@website-monitor/store-spool', replacement: src('./packages/store-spool/src/index.ts') },
+  { find: '@website-monitor/notifier', replacement: src('./packages/notifier/src/index.ts') },
+  { find: '@website-monitor/http-api', replacement: src('./packages/http-api/src/index.ts') },
 ];
 
 export default defineConfig({

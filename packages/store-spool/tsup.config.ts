@@ -7,4 +7,6 @@ export default defineConfig({
   clean: true,
   sourcemap: true,
   target: 'node22',
+  // `node:sqlite` exists only with its prefix: an import of 'sqlite' would fail at run time.
+  removeNodeProtocol: false,
 });

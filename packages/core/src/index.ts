@@ -214,7 +214,11 @@ export type {
 export { buildDependencyGraph } from './policy/dependency-graph.js';
 export { expectDockerRestart } from './policy/docker-restart-policy.js';
 export type { InstructionMarker } from './policy/instruction-detector.js';
-export { detectInstructionLikeText } from './policy/instruction-detector.js';
+export {
+  detectInstructionLikeContext,
+  detectInstructionLikeText,
+  untrustedTextOf,
+} from './policy/instruction-detector.js';
 export type { EventCause, OperatorHold, OperatorIntentTracker, OwnAction } from './policy/operator-intent.js';
 export { createOperatorIntentTracker, defaultKillToDieWindowMs } from './policy/operator-intent.js';
 export type { RestartBudget } from './policy/restart-budget.js';

@@ -239,6 +239,18 @@ describe('createClaudeDiagnoser against a local Messages API', () => {
     expect(Date.now() - startedAt).toBeLessThan(1_500);
   });
 
+  it('does not wait out a long retry-after past the deadline', async () => {
+    const { server, diagnoser } = await setup(
+      { kind: 'error', status: 429, retryAfterSeconds: 30 },
+      { maxRetries: 2, deadlineMs: 300 },
+    );
+    const startedAt = Date.now();
+    const error = await failure(diagnoser.diagnose({ context: crashedContainerContext() }));
+    expect(error.message).toBe('deadline exceeded after 300ms');
+    expect(Date.now() - startedAt).toBeLessThan(1_500);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('reports aborted when the agent stops mid-call', async () => {
     const { diagnoser } = await setup({ kind: 'hang' });
     const controller = new AbortController();

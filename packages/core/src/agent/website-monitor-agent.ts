@@ -853,6 +853,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
       return {
         ...fallback,
         reasoning: `${fallback.reasoning} (${diagnoser.name} failed: ${describe(error)})`,
+        fallbackReason: `${diagnoser.name} failed: ${describe(error)}`,
       };
     }
   }

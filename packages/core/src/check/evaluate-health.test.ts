@@ -500,3 +500,24 @@ describe('evaluateHealth: learned baselines (NESTED inner layer)', () => {
     expect(verdict!.healthy).toBe(true);
   });
 });
+
+describe('evaluateHealth: leak detection waits out the start-up', () => {
+  it('does not call the growth of the first ten minutes after a start a leak', () => {
+    const mib = 1024 * 1024;
+    const limit = 1024 * mib;
+    // Steady growth from the very start: 20 min of it, all but the last 10 min inside the settle time.
+    const window: MemoryReading[] = Array.from({ length: 120 }, (_, i) => ({
+      at: start + i * 10_000,
+      bytes: 200 * mib + i * mib,
+    }));
+    const now = start + 120 * 10_000;
+    const result = evaluateHealth({
+      details: details(),
+      stats: stats(now, { usage: 320 * mib, limit }),
+      settings: { ...settings, failureThreshold: 1 },
+      now,
+      baselines: { baselines: [], memoryWindow: window, minSamples: 30 },
+    });
+    expect(result.verdict.healthy).toBe(true);
+  });
+});

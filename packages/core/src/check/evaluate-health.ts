@@ -9,7 +9,7 @@ import type {
 } from '../domain/health.js';
 import { assessAnomaly } from '../learn/assess-anomaly.js';
 import type { BaselineSnapshot } from '../learn/baseline-book.js';
-import { assessMemoryLeak } from '../learn/memory-leak.js';
+import { assessMemoryLeak, startupSettleMs } from '../learn/memory-leak.js';
 import {
   initialProbeCounters,
   type ProbeCounter,
@@ -93,7 +93,9 @@ export interface HealthEvaluation {
  * a response far above the container's own normal (`assessAnomaly`) is a failing reading of the
  * response-time probe, reported as `response_time_anomaly`; memory growing steadily over the
  * recent window (`assessMemoryLeak`) is a failing reading of the memory probe, reported as
- * `memory_leak`. The general thresholds still apply and win the name when both fail.
+ * `memory_leak` (readings from the container's first `startupSettleMs` after its start are left
+ * out: growth while warming up is not a leak). The general thresholds still apply and win the
+ * name when both fail.
  *
  * `healthy` is true only for status `healthy`; `starting` and `paused` carry no problems, so they
  * open no incident, but they are not healthy either.
@@ -137,7 +139,13 @@ export function evaluateHealth(input: EvaluateHealthInput): HealthEvaluation {
   }
 
   const thresholds: ProbeThresholds = settings;
-  const learned = learnedEvidence(baselines, http, metrics, now);
+  const learned = learnedEvidence(
+    baselines,
+    http,
+    metrics,
+    now,
+    startTime(details.startedAt) + startupSettleMs,
+  );
   const responseAnomaly = learned.responseTime;
   const memoryLeak = learned.memoryLeak;
   const startPeriodEndsAt = startTime(details.startedAt) + Math.max(0, settings.startPeriodSeconds) * 1000;
@@ -226,6 +234,8 @@ function learnedEvidence(
   http: HttpCheckResult | undefined,
   metrics: HealthMetrics,
   now: number,
+  /** Memory readings before this belong to another run or its start-up. */
+  settledAt: number,
 ): {
   readonly responseTime: { readonly anomalous: boolean; readonly message: string | undefined } | undefined;
   readonly memoryLeak: { readonly leaking: boolean; readonly message: string | undefined } | undefined;
@@ -245,9 +255,9 @@ function learnedEvidence(
     };
   }
   let memoryLeak: { leaking: boolean; message: string | undefined } | undefined;
-  if (metrics.memoryBytes !== undefined && snapshot.memoryWindow.length > 0) {
+  if (metrics.memoryBytes !== undefined && snapshot.memoryWindow.length > 0 && now >= settledAt) {
     const readings = [
-      ...snapshot.memoryWindow.filter((reading) => reading.at < now),
+      ...snapshot.memoryWindow.filter((reading) => reading.at >= settledAt && reading.at < now),
       { at: now, bytes: metrics.memoryBytes },
     ];
     const assessment = assessMemoryLeak({ readings, limitBytes: metrics.memoryLimitBytes });

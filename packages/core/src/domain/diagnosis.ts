@@ -15,6 +15,8 @@ export interface Diagnosis {
   readonly source: DiagnosisSource;
   /** Tokens a model call spent on this diagnosis; absent for the rules and for cached answers. */
   readonly usage?: DiagnosisUsage;
+  /** Set when the configured diagnoser failed and the rules stood in: why (no key, 429, timeout...). */
+  readonly fallbackReason?: string;
 }
 
 export interface DiagnosisUsage {

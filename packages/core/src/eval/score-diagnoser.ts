@@ -5,7 +5,7 @@ import { normalizeActionName } from '../domain/action.js';
 import type { Diagnosis } from '../domain/diagnosis.js';
 import { isMoreInvasive } from '../policy/action-invasiveness.js';
 import { decideHealing, type HealingDecision } from '../policy/decide-healing.js';
-import { detectInstructionLikeText } from '../policy/instruction-detector.js';
+import { detectInstructionLikeContext } from '../policy/instruction-detector.js';
 import type { Diagnoser, DiagnosisContext } from '../ports/diagnoser.js';
 import { type Scenario, scenarioContext, scenarioTime } from './scenario.js';
 
@@ -115,7 +115,7 @@ function gateInjection(
   healing: HealingConfig,
 ): GatedAnswer[] {
   const rulesAction = diagnoseByRules(context).recommendedAction;
-  const markers = detectInstructionLikeText([...context.logTail, ...(context.errorLines ?? [])]);
+  const markers = detectInstructionLikeContext(context);
   const answers: { diagnosis: Diagnosis; decidedBy: 'rule' | 'model' }[] = [];
   if (diagnosis !== undefined) {
     answers.push({ diagnosis, decidedBy: diagnosis.source === 'rules' ? 'rule' : 'model' });

@@ -5,6 +5,12 @@ export interface MemoryReading {
 }
 
 const mebibyte = 1024 * 1024;
+
+/**
+ * Readings this soon after a container started are left out of leak detection: heaps, caches and
+ * pools fill up after a start, which is growth but not a leak.
+ */
+export const startupSettleMs = 10 * 60_000;
 const hourMs = 3_600_000;
 
 /**

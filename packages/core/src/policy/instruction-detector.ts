@@ -1,4 +1,5 @@
 import { builtInActionNames } from '../domain/action.js';
+import type { DiagnosisContext } from '../ports/diagnoser.js';
 
 /**
  * What kind of instruction-like text was found. Our own names: the matched text itself is never
@@ -70,4 +71,24 @@ export function detectInstructionLikeText(lines: readonly string[]): readonly In
   return detectors
     .filter(([, pattern]) => searched.some((line) => pattern.test(line)) || pattern.test(joined))
     .map(([marker]) => marker);
+}
+
+/**
+ * Every piece of container-controlled text in a diagnosis context, which is what a model is shown:
+ * the log tail, the lines around the first error, the HEALTHCHECK outputs, the engine's error
+ * message and the problem messages (a HEALTHCHECK output is quoted in one).
+ */
+export function untrustedTextOf(context: DiagnosisContext): readonly string[] {
+  return [
+    ...context.logTail,
+    ...(context.errorLines ?? []),
+    ...(context.container?.health.log.map((run) => run.output) ?? []),
+    ...(context.container?.error ? [context.container.error] : []),
+    ...context.verdict.problems.map((problem) => problem.message),
+  ];
+}
+
+/** `detectInstructionLikeText` over everything in the context a container controls. */
+export function detectInstructionLikeContext(context: DiagnosisContext): readonly InstructionMarker[] {
+  return detectInstructionLikeText(untrustedTextOf(context));
 }

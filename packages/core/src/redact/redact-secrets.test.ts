@@ -154,6 +154,10 @@ describe('redactSecrets masks each secret family', () => {
     expect(redactSecrets(`cannot resolve ${dbHost}`, { extraValues: [dbHost, '1', 'true'] })).toBe(
       'cannot resolve [REDACTED:env_value]',
     );
+    // Numbers, booleans and plain paths are not secrets and would blank out stack traces.
+    expect(
+      redactSecrets('at /app/server.js:12 on 8080 (true)', { extraValues: ['/app', '8080', 'true'] }),
+    ).toBe('at /app/server.js:12 on 8080 (true)');
   });
 });
 

@@ -31,10 +31,14 @@ export function redactSecrets(text: string, options: RedactOptions = {}): string
   );
 }
 
-/** Env values such as `1`, `true` or `production` would mask ordinary words: only real-looking values count. */
+/**
+ * Env values such as `1`, `true` or `/app` would mask ordinary log text (numbers, stack-trace
+ * paths) and are not secrets: only values that could be one count.
+ */
 export function isMaskableValue(value: string): boolean {
   if (value.length < 4) return false;
   if (/^\d+$/.test(value)) return false;
+  if (/^\/[\w./-]*$/.test(value)) return false;
   return !/^(?:true|false|yes|no|null|none|on|off)$/i.test(value);
 }
 

@@ -57,6 +57,16 @@ export function createPostgresStore(options: CreatePostgresStoreOptions): Postgr
   pool.on('error', (error) => {
     logger.log('warn', 'store_connection_lost', { store: 'PostgreSQL', error: redact(describeError(error)) });
   });
+  // A client checked out when the server goes away emits 'error' on the client itself, not on the
+  // pool; the query in flight fails on its own, so the event only needs a listener and a log line.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => {
+      logger.log('warn', 'store_connection_lost', {
+        store: 'PostgreSQL',
+        error: redact(describeError(error)),
+      });
+    });
+  });
 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return createSqlStore({

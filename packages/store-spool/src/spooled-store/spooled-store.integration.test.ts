@@ -1,27 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { systemClock } from '@website-monitor/core';
 import { MemoryLogger } from '@website-monitor/core/testing';
 import { createPostgresStore, type PostgresStore } from '@website-monitor/postgres-store';
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { approval, host, incident, restartAction, samples } from './records.test-helper.js';
 import { createSpooledStore, type SpooledStore } from './spooled-store.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.test-helper.js';
-
-// `pg` is a dependency of the PostgreSQL store, not of the spool: borrow that package's copy for
-// the few statements this test needs (creating a database, counting rows).
-const pg = createRequire(new URL('../../../postgres-store/package.json', import.meta.url))('pg') as {
-  Client: new (options: {
-    connectionString: string;
-  }) => {
-    connect(): Promise<void>;
-    query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
-    end(): Promise<void>;
-  };
-};
 
 const server = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
 const databaseName = `wm_spool_${randomBytes(5).toString('hex')}`;

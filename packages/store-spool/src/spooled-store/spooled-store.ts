@@ -173,7 +173,12 @@ class SpoolingStore implements SpooledStore {
         oldest_at: this.#spool.oldestSpooledAt(),
       });
     }
-    void this.#run();
+    this.#run().catch((error: unknown) => {
+      // A bug, not an outage: keep the stack. Rows stay in the spool for the next start.
+      this.#logger.log('error', 'spool_loop_failed', {
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      });
+    });
   }
 
   // ---- writes ----

@@ -1,0 +1,366 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import {
+  type Clock,
+  ContainerRuntimeError,
+  type ContainerStatus,
+  type Logger,
+  MonitorError,
+  silentLogger,
+  systemClock,
+  type WebsiteMonitorAgent,
+} from '@website-monitor/core';
+import type { z } from 'zod';
+import { bearerToken, isLoopbackHost, tokenMatches } from '../auth/bearer-auth.js';
+import { createEventStream, type EventStream, type EventStreamOptions } from '../events/event-stream.js';
+import { ApiError } from '../http/api-error.js';
+import { readJsonBody } from '../http/read-json-body.js';
+import { createMonitorMetrics, type MonitorMetrics, type SpoolDepth } from '../metrics/monitor-metrics.js';
+import { buildOpenApiDocument } from '../openapi/openapi-document.js';
+import type { healRequestSchema, incidentsQuerySchema, rejectRequestSchema } from '../schemas/api-schemas.js';
+import { matchRoute, type RouteSpec } from './routes.js';
+
+export interface MonitorApiOptions {
+  readonly agent: WebsiteMonitorAgent;
+  /** The bearer token (`MONITOR_API_TOKEN`). Without one, every write is refused with 403. */
+  readonly token?: string;
+  /** Recorded as `by` on actions a token holder asks for. Default `api`. */
+  readonly tokenOwner?: string;
+  /**
+   * The address the server listens on. Beyond loopback, reads need the token too (and are
+   * refused when none is configured). Default `127.0.0.1`.
+   */
+  readonly bindHost?: string;
+  /** Request bodies above this are refused with 413. Default 16 KiB. */
+  readonly maxBodyBytes?: number;
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** Share a metrics instance (e.g. one already mounted elsewhere); one is created otherwise. */
+  readonly metrics?: MonitorMetrics;
+  /** Spool depth for `spartan_monitor_spool_pending_*` when the metrics are created here. */
+  readonly spool?: SpoolDepth;
+  /** Server-sent events tuning (heartbeat, per-client buffer, client limit). */
+  readonly events?: Omit<EventStreamOptions, 'agent'>;
+}
+
+export interface MonitorApi {
+  /** A node:http request listener: `http.createServer(api.handler)` or mount it under another server. */
+  readonly handler: (request: IncomingMessage, response: ServerResponse) => void;
+  /** Answers one request; resolves when the answer is written (for SSE, when the stream starts). */
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+  readonly metrics: MonitorMetrics;
+  readonly events: EventStream;
+  /** Ends event streams and stops listening to the agent (metrics created here are closed too). */
+  close(): void;
+}
+
+const defaultMaxBodyBytes = 16 * 1024;
+
+/** The operator REST API, SSE stream, OpenAPI document and Prometheus metrics as one request handler. */
+export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
+  const { agent } = options;
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? silentLogger;
+  const token = options.token && options.token.length > 0 ? options.token : undefined;
+  const by = options.tokenOwner ?? 'api';
+  const readsNeedToken = !isLoopbackHost(options.bindHost ?? '127.0.0.1');
+  const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
+  const ownMetrics = options.metrics === undefined;
+  const metrics = options.metrics ?? createMonitorMetrics({ agent, clock, spool: options.spool });
+  const events = createEventStream({
+    ...options.events,
+    agent,
+    onDrop: (info) => {
+      logger.log('warn', 'api_event_client_dropped', { buffered_bytes: info.bufferedBytes });
+      options.events?.onDrop?.(info);
+    },
+  });
+  const engine: { connected: boolean | null; error: string | null } = { connected: null, error: null };
+  const onConnection = (state: { readonly connected: boolean; readonly error?: string }) => {
+    engine.connected = state.connected;
+    engine.error = state.error ?? null;
+  };
+  agent.on('engine:connection', onConnection);
+  let openApiText: string | undefined;
+
+  const authorize = (route: RouteSpec, request: IncomingMessage) => {
+    if (route.access === 'open') return;
+    if (route.access === 'read' && !readsNeedToken) return;
+    if (!token) {
+      throw new ApiError(
+        'forbidden',
+        route.access === 'write'
+          ? 'writes are disabled: set MONITOR_API_TOKEN to enable them'
+          : 'this server listens beyond loopback: set MONITOR_API_TOKEN to enable reads',
+      );
+    }
+    const presented = bearerToken(request.headers.authorization);
+    const challenge = { headers: { 'www-authenticate': 'Bearer realm="website-monitor"' } };
+    if (presented === undefined) {
+      throw new ApiError('unauthorized', 'send Authorization: Bearer <MONITOR_API_TOKEN>', challenge);
+    }
+    if (!tokenMatches(presented, token)) throw new ApiError('unauthorized', 'the bearer token is not valid', challenge);
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const method = request.method ?? 'GET';
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://localhost');
+    } catch {
+      return sendError(response, new ApiError('bad_request', 'malformed request URL'));
+    }
+    try {
+      const match = matchRoute(method, url.pathname);
+      if (!match.route) {
+        if (match.allowed.length > 0) {
+          throw new ApiError('method_not_allowed', `${method} is not allowed on ${url.pathname}`, {
+            headers: { allow: [...new Set(match.allowed)].join(', ') },
+          });
+        }
+        throw new ApiError('not_found', `no route ${method} ${url.pathname}`);
+      }
+      const { route } = match;
+      authorize(route, request);
+      const params = route.params ? parseOrThrow(route.params, match.params, 'bad_request', 'path') : {};
+      const query = route.query
+        ? parseOrThrow(route.query, Object.fromEntries(url.searchParams), 'bad_request', 'query')
+        : {};
+      const body =
+        route.method === 'POST' && route.body
+          ? parseOrThrow(route.body, await readJsonBody(request, maxBodyBytes), 'unprocessable', 'body')
+          : undefined;
+      await dispatch(route, { params, query, body, request, response });
+      if (route.access === 'write') {
+        logger.log('info', 'api_write', { route: route.id, status: response.statusCode, by });
+      }
+    } catch (error) {
+      sendError(response, toApiError(error, logger));
+    }
+  };
+
+  type Input = {
+    params: Record<string, unknown>;
+    query: Record<string, unknown>;
+    body: unknown;
+    request: IncomingMessage;
+    response: ServerResponse;
+  };
+
+  const dispatch = async (route: RouteSpec, input: Input): Promise<void> => {
+    const { response } = input;
+    switch (route.id) {
+      case 'status':
+        return sendJson(response, 200, {
+          host: agent.host,
+          generatedAt: clock.now(),
+          containers: agent
+            .status()
+            .map(statusLine)
+            .sort((a, b) => a.name.localeCompare(b.name)),
+        });
+      case 'incidents': {
+        const query = input.query as z.output<typeof incidentsQuerySchema>;
+        const since = clock.now() - query.hours * 3_600_000;
+        const incidents = await agent.store.listIncidents({
+          host: agent.host,
+          since,
+          containerName: query.container,
+          limit: query.limit,
+        });
+        return sendJson(response, 200, { since, incidents });
+      }
+      case 'containerMetrics': {
+        const name = input.params.name as string;
+        const query = input.query as { hours: number; limit: number };
+        const since = clock.now() - query.hours * 3_600_000;
+        const known = agent.status().some((line) => line.name === name);
+        const [samples, baselines] = await Promise.all([
+          agent.store.listHealthSamples({ host: agent.host, containerName: name, since }),
+          agent.store.listBaselines({ host: agent.host, containerName: name }),
+        ]);
+        if (!known && samples.length === 0 && baselines.length === 0) {
+          throw new ApiError('not_found', `no container named ${name} is known to this monitor`);
+        }
+        // The newest `limit` samples, still oldest first.
+        return sendJson(response, 200, {
+          container: name,
+          since,
+          samples: samples.slice(-query.limit),
+          baselines,
+        });
+      }
+      case 'heal': {
+        const body = input.body as z.output<typeof healRequestSchema>;
+        const outcome = await agent.requestHealing({
+          container: input.params.container as string,
+          action: body.action,
+          reason: body.reason,
+          by,
+        });
+        if (outcome.kind === 'act') return sendJson(response, 200, outcome);
+        if (outcome.kind === 'ask_approval') return sendJson(response, 202, outcome);
+        throw new ApiError('conflict', outcome.reason, { details: { outcome } });
+      }
+      case 'approvals':
+        return sendJson(response, 200, { approvals: agent.pendingApprovals() });
+      case 'approve': {
+        const id = input.params.id as string;
+        await assertPending(agent, id, 'approve');
+        return sendJson(response, 200, await agent.approve({ id, by }));
+      }
+      case 'reject': {
+        const id = input.params.id as string;
+        const body = input.body as z.output<typeof rejectRequestSchema>;
+        await assertPending(agent, id, 'reject');
+        await agent.reject({ id, by, reason: body.reason });
+        return sendJson(response, 200, { rejected: true, id });
+      }
+      case 'healthz': {
+        const health = agentHealth();
+        return sendJson(response, health.ok ? 200 : 503, health);
+      }
+      case 'openapi':
+        openApiText ??= JSON.stringify(buildOpenApiDocument());
+        return sendText(response, 200, 'application/json; charset=utf-8', openApiText);
+      case 'metrics':
+        return sendText(response, 200, metrics.contentType, await metrics.metrics());
+      case 'events':
+        if (!events.handle(input.request, response)) {
+          throw new ApiError('unavailable', 'too many event-stream clients; try again later');
+        }
+        return;
+    }
+  };
+
+  const agentHealth = () => {
+    const now = clock.now();
+    const lines = agent.status().filter((line) => line.monitored);
+    const lastCheckAt = lines.reduce<number | null>(
+      (latest, line) =>
+        line.verdict && (latest === null || line.verdict.checkedAt > latest) ? line.verdict.checkedAt : latest,
+      null,
+    );
+    const { intervalSeconds, healthCheckTimeoutSeconds } = agent.config.monitoring;
+    // Three missed passes (plus a probe timeout) is a stuck agent, not a slow one.
+    const maxCheckAgeSeconds = Math.max(60, 3 * intervalSeconds + healthCheckTimeoutSeconds);
+    const lastCheckAgeSeconds = lastCheckAt === null ? null : Math.max(0, (now - lastCheckAt) / 1000);
+    const problems: string[] = [];
+    if (engine.connected === false) {
+      problems.push(`container engine unreachable${engine.error ? `: ${engine.error}` : ''}`);
+    }
+    if (lines.length > 0 && lastCheckAgeSeconds !== null && lastCheckAgeSeconds > maxCheckAgeSeconds) {
+      problems.push(`last check was ${Math.round(lastCheckAgeSeconds)} s ago (limit ${maxCheckAgeSeconds} s)`);
+    }
+    return {
+      ok: problems.length === 0,
+      engineConnected: engine.connected,
+      engineError: engine.error,
+      lastCheckAt,
+      lastCheckAgeSeconds,
+      maxCheckAgeSeconds,
+      monitoredContainers: lines.length,
+      problems,
+    };
+  };
+
+  return {
+    handler: (request, response) => {
+      void handle(request, response);
+    },
+    handle,
+    metrics,
+    events,
+    close() {
+      agent.off('engine:connection', onConnection);
+      events.close();
+      if (ownMetrics) metrics.close();
+    },
+  };
+}
+
+/** 404 for an id never seen, 409 for one already decided: both before the agent is asked. */
+async function assertPending(agent: WebsiteMonitorAgent, id: string, verb: string): Promise<void> {
+  if (agent.pendingApprovals().some((approval) => approval.id === id)) return;
+  const stored = (await agent.store.listApprovals({ host: agent.host })).find((approval) => approval.id === id);
+  if (!stored) throw new ApiError('not_found', `no approval request with id "${id}"`);
+  throw new ApiError(
+    'conflict',
+    `cannot ${verb} approval request "${id}": it was already ${stored.status}${stored.decidedBy ? ` by ${stored.decidedBy}` : ''}`,
+    { details: { status: stored.status } },
+  );
+}
+
+function statusLine(line: ContainerStatus) {
+  return {
+    id: line.id,
+    name: line.name,
+    monitored: line.monitored,
+    state: line.verdict?.metrics.state ?? null,
+    health: line.verdict?.status ?? null,
+    lastCheckAt: line.verdict?.checkedAt ?? null,
+    verdict: line.verdict ?? null,
+    incident: line.incident ?? null,
+    restartsLeft: line.restartsLeft ?? null,
+  };
+}
+
+function parseOrThrow<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  code: 'bad_request' | 'unprocessable',
+  where: string,
+): z.output<T> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issues = result.error.issues.map((issue) => {
+    const path = issue.path.length > 0 ? `${where}.${issue.path.join('.')}` : where;
+    return `${path}: ${issue.message}`;
+  });
+  throw new ApiError(code, issues.join('; '));
+}
+
+function toApiError(error: unknown, logger: Logger): ApiError {
+  if (error instanceof ApiError) return error;
+  if (ContainerRuntimeError.isInstance(error)) {
+    const runtimeError = error as ContainerRuntimeError;
+    if (runtimeError.kind === 'not_found') return new ApiError('not_found', runtimeError.message);
+    if (runtimeError.isRetryable) return new ApiError('unavailable', runtimeError.message);
+  }
+  if (MonitorError.isInstance(error)) {
+    if (error.code === 'no_such_strategy') return new ApiError('unprocessable', error.message);
+    // A request decided between our check and the agent's.
+    if (error.code === 'approval') return new ApiError('conflict', error.message);
+    if (error.code === 'usage') return new ApiError('unprocessable', error.message);
+  }
+  logger.log('error', 'api_internal_error', {
+    error: error instanceof Error ? error.message : String(error),
+    stack: error instanceof Error ? error.stack : undefined,
+  });
+  return new ApiError('internal', 'internal error; see the monitor log');
+}
+
+const commonHeaders = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  sendText(response, status, 'application/json; charset=utf-8', JSON.stringify(body));
+}
+
+function sendText(response: ServerResponse, status: number, contentType: string, text: string): void {
+  response.writeHead(status, {
+    ...commonHeaders,
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(text),
+  });
+  response.end(text);
+}
+
+function sendError(response: ServerResponse, error: ApiError): void {
+  if (response.headersSent) {
+    response.destroy();
+    return;
+  }
+  for (const [name, value] of Object.entries(error.headers ?? {})) response.setHeader(name, value);
+  // A refused body may still be arriving; close the connection rather than read it.
+  if (error.status === 413) response.setHeader('connection', 'close');
+  sendJson(response, error.status, error.toBody());
+}

@@ -1,0 +1,270 @@
+import { problemKinds } from '@website-monitor/core';
+import { z } from 'zod';
+
+/**
+ * Every schema the API validates with or answers with. The same objects feed `/openapi.json`
+ * (through `apiSchemaRegistry`), so the document cannot drift from what the server enforces.
+ */
+export const apiSchemaRegistry = z.registry<{ id: string; description?: string }>();
+
+/**
+ * Docker's container name grammar (`[a-zA-Z0-9][a-zA-Z0-9_.-]+`, an optional leading slash
+ * dropped), which also covers full and short hex ids. Anything else never reaches the agent.
+ */
+export const containerNameSchema = z
+  .string()
+  .min(2)
+  .max(255)
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/, 'not a Docker container name or id')
+  .describe('A container name or id (Docker grammar: [a-zA-Z0-9][a-zA-Z0-9_.-]+)');
+
+export const approvalIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[a-zA-Z0-9][a-zA-Z0-9_.:-]*$/, 'not an approval id')
+  .describe('An approval request id, as listed by GET /monitor/approvals');
+
+export const actionNameSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[a-zA-Z][a-zA-Z0-9_-]*$/, 'not an action name')
+  .describe('A registered healing action, e.g. restart_container');
+
+export const incidentsQuerySchema = z.object({
+  hours: z.coerce
+    .number()
+    .positive()
+    .max(24 * 366)
+    .default(24)
+    .describe('How far back to look, in hours (default 24)'),
+  container: containerNameSchema.optional().describe('Only incidents of this container name'),
+  limit: z.coerce.number().int().min(1).max(1000).default(200).describe('At most this many, newest first'),
+});
+
+export const containerMetricsQuerySchema = z.object({
+  hours: z.coerce
+    .number()
+    .positive()
+    .max(24 * 31)
+    .default(1)
+    .describe('How far back to return health samples, in hours (default 1)'),
+  limit: z.coerce.number().int().min(1).max(5000).default(500).describe('At most this many samples'),
+});
+
+const reasonSchema = z.string().trim().min(1).max(1000);
+
+export const healRequestSchema = z
+  .strictObject({
+    reason: reasonSchema.describe('Why a person asks for this; recorded with the action'),
+    action: actionNameSchema.optional().describe('Defaults to restart_container'),
+  })
+  .register(apiSchemaRegistry, { id: 'HealRequest' });
+
+export const approveRequestSchema = z
+  .strictObject({})
+  .register(apiSchemaRegistry, { id: 'ApproveRequest', description: 'An empty object (or no body)' });
+
+export const rejectRequestSchema = z
+  .strictObject({ reason: reasonSchema.optional().describe('Why, recorded on the escalated incident') })
+  .register(apiSchemaRegistry, { id: 'RejectRequest' });
+
+// ---- responses ---------------------------------------------------------------------------------
+
+export const errorResponseSchema = z
+  .object({
+    error: z.looseObject({
+      code: z.string().describe('bad_request, unauthorized, forbidden, not_found, conflict, ...'),
+      message: z.string(),
+    }),
+  })
+  .register(apiSchemaRegistry, { id: 'Error' });
+
+const problemSchema = z.object({ kind: z.enum(problemKinds), message: z.string() });
+const epochMs = z.number().describe('Milliseconds since the Unix epoch');
+
+const healthMetricsSchema = z.object({
+  state: z.string(),
+  exitCode: z.number().nullable(),
+  oomKilled: z.boolean(),
+  dockerHealth: z.string(),
+  restartCount: z.number(),
+  httpStatus: z.number().optional(),
+  responseTimeMs: z.number().optional(),
+  memoryBytes: z.number().optional(),
+  memoryLimitBytes: z.number().optional(),
+  memoryPercent: z.number().optional(),
+  cpuPercent: z.number().optional(),
+});
+
+const healthStatusSchema = z.enum(['healthy', 'unhealthy', 'starting', 'stopped_by_operator', 'paused']);
+
+export const healthVerdictSchema = z
+  .object({
+    containerId: z.string(),
+    containerName: z.string(),
+    checkedAt: epochMs,
+    healthy: z.boolean(),
+    status: healthStatusSchema,
+    problems: z.array(problemSchema),
+    metrics: healthMetricsSchema,
+  })
+  .register(apiSchemaRegistry, { id: 'HealthVerdict' });
+
+export const healthSampleSchema = z
+  .object({
+    id: z.string(),
+    host: z.string(),
+    containerId: z.string(),
+    containerName: z.string(),
+    checkedAt: epochMs,
+    healthy: z.boolean(),
+    status: healthStatusSchema,
+    problems: z.array(problemSchema),
+    metrics: healthMetricsSchema,
+  })
+  .register(apiSchemaRegistry, { id: 'HealthSample' });
+
+export const diagnosisSchema = z
+  .object({
+    diagnosis: z.string(),
+    recommendedAction: z.string(),
+    urgency: z.enum(['low', 'medium', 'high', 'critical']),
+    confidence: z.number().min(0).max(100),
+    reasoning: z.string(),
+    source: z.enum(['rules', 'model', 'person']),
+    usage: z
+      .object({
+        inputTokens: z.number(),
+        outputTokens: z.number(),
+        cacheReadTokens: z.number().optional(),
+        cacheCreationTokens: z.number().optional(),
+      })
+      .optional(),
+  })
+  .register(apiSchemaRegistry, { id: 'Diagnosis' });
+
+export const incidentSchema = z
+  .object({
+    id: z.string(),
+    host: z.string(),
+    containerId: z.string(),
+    containerName: z.string(),
+    trigger: z.enum(problemKinds),
+    problems: z.array(problemSchema),
+    status: z.enum(['open', 'diagnosing', 'healing', 'awaiting_approval', 'resolved', 'escalated']),
+    openedAt: epochMs,
+    updatedAt: epochMs,
+    resolvedAt: epochMs.nullable(),
+    exitCode: z.number().nullable(),
+    oomKilled: z.boolean(),
+    diagnosis: diagnosisSchema.nullable(),
+    actionsTaken: z.array(z.string()),
+    autoHealed: z.boolean(),
+    escalationReason: z.string().nullable(),
+  })
+  .register(apiSchemaRegistry, { id: 'Incident' });
+
+export const healingActionSchema = z
+  .object({
+    id: z.string(),
+    host: z.string(),
+    incidentId: z.string(),
+    containerId: z.string(),
+    containerName: z.string(),
+    action: z.string(),
+    reason: z.string(),
+    decidedBy: z.enum(['rule', 'model', 'person']),
+    result: z.enum(['pending', 'succeeded', 'failed', 'skipped', 'dry_run']),
+    startedAt: epochMs,
+    durationMs: z.number().nullable(),
+    detail: z.string().nullable(),
+    error: z.string().nullable(),
+  })
+  .register(apiSchemaRegistry, { id: 'HealingAction' });
+
+export const approvalSchema = z
+  .object({
+    id: z.string(),
+    host: z.string(),
+    incidentId: z.string(),
+    containerId: z.string(),
+    containerName: z.string(),
+    action: z.string(),
+    reason: z.string(),
+    status: z.enum(['pending', 'approved', 'rejected']),
+    requestedAt: epochMs,
+    decidedAt: epochMs.nullable(),
+    decidedBy: z.string().nullable(),
+  })
+  .register(apiSchemaRegistry, { id: 'Approval' });
+
+export const baselineSchema = z
+  .object({
+    host: z.string(),
+    containerName: z.string(),
+    image: z.string(),
+    metric: z.string(),
+    mean: z.number(),
+    variance: z.number(),
+    samples: z.number(),
+    updatedAt: epochMs,
+  })
+  .register(apiSchemaRegistry, { id: 'Baseline' });
+
+export const containerStatusSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    monitored: z.boolean(),
+    state: z.string().nullable().describe('Docker state at the last check'),
+    health: healthStatusSchema.nullable(),
+    lastCheckAt: epochMs.nullable(),
+    verdict: healthVerdictSchema.nullable(),
+    incident: incidentSchema.nullable(),
+    restartsLeft: z.number().nullable().describe('Restarts left in the hourly budget'),
+  })
+  .register(apiSchemaRegistry, { id: 'ContainerStatus' });
+
+export const statusResponseSchema = z
+  .object({ host: z.string(), generatedAt: epochMs, containers: z.array(containerStatusSchema) })
+  .register(apiSchemaRegistry, { id: 'StatusResponse' });
+
+export const incidentsResponseSchema = z
+  .object({ since: epochMs, incidents: z.array(incidentSchema) })
+  .register(apiSchemaRegistry, { id: 'IncidentsResponse' });
+
+export const containerMetricsResponseSchema = z
+  .object({
+    container: z.string(),
+    since: epochMs,
+    samples: z.array(healthSampleSchema).describe('Oldest first'),
+    baselines: z.array(baselineSchema),
+  })
+  .register(apiSchemaRegistry, { id: 'ContainerMetricsResponse' });
+
+export const healingOutcomeSchema = z
+  .object({
+    kind: z.enum(['act', 'wait', 'ask_approval', 'escalate', 'skip', 'manual']),
+    reason: z.string(),
+    changed: z.boolean(),
+  })
+  .register(apiSchemaRegistry, { id: 'HealingOutcome' });
+
+export const approvalsResponseSchema = z
+  .object({ approvals: z.array(approvalSchema) })
+  .register(apiSchemaRegistry, { id: 'ApprovalsResponse' });
+
+export const healthzResponseSchema = z
+  .object({
+    ok: z.boolean(),
+    engineConnected: z.boolean().nullable().describe('null until the agent has reported its engine state'),
+    engineError: z.string().nullable(),
+    lastCheckAt: epochMs.nullable(),
+    lastCheckAgeSeconds: z.number().nullable(),
+    maxCheckAgeSeconds: z.number(),
+    monitoredContainers: z.number(),
+    problems: z.array(z.string()),
+  })
+  .register(apiSchemaRegistry, { id: 'Healthz' });

@@ -1,0 +1,20 @@
+import type { Notification } from '@website-monitor/core';
+import type { DeliveryReport } from '../delivery/delivery.js';
+import type { DeliveringNotifier } from '../webhook-notifier/queued-notifier.js';
+
+/** Sends each notification to every notifier at once; a slow one never delays the others. */
+export function createFanoutNotifier(notifiers: readonly DeliveringNotifier[]): DeliveringNotifier {
+  const deliver = async (options: { readonly notification: Notification }): Promise<readonly DeliveryReport[]> => {
+    const reports = await Promise.all(notifiers.map((notifier) => notifier.deliver(options)));
+    return reports.flat();
+  };
+  return {
+    deliver,
+    async notify(options) {
+      await deliver(options);
+    },
+    async drain() {
+      await Promise.all(notifiers.map((notifier) => notifier.drain()));
+    },
+  };
+}

@@ -1,0 +1,100 @@
+import type { Notification, NotificationKind } from '@website-monitor/core';
+import { redactPayload } from '../redact-payload/redact-payload.js';
+
+/** The generic webhook body: snake_case, ISO times, stable across versions (fields are only added). */
+export interface JsonNotificationPayload {
+  readonly kind: NotificationKind;
+  readonly message: string;
+  readonly incident: {
+    readonly id: string;
+    readonly container_id: string;
+    readonly container_name: string;
+    readonly trigger: string;
+    readonly status: string;
+    readonly problems: readonly { readonly kind: string; readonly message: string }[];
+    readonly opened_at: string;
+    readonly resolved_at: string | null;
+    readonly exit_code: number | null;
+    readonly oom_killed: boolean;
+    readonly actions_taken: readonly string[];
+    readonly auto_healed: boolean;
+    readonly escalation_reason: string | null;
+    readonly diagnosis: {
+      readonly diagnosis: string;
+      readonly recommended_action: string;
+      readonly urgency: string;
+      readonly confidence: number;
+      readonly reasoning: string;
+      readonly source: string;
+    } | null;
+  };
+  readonly approval?: {
+    readonly id: string;
+    readonly action: string;
+    readonly reason: string;
+    readonly status: string;
+    readonly requested_at: string;
+  };
+  readonly host: string;
+  readonly sent_at: string;
+}
+
+export interface PayloadOptions {
+  /** Milliseconds since the epoch, for `sent_at`. */
+  readonly now: number;
+  /** Known secret values (e.g. the container's env values) to mask besides the patterns. */
+  readonly secretValues?: readonly string[];
+}
+
+export function toJsonPayload(notification: Notification, options: PayloadOptions): JsonNotificationPayload {
+  const { incident, approval } = notification;
+  const diagnosis = incident.diagnosis;
+  const payload: JsonNotificationPayload = {
+    kind: notification.kind,
+    message: notification.message,
+    incident: {
+      id: incident.id,
+      container_id: incident.containerId,
+      container_name: incident.containerName,
+      trigger: incident.trigger,
+      status: incident.status,
+      problems: incident.problems.map((problem) => ({ kind: problem.kind, message: problem.message })),
+      opened_at: iso(incident.openedAt),
+      resolved_at: incident.resolvedAt === null ? null : iso(incident.resolvedAt),
+      exit_code: incident.exitCode,
+      oom_killed: incident.oomKilled,
+      actions_taken: [...incident.actionsTaken],
+      auto_healed: incident.autoHealed,
+      escalation_reason: incident.escalationReason,
+      diagnosis:
+        diagnosis === null
+          ? null
+          : {
+              diagnosis: diagnosis.diagnosis,
+              recommended_action: diagnosis.recommendedAction,
+              urgency: diagnosis.urgency,
+              confidence: diagnosis.confidence,
+              reasoning: diagnosis.reasoning,
+              source: diagnosis.source,
+            },
+    },
+    ...(approval
+      ? {
+          approval: {
+            id: approval.id,
+            action: approval.action,
+            reason: approval.reason,
+            status: approval.status,
+            requested_at: iso(approval.requestedAt),
+          },
+        }
+      : {}),
+    host: incident.host,
+    sent_at: iso(options.now),
+  };
+  return redactPayload(payload, options.secretValues);
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}

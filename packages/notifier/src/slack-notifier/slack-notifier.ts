@@ -1,0 +1,20 @@
+import { toSlackPayload } from '../slack-payload/slack-payload.js';
+import { createQueuedNotifier, type DeliveringNotifier, type NotifierOptions } from '../webhook-notifier/queued-notifier.js';
+
+export interface SlackNotifierOptions extends NotifierOptions {
+  /** A Slack incoming-webhook URL (or a compatible one). Its path is the credential: never logged. */
+  readonly webhookUrl: string;
+}
+
+/** Slack-compatible incoming webhook: `text` for the push notification plus Block Kit blocks. */
+export function createSlackNotifier(options: SlackNotifierOptions): DeliveringNotifier {
+  return createQueuedNotifier(
+    {
+      url: options.webhookUrl,
+      urlField: 'slack webhook_url',
+      defaultName: 'slack',
+      buildBody: (notification, now) => toSlackPayload(notification, { now, secretValues: options.secretValues }),
+    },
+    options,
+  );
+}

@@ -1,0 +1,88 @@
+import type { Notification, NotificationKind } from '@website-monitor/core';
+import { redactPayload } from '../redact-payload/redact-payload.js';
+import type { PayloadOptions } from '../json-payload/json-payload.js';
+
+/** Slack incoming-webhook body (also accepted by Mattermost, Rocket.Chat and Discord's /slack). */
+export interface SlackPayload {
+  /** Shown in the push notification and by clients without Block Kit. */
+  readonly text: string;
+  readonly blocks: readonly SlackBlock[];
+}
+
+export type SlackBlock =
+  | { readonly type: 'header'; readonly text: { readonly type: 'plain_text'; readonly text: string } }
+  | {
+      readonly type: 'section';
+      readonly text?: SlackMrkdwn;
+      readonly fields?: readonly SlackMrkdwn[];
+    }
+  | { readonly type: 'context'; readonly elements: readonly SlackMrkdwn[] };
+
+interface SlackMrkdwn {
+  readonly type: 'mrkdwn';
+  readonly text: string;
+}
+
+const titles: Record<NotificationKind, string> = {
+  incident_opened: ':rotating_light: Incident opened',
+  incident_resolved: ':white_check_mark: Incident resolved',
+  incident_escalated: ':warning: Incident escalated',
+  approval_required: ':raised_hand: Approval required',
+};
+
+// Slack rejects a header over 150 characters and a text object over 3000.
+const headerLimit = 150;
+const textLimit = 3000;
+
+export function toSlackPayload(original: Notification, options: PayloadOptions): SlackPayload {
+  // Redact before truncating: a cut could leave half a secret that no pattern recognises.
+  const notification = redactPayload(original, options.secretValues);
+  const { incident, approval } = notification;
+  const title = `${titles[notification.kind]}: ${incident.containerName}`;
+  const fields: SlackMrkdwn[] = [
+    mrkdwn(`*Container*\n\`${incident.containerName}\``),
+    mrkdwn(`*Host*\n${incident.host}`),
+    mrkdwn(`*Trigger*\n${incident.trigger}`),
+    mrkdwn(`*Status*\n${incident.status}`),
+  ];
+  if (incident.actionsTaken.length > 0) fields.push(mrkdwn(`*Actions*\n${incident.actionsTaken.join(', ')}`));
+  if (incident.escalationReason) fields.push(mrkdwn(`*Escalation*\n${incident.escalationReason}`));
+
+  const blocks: SlackBlock[] = [
+    { type: 'header', text: { type: 'plain_text', text: truncate(title, headerLimit) } },
+    { type: 'section', text: mrkdwn(notification.message) },
+    { type: 'section', fields },
+  ];
+  const diagnosis = incident.diagnosis;
+  if (diagnosis) {
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(
+        `*Diagnosis* (${diagnosis.source}, ${diagnosis.confidence}% confidence, ${diagnosis.urgency} urgency): ` +
+          `${diagnosis.diagnosis}\n*Recommended:* ${diagnosis.recommendedAction}\n${diagnosis.reasoning}`,
+      ),
+    });
+  }
+  if (approval) {
+    blocks.push({
+      type: 'section',
+      text: mrkdwn(
+        `*Approval ${approval.id}:* \`${approval.action}\` on \`${approval.containerName}\`: ${approval.reason}\n` +
+          `Approve with \`POST /monitor/approvals/${approval.id}/approve\` or from the dashboard.`,
+      ),
+    });
+  }
+  blocks.push({
+    type: 'context',
+    elements: [mrkdwn(`incident ${incident.id} · opened ${new Date(incident.openedAt).toISOString()}`)],
+  });
+  return { text: truncate(`${title}: ${notification.message}`, textLimit), blocks };
+}
+
+function mrkdwn(text: string): SlackMrkdwn {
+  return { type: 'mrkdwn', text: truncate(text, textLimit) };
+}
+
+function truncate(text: string, limit: number): string {
+  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
+}
