@@ -2,6 +2,7 @@
 // its CPU/memory, each beside a baseline measured in the same run, printed and written to
 // BENCHMARKS.md. See BENCHMARKS.md for what each line means.
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -68,11 +69,12 @@ const collectErrors: Logger = {
 
 const notes: string[] = [];
 const rows: ResultRow[] = [];
+let agentScript: string | undefined;
 const observer = createDockerRuntime();
 const agentRuntime = createDockerRuntime();
 try {
   await ensureTestImage(docker);
-  const agentScript = await bundleAgentProcess();
+  agentScript = await bundleAgentProcess();
   const engine = await observer.ping();
   const machine: MachineInfo = {
     date: new Date().toISOString(),
@@ -270,6 +272,7 @@ try {
   writeBenchmarksFile({ path: benchmarksPath, intro: benchmarksIntro, results });
   progress(`wrote ${benchmarksPath}`);
 } finally {
+  if (agentScript) rmSync(agentScript, { force: true });
   await cleanUp();
   await observer[Symbol.asyncDispose]();
   await agentRuntime[Symbol.asyncDispose]();

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Plugin } from 'esbuild';
@@ -30,11 +31,12 @@ const dependenciesInPlace: Plugin = {
 
 /**
  * Bundles `agent-process.ts` and the workspace packages' sources into one ESM file under
- * `bench/.build/` (third-party packages stay where pnpm put them), so the measured process runs plain
+ * a temporary folder (third-party packages stay where pnpm put them), so the measured process runs plain
  * JavaScript. No type check here: `pnpm typecheck` does that.
  */
 export async function bundleAgentProcess(): Promise<string> {
-  const outfile = join(benchDir, '.build', 'agent-process.mjs');
+  // Outside the repository, so linters never see generated code; the absolute imports work anywhere.
+  const outfile = join(tmpdir(), 'website-monitor-bench', `agent-process-${process.pid}.mjs`);
   mkdirSync(dirname(outfile), { recursive: true });
   await build({
     entryPoints: [join(benchDir, 'agent-process.ts')],

@@ -1,8 +1,9 @@
 import { initialProbeCounters, type ProbeCounters } from '../check/probe-counter.js';
 import type { ContainerSettings } from '../config/monitor-config.js';
-import type { ContainerDetails, ContainerStatsSample } from '../domain/container.js';
+import type { ContainerDetails, ContainerEventAction, ContainerStatsSample } from '../domain/container.js';
 import type { HealthVerdict } from '../domain/health.js';
 import type { Incident } from '../domain/incident.js';
+import type { InstructionMarker } from '../policy/instruction-detector.js';
 
 /** What the agent remembers about one container between checks. */
 export interface ContainerWatch {
@@ -40,6 +41,10 @@ export interface ContainerWatch {
   dockerRestartSince: number | undefined;
   labelIssuesLogged: Set<string>;
   /** Log tail requested when a failure event arrived, ready for the diagnosis. */
+  /** The container's last engine events, oldest first, for the diagnosis context. */
+  recentEvents: { action: ContainerEventAction; time: number; exitCode?: number }[];
+  /** Instruction-like markers found in the text the model saw, and the rules' own choice. */
+  modelGuard: { markers: readonly InstructionMarker[]; rulesAction: string } | undefined;
   logPrefetch: { readonly at: number; readonly lines: Promise<readonly string[]> } | undefined;
 }
 
@@ -68,6 +73,8 @@ export function createContainerWatch(id: string, name: string): ContainerWatch {
     recheckAt: undefined,
     dockerRestartSince: undefined,
     labelIssuesLogged: new Set(),
+    recentEvents: [],
+    modelGuard: undefined,
     logPrefetch: undefined,
   };
 }

@@ -471,3 +471,59 @@ ${names.map((name) => `    - name: ${name}\n      health_endpoint: http://127.0.
     expect(verdicts.map((verdict) => verdict.containerName).sort()).toEqual([...names].sort());
   });
 });
+
+describe('WebsiteMonitorAgent edge cases found on the real engine', () => {
+  it('leaves a created-but-never-started container alone (docker create, compose between create and start)', async () => {
+    const { runtime, agent, store, settle } = harness();
+    runtime.addContainer({ name: 'fresh', state: 'created' });
+    await agent.start();
+    await settle(60_000);
+    expect(runtime.callsOf('restart')).toHaveLength(0);
+    expect(runtime.callsOf('start')).toHaveLength(0);
+    expect(await store.listIncidents({})).toHaveLength(0);
+  });
+
+  it('in dry run follows the same backoff as a real heal instead of "restarting" on every check', async () => {
+    const config = configFrom(`
+monitoring:
+  interval_seconds: 1
+healing:
+  dry_run: true
+  backoff_initial_seconds: 10
+  backoff_max_seconds: 10
+`);
+    const { runtime, agent, store, settle } = harness(config);
+    runtime.addContainer({ name: 'web' });
+    await agent.start();
+    await settle();
+    runtime.crash('web');
+    await settle();
+    for (let second = 0; second < 4; second++) await settle(1_000);
+    // Four full passes saw it down; the next attempt is still inside its 5-10 s backoff.
+    expect((await store.listHealingActions({})).filter((a) => a.result === 'dry_run')).toHaveLength(1);
+    await settle(10_000);
+    expect((await store.listHealingActions({})).filter((a) => a.result === 'dry_run')).toHaveLength(2);
+  });
+
+  it('does not resolve an HTTP incident on a check that did not probe the endpoint', async () => {
+    const config = configFrom(`
+monitoring:
+  defaults: { check_interval_seconds: 2, start_period_seconds: 0, failure_threshold: 1 }
+  containers:
+    - name: web
+      health_endpoint: http://127.0.0.1:8080/health
+`);
+    const { runtime, agent, prober, store, settle } = harness(config);
+    runtime.addContainer({ name: 'web' });
+    let status = 500;
+    prober.respond('http://127.0.0.1:8080/health', () => ({ status }));
+    agent.on('healing:result', () => {
+      status = 503; // still failing after the restart
+    });
+    await agent.start();
+    await settle(3_000);
+    expect(runtime.callsOf('restart')).toHaveLength(1);
+    const [incident] = await store.listIncidents({});
+    expect(incident?.status).not.toBe('resolved');
+  });
+});

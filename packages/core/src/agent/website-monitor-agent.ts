@@ -5,6 +5,7 @@ import { createFetchHttpProber } from '../check/fetch-http-prober.js';
 import { initialProbeCounters } from '../check/probe-counter.js';
 import type { MonitorConfig, StrategyStep } from '../config/monitor-config.js';
 import { resolveContainerSettings } from '../config/resolve-container-settings.js';
+import { boundedLogTail, firstErrorWindow } from '../diagnose/log-context.js';
 import { createRuleDiagnoser } from '../diagnose/rule-diagnoser.js';
 import type { ContainerDetails, ContainerEvent } from '../domain/container.js';
 import type { Diagnosis } from '../domain/diagnosis.js';
@@ -23,6 +24,7 @@ import {
   withAction,
   withDiagnosis,
 } from '../incident/incident-lifecycle.js';
+import { type BaselineBook, createBaselineBook } from '../learn/baseline-book.js';
 import { watchContainerEvents } from '../observe/event-watcher.js';
 import { runPeriodically } from '../observe/periodic.js';
 import { createApprovalQueue } from '../policy/approval-queue.js';
@@ -30,6 +32,7 @@ import { createCircuitBreaker } from '../policy/circuit-breaker.js';
 import { decideHealing, type HealingDecision } from '../policy/decide-healing.js';
 import { buildDependencyGraph } from '../policy/dependency-graph.js';
 import { expectDockerRestart } from '../policy/docker-restart-policy.js';
+import { detectInstructionLikeContext } from '../policy/instruction-detector.js';
 import { createOperatorIntentTracker } from '../policy/operator-intent.js';
 import { createRestartBudget } from '../policy/restart-budget.js';
 import { type Clock, systemClock } from '../ports/clock.js';
@@ -81,8 +84,11 @@ export interface ContainerStatus {
   readonly restartsLeft: number | undefined;
 }
 
-const logTailLines = 50;
-const logTailBytes = 16 * 1024;
+/** Log lines read at a failure: the tail sent on is bounded again by lines and bytes. */
+const logReadLines = 500;
+const recentEventsKept = 20;
+/** How often due probes are looked for: a quarter of the shortest probe period (1 s). */
+const probeTickMs = 250;
 /** A tail fetched at an event is used for the diagnosis only if it is this fresh. */
 const logPrefetchMaxAgeMs = 2_000;
 /** Restart events of ours arrive within the stop timeout plus the start; this margin covers the start. */
@@ -117,6 +123,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
   readonly #intent = createOperatorIntentTracker();
   readonly #approvals = createApprovalQueue();
   readonly #breaker = createCircuitBreaker();
+  readonly #baselines: BaselineBook;
   readonly #watches = new Map<string, ContainerWatch>();
   /** Incidents restored from the store, waiting for their container to be seen again (by name). */
   readonly #restoredIncidents = new Map<string, Incident>();
@@ -140,6 +147,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     this.#random = options.random ?? Math.random;
     this.#newId = options.newId ?? (() => crypto.randomUUID());
     this.host = options.host ?? 'local';
+    this.#baselines = createBaselineBook({ host: this.host });
     this.#recorder = new Recorder({
       store: options.store ?? new MemoryStore(),
       clock: this.#clock,
@@ -224,7 +232,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     this.#loops.push(
       runPeriodically({
         clock: this.#clock,
-        intervalMs: 1000,
+        intervalMs: probeTickMs,
         signal,
         task: async () => this.#probeDueContainers(),
         onError: (error) => this.#log('error', 'probe_tick_failed', { error: describe(error) }),
@@ -252,6 +260,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     await Promise.allSettled(this.#loops);
     this.#loops = [];
     await this.idle();
+    await this.#saveBaselines();
     await this.#recorder.stop();
     this.#log('info', 'agent_stopped', { host: this.host });
   }
@@ -423,7 +432,29 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     }
     // Our own restart's kill/die/stop/start: we re-check when the action returns.
     if (cause === 'own') return;
+    // A kill changes nothing by itself: the die that follows (if the process ends) is the event to
+    // check on, and by then the kill has marked it as a person's stop. Checking at the kill races
+    // the die and can open an incident for a container a person is stopping.
+    if (event.action === 'kill') return;
+    // Containers this configuration does not monitor cost no inspect: events carry their labels.
+    const known = this.#watches.get(event.containerId);
+    if (
+      (known && known.settings === null && known.details) ||
+      (!known &&
+        !resolveContainerSettings({
+          config: this.#config,
+          container: { name: event.containerName, labels: event.labels },
+        }).settings)
+    ) {
+      return;
+    }
     const watch = this.#watchFor(event.containerId, event.containerName);
+    watch.recentEvents.push({
+      action: event.action,
+      time: event.time,
+      ...(event.exitCode !== undefined ? { exitCode: event.exitCode } : {}),
+    });
+    if (watch.recentEvents.length > recentEventsKept) watch.recentEvents.shift();
     if (
       event.action === 'die' ||
       event.action === 'oom' ||
@@ -455,6 +486,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     for (const id of [...this.#watches.keys()]) {
       if (!seen.has(id)) await this.#forget(id, 'container no longer listed');
     }
+    await this.#saveBaselines();
   }
 
   #probeDueContainers(): void {
@@ -547,8 +579,10 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     if (request.reason === 'api') await statsRequest;
     const stats = watch.freshStats;
     watch.freshStats = undefined;
-    if (probe) watch.nextProbeAt = this.#clock.now() + settings.checkIntervalSeconds * 1000;
+    // From the check's start, not its end, so the period does not drift by the probe's duration.
+    if (probe) watch.nextProbeAt = now + settings.checkIntervalSeconds * 1000;
 
+    // Judged against what was learned before this reading, then learned from.
     const evaluated = evaluateHealth({
       details,
       http,
@@ -556,12 +590,17 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
       previousStats: watch.previousStats,
       settings,
       counters: watch.counters,
+      baselines: this.#baselines.snapshot(details.name, details.image),
       now,
     });
     if (stats) watch.previousStats = stats;
     watch.counters = evaluated.counters;
     let verdict = evaluated.verdict;
-    if (
+    if (details.state === 'created') {
+      // Created but never started: `docker create`, or compose between its create and its start.
+      // Starting it is a person's decision, not a repair.
+      verdict = { ...verdict, healthy: false, status: 'stopped_by_operator', problems: [] };
+    } else if (
       !verdict.healthy &&
       this.#config.healing.respectOperatorStops &&
       this.#intent.isOperatorStopped(details.id)
@@ -570,6 +609,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     }
     const previous = watch.verdict;
     watch.verdict = verdict;
+    this.#baselines.observe({ verdict, image: details.image, now });
     this.#recorder.addHealthSample(this.#sample(verdict));
     this.emit('check:completed', verdict);
     if (!verdict.healthy && verdict.status === 'unhealthy') {
@@ -610,7 +650,14 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     if (verdict.healthy) {
       if (watch.lastAttemptAt !== undefined && now - watch.lastAttemptAt > stableResetMs) watch.attempts = 0;
       watch.dockerRestartSince = undefined;
-      if (watch.incident) await this.#resolve(watch, watch.healedByUs ? 'healed' : 'recovered');
+      if (!watch.incident) return;
+      // An incident about the endpoint is over only when the endpoint says so: a check that did
+      // not probe it (an inspect after an event) proves the container runs, not that it answers.
+      if (needsHttpEvidence(watch.incident) && verdict.metrics.httpStatus === undefined) {
+        this.#recheckAt(watch, now + probeTickMs);
+        return;
+      }
+      await this.#resolve(watch, watch.healedByUs ? 'healed' : 'recovered');
       return;
     }
     if (verdict.status === 'stopped_by_operator' || verdict.status === 'paused') {
@@ -663,6 +710,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     watch.healedByUs = false;
     watch.stepAttempts.clear();
     watch.stepLastAt.clear();
+    watch.modelGuard = undefined;
     this.#breaker.incidentResolved({ container: watch.name, incidentId: incident.id });
     await this.#recorder.saveIncident(resolved);
     this.emit('incident:resolved', resolved);
@@ -809,6 +857,13 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     }
     const context = await this.#diagnosisContext(watch, incident);
     const diagnosis = await this.#diagnoseWith(this.#diagnoser, context);
+    // What the policy needs to keep a model in check: did the text it read try to instruct it, and
+    // what would the rules (which cannot be steered) have done with the same facts?
+    const rules = await this.#rules.diagnose({ context });
+    watch.modelGuard = {
+      markers: detectInstructionLikeContext(context),
+      rulesAction: rules.recommendedAction,
+    };
     watch.incident = await this.#saveIncident(withDiagnosis(incident, diagnosis, this.#clock.now()));
     await this.#recordAction(
       watch,
@@ -912,6 +967,9 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
       breakerOpen: this.#breaker.isOpen(watch.name),
       restartsInFlight: this.#restartsInFlight,
       requestedBy,
+      ...(requestedBy === 'model' && watch.modelGuard
+        ? { instructionLikeLogs: watch.modelGuard.markers, rulesAction: watch.modelGuard.rulesAction }
+        : {}),
       random: this.#random,
       now,
     });
@@ -952,6 +1010,13 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
 
     watch.stepAttempts.set(stepKey, stepCount + 1);
     watch.stepLastAt.set(stepKey, now);
+    if (strategy.restartsContainer) {
+      // Counted in a dry run too, so its log shows the backoff, budget and escalation the real
+      // agent would go through, instead of "restarting" on every check.
+      this.#budget.record({ container: watch.name, at: now });
+      watch.attempts++;
+      watch.lastAttemptAt = now;
+    }
     if (decision.dryRun) {
       await this.#recordAction(
         watch,
@@ -980,15 +1045,12 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
       requested_by: requestedBy,
     });
     if (strategy.restartsContainer) {
-      this.#budget.record({ container: watch.name, at: started });
       this.#restartsInFlight++;
       this.#intent.expectOwnAction({
         containerId: details.id,
         action: 'restart',
         until: started + this.#config.healing.stopTimeoutSeconds * 1000 + ownActionMarginMs,
       });
-      watch.attempts++;
-      watch.lastAttemptAt = started;
     }
     let outcome: Awaited<ReturnType<HealingStrategy['run']>>;
     try {
@@ -1161,40 +1223,34 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
       const dependency = this.#findWatchByName(name);
       dependencies[name] = !dependency ? 'missing' : dependency.verdict?.healthy ? 'healthy' : 'unhealthy';
     }
-    const logTail = options.withLogs === false ? [] : await this.#logTail(watch);
+    const rawLog = options.withLogs === false ? [] : await this.#readLog(watch);
     return {
       incident,
       container: watch.details ?? null,
       verdict: watch.verdict!,
       dependencies,
       recentRestarts: this.#budget.used({ container: watch.name, now: this.#clock.now() }),
-      logTail,
+      logTail: boundedLogTail(rawLog),
+      errorLines: firstErrorWindow(rawLog),
+      recentEvents: [...watch.recentEvents],
+      baselines: this.#baselines.snapshot(watch.name, watch.details?.image).baselines,
     };
   }
 
   #prefetchLogs(watch: ContainerWatch): void {
-    const lines = this.#runtime.logs({ id: watch.id, tail: logTailLines, signal: this.#abort?.signal });
+    const lines = this.#runtime.logs({ id: watch.id, tail: logReadLines, signal: this.#abort?.signal });
     lines.catch(() => {}); // a failure is reported when the tail is used
     watch.logPrefetch = { at: this.#clock.now(), lines };
   }
 
-  async #logTail(watch: ContainerWatch): Promise<readonly string[]> {
+  /** The raw tail (wider than what is sent on, so the first error can be found in it). */
+  async #readLog(watch: ContainerWatch): Promise<readonly string[]> {
     const prefetched = watch.logPrefetch;
     watch.logPrefetch = undefined;
     try {
-      const lines =
-        prefetched && this.#clock.now() - prefetched.at < logPrefetchMaxAgeMs
-          ? await prefetched.lines
-          : await this.#runtime.logs({ id: watch.id, tail: logTailLines, signal: this.#abort?.signal });
-      const kept: string[] = [];
-      let bytes = 0;
-      for (let index = lines.length - 1; index >= 0; index--) {
-        const line = lines[index]!;
-        bytes += line.length + 1;
-        if (bytes > logTailBytes) break;
-        kept.unshift(line);
-      }
-      return kept;
+      return prefetched && this.#clock.now() - prefetched.at < logPrefetchMaxAgeMs
+        ? await prefetched.lines
+        : await this.#runtime.logs({ id: watch.id, tail: logReadLines, signal: this.#abort?.signal });
     } catch (error) {
       this.#logRuntimeError('logs_failed', error, { container: watch.name });
       return [];
@@ -1236,6 +1292,11 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     }
   }
 
+  async #saveBaselines(): Promise<void> {
+    const dirty = this.#baselines.dirty();
+    if (dirty.length > 0) await this.#recorder.saveBaselines(dirty);
+  }
+
   // ---- bookkeeping -------------------------------------------------------------------------------
 
   #watchFor(id: string, name: string): ContainerWatch {
@@ -1257,6 +1318,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     if (!watch) return;
     if (watch.incident) await this.#resolve(watch, why);
     this.#watches.delete(id);
+    this.#baselines.forget(watch.name);
     this.#log('info', 'container_forgotten', { container: watch.name, why });
   }
 
@@ -1265,11 +1327,13 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     const store = this.#recorder.store;
     const now = this.#clock.now();
     try {
-      const [incidents, actions, approvals] = await Promise.all([
+      const [incidents, actions, approvals, baselines] = await Promise.all([
         store.listIncidents({ host: this.host, statuses: openIncidentStatuses }),
         store.listHealingActions({ host: this.host, since: now - 60 * 60_000 }),
         store.listApprovals({ host: this.host, statuses: ['pending'] }),
+        store.listBaselines({ host: this.host }),
       ]);
+      this.#baselines.restore(baselines);
       for (const incident of incidents) this.#restoredIncidents.set(incident.containerName, incident);
       this.#budget.restore({
         restarts: actions
@@ -1354,6 +1418,12 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     // The event watcher reports an unreachable engine once per outage; do not repeat it per call.
     this.#log(unreachable ? 'debug' : 'error', event, { ...fields, error: describe(error) });
   }
+}
+
+const httpProblemKinds = new Set(['http_failed', 'slow_response', 'response_time_anomaly']);
+
+function needsHttpEvidence(incident: Incident): boolean {
+  return incident.problems.some((problem) => httpProblemKinds.has(problem.kind));
 }
 
 function problemText(verdict: HealthVerdict): string {

@@ -1,3 +1,4 @@
+import type { ContainerBaseline } from '../domain/baseline.js';
 import type { ApprovalRequest, HealingActionRecord } from '../domain/healing-action.js';
 import type { HealthSample } from '../domain/health.js';
 import type { Incident } from '../domain/incident.js';
@@ -98,6 +99,10 @@ export class Recorder {
 
   saveHealingAction(action: HealingActionRecord): Promise<void> {
     return this.#write('healing_action', () => this.#store.saveHealingAction({ action }));
+  }
+
+  saveBaselines(baselines: readonly ContainerBaseline[]): Promise<void> {
+    return this.#write('baselines', () => this.#store.saveBaselines({ baselines }));
   }
 
   saveApproval(approval: ApprovalRequest): Promise<void> {

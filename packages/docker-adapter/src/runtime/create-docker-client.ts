@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { join } from 'node:path';
+import { inspect } from 'node:util';
 import { MonitorError } from '@website-monitor/core';
 import Docker from 'dockerode';
 import type { DockerEndpoint } from '../endpoint/resolve-docker-endpoint.js';
@@ -18,7 +19,7 @@ export function createDockerClient(endpoint: DockerEndpoint): {
   readonly agent: HttpAgent;
 } {
   if (endpoint.kind === 'socket') {
-    const agent = new HttpAgent({ keepAlive: true });
+    const agent = quiet(new HttpAgent({ keepAlive: true }));
     const docker = new Docker({
       socketPath: endpoint.socketPath,
       host: undefined,
@@ -31,7 +32,7 @@ export function createDockerClient(endpoint: DockerEndpoint): {
   }
   if (endpoint.protocol === 'https') {
     const tls = endpoint.certPath === undefined ? {} : readCertificates(endpoint.certPath);
-    const agent = new HttpsAgent({ keepAlive: true, ...tls });
+    const agent = quiet(new HttpsAgent({ keepAlive: true, ...tls }));
     const docker = new Docker({
       host: endpoint.host,
       port: endpoint.port,
@@ -43,7 +44,7 @@ export function createDockerClient(endpoint: DockerEndpoint): {
     } as Docker.DockerOptions);
     return { docker, agent };
   }
-  const agent = new HttpAgent({ keepAlive: true });
+  const agent = quiet(new HttpAgent({ keepAlive: true }));
   const docker = new Docker({
     host: endpoint.host,
     port: endpoint.port,
@@ -53,6 +54,17 @@ export function createDockerClient(endpoint: DockerEndpoint): {
     agent,
   } as Docker.DockerOptions);
   return { docker, agent };
+}
+
+/**
+ * docker-modem formats every request's options with `util.inspect(..., { depth: null })` for a
+ * debug line, even when debugging is off. Walking a keep-alive agent and its pooled sockets that
+ * way cost tens of milliseconds of CPU per call (measured: 30 inspects, 433 ms of CPU -> 25 ms
+ * with this), so the agent shows itself as one word instead.
+ */
+function quiet<T extends HttpAgent>(agent: T): T {
+  Object.defineProperty(agent, inspect.custom, { value: () => '[http.Agent]', enumerable: false });
+  return agent;
 }
 
 function readCertificates(certPath: string): { ca: Buffer; cert: Buffer; key: Buffer } {

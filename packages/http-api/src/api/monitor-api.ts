@@ -79,7 +79,13 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
     engine.connected = state.connected;
     engine.error = state.error ?? null;
   };
+  // The agent announces its engine state once, possibly before this API existed; a finished
+  // check proves the engine answered, which is as good until the next announcement.
+  const onCheck = () => {
+    engine.connected ??= true;
+  };
   agent.on('engine:connection', onConnection);
+  agent.on('check:completed', onCheck);
   let openApiText: string | undefined;
 
   const authorize = (route: RouteSpec, request: IncomingMessage) => {
@@ -98,7 +104,8 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
     if (presented === undefined) {
       throw new ApiError('unauthorized', 'send Authorization: Bearer <MONITOR_API_TOKEN>', challenge);
     }
-    if (!tokenMatches(presented, token)) throw new ApiError('unauthorized', 'the bearer token is not valid', challenge);
+    if (!tokenMatches(presented, token))
+      throw new ApiError('unauthorized', 'the bearer token is not valid', challenge);
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -237,7 +244,9 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
     const lines = agent.status().filter((line) => line.monitored);
     const lastCheckAt = lines.reduce<number | null>(
       (latest, line) =>
-        line.verdict && (latest === null || line.verdict.checkedAt > latest) ? line.verdict.checkedAt : latest,
+        line.verdict && (latest === null || line.verdict.checkedAt > latest)
+          ? line.verdict.checkedAt
+          : latest,
       null,
     );
     const { intervalSeconds, healthCheckTimeoutSeconds } = agent.config.monitoring;
@@ -249,7 +258,9 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
       problems.push(`container engine unreachable${engine.error ? `: ${engine.error}` : ''}`);
     }
     if (lines.length > 0 && lastCheckAgeSeconds !== null && lastCheckAgeSeconds > maxCheckAgeSeconds) {
-      problems.push(`last check was ${Math.round(lastCheckAgeSeconds)} s ago (limit ${maxCheckAgeSeconds} s)`);
+      problems.push(
+        `last check was ${Math.round(lastCheckAgeSeconds)} s ago (limit ${maxCheckAgeSeconds} s)`,
+      );
     }
     return {
       ok: problems.length === 0,
@@ -272,6 +283,7 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
     events,
     close() {
       agent.off('engine:connection', onConnection);
+      agent.off('check:completed', onCheck);
       events.close();
       if (ownMetrics) metrics.close();
     },
@@ -281,7 +293,9 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
 /** 404 for an id never seen, 409 for one already decided: both before the agent is asked. */
 async function assertPending(agent: WebsiteMonitorAgent, id: string, verb: string): Promise<void> {
   if (agent.pendingApprovals().some((approval) => approval.id === id)) return;
-  const stored = (await agent.store.listApprovals({ host: agent.host })).find((approval) => approval.id === id);
+  const stored = (await agent.store.listApprovals({ host: agent.host })).find(
+    (approval) => approval.id === id,
+  );
   if (!stored) throw new ApiError('not_found', `no approval request with id "${id}"`);
   throw new ApiError(
     'conflict',
@@ -330,7 +344,6 @@ function toApiError(error: unknown, logger: Logger): ApiError {
     if (error.code === 'no_such_strategy') return new ApiError('unprocessable', error.message);
     // A request decided between our check and the agent's.
     if (error.code === 'approval') return new ApiError('conflict', error.message);
-    if (error.code === 'usage') return new ApiError('unprocessable', error.message);
   }
   logger.log('error', 'api_internal_error', {
     error: error instanceof Error ? error.message : String(error),

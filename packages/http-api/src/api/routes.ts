@@ -43,7 +43,9 @@ export interface RouteSpec {
   readonly query?: z.ZodObject;
   readonly body?: z.ZodType;
   /** Status -> zod schema (JSON), or a media type for non-JSON answers. */
-  readonly responses: Readonly<Record<number, { description: string; schema?: z.ZodType; mediaType?: string }>>;
+  readonly responses: Readonly<
+    Record<number, { description: string; schema?: z.ZodType; mediaType?: string }>
+  >;
 }
 
 const ok = (description: string, schema: z.ZodType) => ({ description, schema });
@@ -89,7 +91,9 @@ export const routes: readonly RouteSpec[] = [
       200: ok('The policy let the action run (kind `act`)', healingOutcomeSchema),
       202: ok('The action waits for a person (kind `ask_approval`)', healingOutcomeSchema),
       404: { description: 'No such container' },
-      409: { description: 'The policy refused (wait, escalate, skip, manual); the error carries the outcome' },
+      409: {
+        description: 'The policy refused (wait, escalate, skip, manual); the error carries the outcome',
+      },
       422: { description: 'Unknown action' },
     },
   },

@@ -1,7 +1,16 @@
-import { ContainerRuntimeError, type ContainerRuntime } from '@website-monitor/core';
+import { type ContainerRuntime, ContainerRuntimeError } from '@website-monitor/core';
 
 type Operation = Exclude<keyof ContainerRuntime, 'events'>;
-const operations: readonly Operation[] = ['ping', 'list', 'inspect', 'stats', 'logs', 'restart', 'start', 'exec'];
+const operations: readonly Operation[] = [
+  'ping',
+  'list',
+  'inspect',
+  'stats',
+  'logs',
+  'restart',
+  'start',
+  'exec',
+];
 
 /**
  * Wraps a ContainerRuntime so every failed engine call (other than "not found") is reported (for
@@ -15,7 +24,8 @@ export function instrumentContainerRuntime(input: {
   const { runtime, onError } = input;
   const report = (operation: string, error: unknown) => {
     // "No such container" is the engine's answer, not its failure.
-    if (ContainerRuntimeError.isInstance(error) && (error as ContainerRuntimeError).kind === 'not_found') return;
+    if (ContainerRuntimeError.isInstance(error) && (error as ContainerRuntimeError).kind === 'not_found')
+      return;
     try {
       onError({ operation, error });
     } catch {

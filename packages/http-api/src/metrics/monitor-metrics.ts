@@ -206,6 +206,7 @@ export function createMonitorMetrics(options: MonitorMetricsOptions): MonitorMet
     });
   }
   engineConnected.set(0);
+  let engineKnown = false;
   void uptime;
   void successRate;
   void openIncidents;
@@ -227,6 +228,12 @@ export function createMonitorMetrics(options: MonitorMetricsOptions): MonitorMet
   }
 
   const onCheck = (verdict: HealthVerdict) => {
+    // The agent announces its engine state once, possibly before we listened; a finished check
+    // proves the engine answered, which is as good until the next announcement.
+    if (!engineKnown) {
+      engineKnown = true;
+      engineConnected.set(1);
+    }
     const container = verdict.containerName;
     known.add(container);
     const { metrics } = verdict;
@@ -279,6 +286,7 @@ export function createMonitorMetrics(options: MonitorMetricsOptions): MonitorMet
   };
 
   const onConnection = (state: { readonly connected: boolean }) => {
+    engineKnown = true;
     if (!state.connected) engineDisconnects.inc();
     engineConnected.set(state.connected ? 1 : 0);
   };

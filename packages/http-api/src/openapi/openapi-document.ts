@@ -9,7 +9,9 @@ const componentRef = (id: string) => `#/components/schemas/${id}`;
  * and query parameters from the route's schemas, bodies and answers by reference to the
  * registered components.
  */
-export function buildOpenApiDocument(options: { readonly version?: string; readonly serverUrl?: string } = {}) {
+export function buildOpenApiDocument(
+  options: { readonly version?: string; readonly serverUrl?: string } = {},
+) {
   const { schemas } = z.toJSONSchema(apiSchemaRegistry, { uri: componentRef, io: 'input' }) as {
     schemas: Record<string, Record<string, unknown>>;
   };
@@ -42,10 +44,7 @@ export function buildOpenApiDocument(options: { readonly version?: string; reado
 }
 
 function operationOf(route: RouteSpec): Record<string, unknown> {
-  const parameters = [
-    ...parametersOf(route.params, 'path'),
-    ...parametersOf(route.query, 'query'),
-  ];
+  const parameters = [...parametersOf(route.params, 'path'), ...parametersOf(route.query, 'query')];
   const responses: Record<string, unknown> = {};
   for (const [status, response] of Object.entries(route.responses)) {
     responses[status] = {
@@ -86,7 +85,11 @@ function operationOf(route: RouteSpec): Record<string, unknown> {
 function parametersOf(schema: z.ZodObject | undefined, location: 'path' | 'query') {
   if (!schema) return [];
   return Object.entries(schema.shape).map(([name, field]) => {
-    const { $schema: _dialect, description, ...json } = z.toJSONSchema(field as z.ZodType, {
+    const {
+      $schema: _dialect,
+      description,
+      ...json
+    } = z.toJSONSchema(field as z.ZodType, {
       io: 'input',
     }) as Record<string, unknown>;
     return {

@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MonitorError } from '@website-monitor/core';
-import { isLoopbackHost } from '../auth/bearer-auth.js';
 import { createMonitorApi, type MonitorApi, type MonitorApiOptions } from '../api/monitor-api.js';
+import { isLoopbackHost } from '../auth/bearer-auth.js';
 
 export interface MonitorServerOptions extends Omit<MonitorApiOptions, 'bindHost'> {
   /** Default 9090 (the seed's port); 0 picks a free one. */

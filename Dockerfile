@@ -1,0 +1,50 @@
+# syntax=docker/dockerfile:1
+# website-monitor agent image.
+#
+#   docker build -t website-monitor:local .
+#   docker build --build-arg NODE_IMAGE=website-monitor-node-base:local -t website-monitor:local .
+#
+# NODE_IMAGE is the public Node 24 image by default; any image with the same layout (node and
+# npm in /usr/local/bin, a `node` user 1000:1000) works, e.g. the offline one that
+# deploy/base-image/build-node-base.sh builds. See docs/deployment.md.
+ARG NODE_IMAGE=node:24-slim
+
+# --- build: install with pnpm, compile every package the CLI needs, deploy the CLI alone --------
+FROM ${NODE_IMAGE} AS build
+ARG PNPM_VERSION=10.34.9
+# PEM certificates to trust while downloading packages (a TLS-inspecting proxy's CA). Build stage
+# only: nothing of it reaches the runtime image.
+ARG EXTRA_CA_CERTS=""
+ENV CI=true
+RUN if [ -n "$EXTRA_CA_CERTS" ]; then printf '%s\n' "$EXTRA_CA_CERTS" > /usr/local/share/build-extra-ca.pem; fi
+RUN if [ -f /usr/local/share/build-extra-ca.pem ]; then export NODE_EXTRA_CA_CERTS=/usr/local/share/build-extra-ca.pem; fi \
+ && npm install --global --no-fund --no-audit "pnpm@${PNPM_VERSION}"
+WORKDIR /src
+COPY . .
+RUN if [ -f /usr/local/share/build-extra-ca.pem ]; then export NODE_EXTRA_CA_CERTS=/usr/local/share/build-extra-ca.pem; fi \
+ && pnpm install --frozen-lockfile --filter "@website-monitor/cli..." --filter website-monitor
+RUN pnpm --filter "@website-monitor/cli..." run build \
+ && pnpm --filter @website-monitor/cli deploy --legacy --prod /out \
+ # The bin launcher prefers src/ when present: the deployed package runs the build only.
+ && rm -rf /out/src
+
+# --- runtime: Node, the deployed CLI, nothing else ---------------------------------------------
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    WEBSITE_MONITOR_DATA=/data
+WORKDIR /app
+COPY --from=build --chown=root:root /out /app/packages/cli
+# /data holds the SQLite database and the PostgreSQL spool; the agent user must own it.
+RUN mkdir -p /data /config && chown node:node /data
+VOLUME ["/data"]
+# Non-root. The Docker socket is root:docker (mode 660) on the host: run with
+# `group_add: ["<docker GID on the host>"]` (getent group docker | cut -d: -f3) or, better,
+# point DOCKER_HOST at a socket proxy. See docs/deployment.md.
+USER node
+EXPOSE 9090
+# The agent's own health: /healthz on the REST API (127.0.0.1:9090 inside the container).
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:9090/healthz',{signal:AbortSignal.timeout(4000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+STOPSIGNAL SIGTERM
+ENTRYPOINT ["node", "packages/cli/dist/bin.js"]
+CMD ["run", "--config", "/config/config.yaml"]

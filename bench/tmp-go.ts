@@ -1,3 +1,0 @@
-const { bundleAgentProcess } = await import('./src/tmp-bundle.ts');
-console.log(await bundleAgentProcess());
-await import('./tmp-rss.ts');
