@@ -83,7 +83,7 @@ describe('website-monitor (spawned)', () => {
     const missing = spawnCli(['run', '--config', '/nonexistent/website-monitor.yaml']);
     expect(await missing.exited).toEqual({ code: 2, signal: null });
     expect(missing.stderr()).toBe(
-      '/nonexistent/website-monitor.yaml: (root): cannot read config file: file not found\n',
+      '/nonexistent/website-monitor.yaml: cannot read config file: file not found\n',
     );
 
     const unknown = spawnCli(['monitor']);

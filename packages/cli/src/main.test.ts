@@ -62,7 +62,7 @@ describe('runCli: config validate', () => {
   it('reports a missing file as one line, exit 2', async () => {
     const io = captureIo();
     expect(await runCli(['config', 'validate', '/nonexistent/config.yaml'], io)).toBe(2);
-    expect(io.out()).toBe('/nonexistent/config.yaml: (root): cannot read config file: file not found\n');
+    expect(io.out()).toBe('/nonexistent/config.yaml: cannot read config file: file not found\n');
   });
 });
 

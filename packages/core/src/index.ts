@@ -2,6 +2,7 @@
 
 export type { AgentEvents } from './agent/agent-events.js';
 export type {
+  AgentHealth,
   ContainerStatus,
   HealingRequestOutcome,
   WebsiteMonitorAgentOptions,

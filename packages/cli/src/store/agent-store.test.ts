@@ -123,8 +123,16 @@ describe('openAgentStore: PostgreSQL', () => {
       say,
       startWaitMs: 5_000,
     });
-    await until(() => clock.pendingSleeps > 0);
-    await clock.advance(5_000);
+    // Other timers (the spool's retry loop) may be asleep too, and the wait starts only once the
+    // spool is open: step time forward until the open gives up waiting (never before 5 s).
+    let settled = false;
+    void opening.then(() => {
+      settled = true;
+    });
+    const startedAt = clock.now();
+    while (!settled && clock.now() - startedAt < 30_000) await clock.advance(500);
+    expect(settled).toBe(true);
+    expect(clock.now() - startedAt).toBeGreaterThanOrEqual(5_000);
     const opened = await opening;
     expect(said[0]).toMatch(/has not answered within 5 s; starting anyway, writes are spooled to /);
     await opened.close();
@@ -164,12 +172,6 @@ describe('openAgentStore: SQLite', () => {
     expect((error as Error).message).toMatch(/^cannot reach the database at .+a-file\/monitor\.db: EEXIST/);
   });
 });
-
-async function until(condition: () => boolean): Promise<void> {
-  for (let turn = 0; turn < 200 && !condition(); turn++)
-    await new Promise((resolve) => setImmediate(resolve));
-  expect(condition()).toBe(true);
-}
 
 function incident(id: string) {
   return {

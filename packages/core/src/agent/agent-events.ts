@@ -1,3 +1,4 @@
+import type { Diagnosis } from '../domain/diagnosis.js';
 import type { ApprovalRequest, HealingActionRecord } from '../domain/healing-action.js';
 import type { HealthVerdict } from '../domain/health.js';
 import type { Incident } from '../domain/incident.js';
@@ -15,4 +16,8 @@ export interface AgentEvents {
   'approval:required': (approval: ApprovalRequest) => void;
   'approval:decided': (approval: ApprovalRequest) => void;
   'engine:connection': (state: { readonly connected: boolean; readonly error?: string }) => void;
+  /** A container went away (removed, or no longer listed): drop whatever is kept per container. */
+  'container:forgotten': (container: { readonly id: string; readonly name: string }) => void;
+  /** Every diagnosis made, rules or model, with its token usage when a model was called. */
+  'diagnosis:completed': (event: { readonly incident: Incident; readonly diagnosis: Diagnosis }) => void;
 }

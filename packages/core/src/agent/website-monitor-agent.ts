@@ -74,6 +74,17 @@ export interface HealingRequestOutcome {
   readonly changed: boolean;
 }
 
+export interface AgentHealth {
+  readonly running: boolean;
+  readonly startedAt: number | undefined;
+  /** Whether the engine's event stream is connected now. */
+  readonly engineConnected: boolean;
+  /** When the last full list of containers succeeded. */
+  readonly lastFullPassAt: number | undefined;
+  readonly containers: number;
+  readonly openIncidents: number;
+}
+
 /** One line per container for status displays and the REST API. */
 export interface ContainerStatus {
   readonly id: string;
@@ -133,6 +144,9 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
   #abort: AbortController | undefined;
   #loops: Promise<unknown>[] = [];
   #started = false;
+  #startedAt: number | undefined;
+  #engineConnected = false;
+  #lastFullPassAt: number | undefined;
 
   constructor(options: WebsiteMonitorAgentOptions) {
     super();
@@ -180,6 +194,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
   async start(): Promise<void> {
     if (this.#started) return;
     this.#started = true;
+    this.#startedAt = this.#clock.now();
     this.#abort = new AbortController();
     const signal = this.#abort.signal;
     this.#recorder.start();
@@ -212,6 +227,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
         },
         onConnectionChange: (state) => {
           firstConnectionState();
+          this.#engineConnected = state.connected;
           if (state.connected === connected) return;
           connected = state.connected;
           this.emit('engine:connection', state);
@@ -316,6 +332,18 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
       watches.map((watch) => this.#scheduleCheck(watch, { probe: true, reason: 'pass:api' })),
     );
     return watches.flatMap((watch) => (watch.settings && watch.verdict ? [watch.verdict] : []));
+  }
+
+  /** The agent's own health, for `/healthz` and status pages. */
+  health(): AgentHealth {
+    return {
+      running: this.#started,
+      startedAt: this.#startedAt,
+      engineConnected: this.#engineConnected,
+      lastFullPassAt: this.#lastFullPassAt,
+      containers: this.#watches.size,
+      openIncidents: [...this.#watches.values()].filter((watch) => watch.incident).length,
+    };
   }
 
   status(): ContainerStatus[] {
@@ -477,6 +505,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
       this.#logRuntimeError('full_pass_failed', error, { reason });
       return;
     }
+    this.#lastFullPassAt = this.#clock.now();
     const seen = new Set<string>();
     for (const container of containers) {
       seen.add(container.id);
@@ -843,6 +872,12 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
       );
       if (outcome.kind !== 'act' || outcome.changed) return;
     }
+    // Every step ran and none could act: when the diagnosis says a person must look, say so now
+    // rather than leaving the incident open with nobody told.
+    const after = watch.incident;
+    if (after && openForHealing(after) && after.diagnosis?.recommendedAction === 'manual') {
+      await this.#escalate(watch, `needs a person: ${after.diagnosis.diagnosis}`);
+    }
   }
 
   /**
@@ -895,6 +930,12 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
   }
 
   async #diagnoseWith(diagnoser: Diagnoser, context: DiagnosisContext): Promise<Diagnosis> {
+    const diagnosis = await this.#diagnoseOrFallBack(diagnoser, context);
+    this.emit('diagnosis:completed', { incident: context.incident, diagnosis });
+    return diagnosis;
+  }
+
+  async #diagnoseOrFallBack(diagnoser: Diagnoser, context: DiagnosisContext): Promise<Diagnosis> {
     try {
       return await diagnoser.diagnose({ context, signal: this.#abort?.signal });
     } catch (error) {
@@ -1319,6 +1360,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     if (watch.incident) await this.#resolve(watch, why);
     this.#watches.delete(id);
     this.#baselines.forget(watch.name);
+    this.emit('container:forgotten', { id, name: watch.name });
     this.#log('info', 'container_forgotten', { container: watch.name, why });
   }
 
@@ -1418,6 +1460,10 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     // The event watcher reports an unreachable engine once per outage; do not repeat it per call.
     this.#log(unreachable ? 'debug' : 'error', event, { ...fields, error: describe(error) });
   }
+}
+
+function openForHealing(incident: Incident): boolean {
+  return incident.status === 'open' || incident.status === 'diagnosing' || incident.status === 'healing';
 }
 
 const httpProblemKinds = new Set(['http_failed', 'slow_response', 'response_time_anomaly']);

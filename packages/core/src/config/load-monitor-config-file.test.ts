@@ -36,7 +36,7 @@ describe('loadMonitorConfigFile', () => {
     const path = join(directory, 'absent.yaml');
     const error = await loadMonitorConfigFile({ path, env: {} }).catch((caught: unknown) => caught);
     expect(ConfigError.isInstance(error)).toBe(true);
-    expect((error as ConfigError).message).toBe(`${path}: (root): cannot read config file: file not found`);
+    expect((error as ConfigError).message).toBe(`${path}: cannot read config file: file not found`);
   });
 
   it('loads the shipped example config', async () => {

@@ -54,7 +54,7 @@ export function formatConfigIssues(issues: readonly ConfigIssue[], file?: string
   return issues
     .map((issue) => {
       const where = [file, issue.line].filter((part) => part !== undefined).join(':');
-      return `${where ? `${where}: ` : ''}${issue.path || '(root)'}: ${issue.message}`;
+      return `${where ? `${where}: ` : ''}${issue.path ? `${issue.path}: ` : ''}${issue.message}`;
     })
     .join('\n');
 }

@@ -92,6 +92,7 @@ describe('transitionIncident', () => {
       [
         'open>diagnosing',
         'open>resolved',
+        'open>escalated',
         'diagnosing>healing',
         'diagnosing>awaiting_approval',
         'diagnosing>resolved',

@@ -13,7 +13,8 @@ import { IncidentTransitionError } from './incident-transition-error.js';
  * approval or a REST call moves it back to healing). Resolved is final: a new failure opens a new incident.
  */
 export const incidentTransitions: Readonly<Record<IncidentStatus, readonly IncidentStatus[]>> = {
-  open: ['diagnosing', 'resolved'],
+  // Escalated before any diagnosis: a person's request refused at once (budget spent).
+  open: ['diagnosing', 'resolved', 'escalated'],
   diagnosing: ['healing', 'awaiting_approval', 'resolved', 'escalated'],
   healing: ['awaiting_approval', 'resolved', 'escalated'],
   awaiting_approval: ['healing', 'resolved', 'escalated'],

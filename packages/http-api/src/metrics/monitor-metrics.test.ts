@@ -172,12 +172,28 @@ monitoring:
 
   it('reports the spool depth and keeps its series out of the global registry', async () => {
     let rows = 3;
-    const h = await harness({ server: { spool: { pending: () => ({ rows, bytes: rows * 100 }) } } });
+    const h = await harness({
+      server: {
+        spool: {
+          pending: () => ({
+            rows,
+            bytes: rows * 100,
+            oldestAt: rows > 0 ? h.clock.now() - 90_000 : null,
+            droppedHealthSamples: 7,
+          }),
+        },
+      },
+    });
     const text = await scrape(h);
     expect(sample(text, 'spartan_monitor_spool_pending_rows')).toBe(3);
     expect(sample(text, 'spartan_monitor_spool_pending_bytes')).toBe(300);
+    expect(sample(text, 'spartan_monitor_spool_oldest_age_seconds')).toBe(90);
+    expect(sample(text, 'spartan_monitor_spool_dropped_health_samples_total')).toBe(7);
     rows = 0;
-    expect(sample(await scrape(h), 'spartan_monitor_spool_pending_rows')).toBe(0);
+    const drained = await scrape(h);
+    expect(sample(drained, 'spartan_monitor_spool_pending_rows')).toBe(0);
+    expect(sample(drained, 'spartan_monitor_spool_oldest_age_seconds')).toBe(0);
+    expect(sample(drained, 'spartan_monitor_spool_dropped_health_samples_total')).toBe(7);
     expect(await globalRegistry.getSingleMetric('spartan_monitor_uptime_seconds')).toBeUndefined();
     // A scrape reads memory only: no engine call.
     const calls = h.runtime.calls.length;

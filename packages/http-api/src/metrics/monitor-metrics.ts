@@ -11,7 +11,14 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** What the spool store tells about rows waiting for the database (`createSpooledStore().pending()`). */
 export interface SpoolDepth {
-  pending(): { readonly rows: number; readonly bytes: number };
+  pending(): {
+    readonly rows: number;
+    readonly bytes: number;
+    /** When the oldest pending row was spooled; null when none is. */
+    readonly oldestAt?: number | null;
+    /** Over the life of the spool file. */
+    readonly droppedHealthSamples?: number;
+  };
 }
 
 export interface MonitorMetricsOptions {
@@ -192,17 +199,34 @@ export function createMonitorMetrics(options: MonitorMetricsOptions): MonitorMet
       name: 'spartan_monitor_spool_pending_rows',
       help: 'Rows spooled locally and not yet written to the database.',
       registers,
+      // Registered before the others: one read of the spool per scrape sets all of its series.
       collect() {
-        this.set(spool.pending().rows);
+        const depth = spool.pending();
+        this.set(depth.rows);
+        bytes.set(depth.bytes);
+        oldestAge.set(
+          depth.oldestAt === undefined || depth.oldestAt === null
+            ? 0
+            : Math.max(0, (clock.now() - depth.oldestAt) / 1000),
+        );
+        dropped.reset();
+        dropped.inc(depth.droppedHealthSamples ?? 0);
       },
     });
-    new Gauge({
+    const bytes = new Gauge({
       name: 'spartan_monitor_spool_pending_bytes',
       help: 'Bytes spooled locally and not yet written to the database.',
       registers,
-      collect() {
-        this.set(spool.pending().bytes);
-      },
+    });
+    const oldestAge = new Gauge({
+      name: 'spartan_monitor_spool_oldest_age_seconds',
+      help: 'Age of the oldest row waiting in the spool (0 when none waits).',
+      registers,
+    });
+    const dropped = new Counter({
+      name: 'spartan_monitor_spool_dropped_health_samples_total',
+      help: 'Health samples the spool dropped because it was full.',
+      registers,
     });
   }
   engineConnected.set(0);
