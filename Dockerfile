@@ -15,14 +15,14 @@ ARG PNPM_VERSION=10.34.9
 # PEM certificates to trust while downloading packages (a TLS-inspecting proxy's CA). Build stage
 # only: nothing of it reaches the runtime image.
 ARG EXTRA_CA_CERTS=""
-ENV CI=true
-RUN if [ -n "$EXTRA_CA_CERTS" ]; then printf '%s\n' "$EXTRA_CA_CERTS" > /usr/local/share/build-extra-ca.pem; fi
-RUN if [ -f /usr/local/share/build-extra-ca.pem ]; then export NODE_EXTRA_CA_CERTS=/usr/local/share/build-extra-ca.pem; fi \
+# (An empty file when unset: Node then trusts its bundled CAs only.)
+ENV CI=true \
+    NODE_EXTRA_CA_CERTS=/usr/local/share/build-extra-ca.pem
+RUN printf '%s\n' "$EXTRA_CA_CERTS" > "$NODE_EXTRA_CA_CERTS" \
  && npm install --global --no-fund --no-audit "pnpm@${PNPM_VERSION}"
 WORKDIR /src
 COPY . .
-RUN if [ -f /usr/local/share/build-extra-ca.pem ]; then export NODE_EXTRA_CA_CERTS=/usr/local/share/build-extra-ca.pem; fi \
- && pnpm install --frozen-lockfile --filter "@website-monitor/cli..." --filter website-monitor
+RUN pnpm install --frozen-lockfile --filter "@website-monitor/cli..." --filter website-monitor
 RUN pnpm --filter "@website-monitor/cli..." run build \
  && pnpm --filter @website-monitor/cli deploy --legacy --prod /out \
  # The bin launcher prefers src/ when present: the deployed package runs the build only.

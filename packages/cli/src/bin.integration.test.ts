@@ -41,9 +41,13 @@ function spawnCli(
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
 }
 
-async function waitUntil(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
+async function waitUntil(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -133,12 +137,22 @@ describe('website-monitor (spawned)', () => {
 healing:
   dry_run: true
 `);
-    const run = spawnCli(['run', '--config', file, '--log-level', 'debug']);
+    const run = spawnCli(['run', '--config', file, '--log-level', 'debug', '--listen', '127.0.0.1:0']);
     await waitUntil(
       'agent_started on stdout',
       () => run.stdout().includes('"event":"agent_started"'),
       20_000,
     );
+    // The operator API comes up with the agent, on the address --listen asked for (a free port here).
+    const url = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(run.stderr())?.[1];
+    expect(url).toBeDefined();
+    await waitUntil(
+      'the container checked',
+      async () => (await fetch(`${url}/healthz`)).status === 200,
+      20_000,
+    );
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    expect(metrics).toContain('spartan_monitor_uptime_seconds');
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const stopAsked = Date.now();
     run.child.kill('SIGTERM');
@@ -150,12 +164,14 @@ healing:
     expect(seen).toContain('agent_stopping');
     expect(seen.at(-1)).toBe('agent_stopped');
     expect(run.stdout()).toContain('"level":"INFO"');
-    expect(run.stderr()).toBe('');
+    expect(run.stderr()).toMatch(
+      /^website-monitor: REST API, \/metrics and dashboard on http:\/\/127\.0\.0\.1:\d+ \(read-only: set MONITOR_API_TOKEN to allow writes\)\n$/,
+    );
   });
 
   it('run: says on stderr when no engine answers, keeps going, and still stops on SIGTERM', async () => {
     const file = configFile('monitoring:\n  discovery: listed\nhealing:\n  dry_run: true\n');
-    const run = spawnCli(['run', '--config', file], {
+    const run = spawnCli(['run', '--config', file, '--no-listen'], {
       env: { DOCKER_HOST: 'unix:///nonexistent/docker.sock' },
     });
     await waitUntil('the retry line on stderr', () => run.stderr().includes('retrying'), 20_000);

@@ -56,17 +56,25 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
         logLevels,
       ),
     )
-    .action(async (options: { config: string; dryRun?: boolean; logLevel?: string }) => {
-      const { runCommand } = await import('./commands/run.js');
-      exitCode = await runCommand(options, io, {
-        createRuntime,
-        storeFactories,
-        ...(deps.prober === undefined ? {} : { prober: deps.prober }),
-        ...(deps.clock === undefined ? {} : { clock: deps.clock }),
-        ...(deps.logger === undefined ? {} : { logger: deps.logger }),
-        ...(deps.onStarted === undefined ? {} : { onStarted: deps.onStarted }),
-      });
-    });
+    .option(
+      '--listen <address>',
+      'REST API, metrics and dashboard address (HOST:PORT; writes need MONITOR_API_TOKEN)',
+      '127.0.0.1:9090',
+    )
+    .option('--no-listen', 'serve no REST API, metrics or dashboard')
+    .action(
+      async (options: { config: string; dryRun?: boolean; logLevel?: string; listen: string | false }) => {
+        const { runCommand } = await import('./commands/run.js');
+        exitCode = await runCommand(options, io, {
+          createRuntime,
+          storeFactories,
+          ...(deps.prober === undefined ? {} : { prober: deps.prober }),
+          ...(deps.clock === undefined ? {} : { clock: deps.clock }),
+          ...(deps.logger === undefined ? {} : { logger: deps.logger }),
+          ...(deps.onStarted === undefined ? {} : { onStarted: deps.onStarted }),
+        });
+      },
+    );
 
   program
     .command('check')

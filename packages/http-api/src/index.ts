@@ -1,4 +1,4 @@
-export type { MonitorApi, MonitorApiOptions } from './api/monitor-api.js';
+export type { MonitorApi, MonitorApiOptions, StaticRequestHandler } from './api/monitor-api.js';
 export { createMonitorApi } from './api/monitor-api.js';
 export type { RouteAccess, RouteId, RouteSpec } from './api/routes.js';
 export { routes } from './api/routes.js';

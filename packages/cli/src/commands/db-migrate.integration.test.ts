@@ -121,7 +121,7 @@ describe('website-monitor db migrate and incidents: PostgreSQL', () => {
     });
     let stopAgent: () => void = () => {};
     const io = captureIo();
-    const exit = runCli(['run', '--config', file], io, {
+    const exit = runCli(['run', '--no-listen', '--config', file], io, {
       createRuntime: () => runtime,
       clock,
       prober: new FakeHttpProber(),

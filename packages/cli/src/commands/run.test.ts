@@ -43,15 +43,19 @@ async function startRun(args: readonly string[], io = captureIo(), engine = fake
     stop = () => resolve();
   });
   let stopAgent: () => void = () => {};
-  const exit = runCli(['run', ...args], io, {
-    createRuntime: () => engine.runtime,
-    clock: engine.clock,
-    prober: engine.prober,
-    onStarted: (stopIt) => {
-      stopAgent = stopIt;
-      stop();
+  const exit = runCli(
+    ['run', ...(args.some((arg) => arg.startsWith('--listen')) ? [] : ['--no-listen']), ...args],
+    io,
+    {
+      createRuntime: () => engine.runtime,
+      clock: engine.clock,
+      prober: engine.prober,
+      onStarted: (stopIt) => {
+        stopAgent = stopIt;
+        stop();
+      },
     },
-  });
+  );
   await Promise.race([started, exit]);
   return { exit, io, engine, stopAgent: () => stopAgent() };
 }
@@ -148,7 +152,7 @@ describe('website-monitor run', () => {
   it('rejects an unknown LOG_LEVEL with one line, exit 2', async () => {
     const io = captureIo({ LOG_LEVEL: 'chatty' });
     expect(
-      await runCli(['run', '--config', configFile(config)], io, {
+      await runCli(['run', '--no-listen', '--config', configFile(config)], io, {
         createRuntime: () => fakeEngine().runtime,
       }),
     ).toBe(2);
@@ -249,5 +253,18 @@ describe('website-monitor run: the spool', () => {
     expect(code).toBe(1);
     expect(io.err()).toMatch(/^error: cannot open the spool at .+\/\.website-monitor\/spool\.db: .+\n$/);
     expect(io.err()).not.toContain('hunter22');
+  });
+});
+
+describe('parseListen', () => {
+  it('reads HOST:PORT, [v6]:PORT and a bare port, and refuses anything else with one line', async () => {
+    const { parseListen } = await import('./run.js');
+    expect(parseListen('127.0.0.1:9090')).toEqual({ host: '127.0.0.1', port: 9090 });
+    expect(parseListen('[::1]:9091')).toEqual({ host: '::1', port: 9091 });
+    expect(parseListen('0.0.0.0:0')).toEqual({ host: '0.0.0.0', port: 0 });
+    expect(parseListen('9092')).toEqual({ host: '127.0.0.1', port: 9092 });
+    for (const bad of ['localhost', ':9090', '127.0.0.1:99999', 'a:b']) {
+      expect(() => parseListen(bad)).toThrow(/--listen: expected HOST:PORT/);
+    }
   });
 });

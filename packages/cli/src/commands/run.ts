@@ -2,13 +2,23 @@ import {
   type Clock,
   type ContainerRuntime,
   createRuleDiagnoser,
+  type Diagnoser,
   type HttpProber,
   type Logger,
   type MonitorConfig,
   MonitorError,
+  type Store,
   systemClock,
   WebsiteMonitorAgent,
 } from '@website-monitor/core';
+import {
+  createMonitorMetrics,
+  instrumentContainerRuntime,
+  type MonitorMetrics,
+  type MonitorServer,
+  type SpoolDepth,
+  startMonitorServer,
+} from '@website-monitor/http-api';
 import { exitCodes } from '../exit-codes.js';
 import type { CliIo, StopSignal } from '../io/cli-io.js';
 import type { RuntimeFactory } from '../io/runtime-factory.js';
@@ -25,6 +35,8 @@ export interface RunOptions {
   readonly config: string;
   readonly dryRun?: boolean;
   readonly logLevel?: string;
+  /** `HOST:PORT` for the REST API, metrics and dashboard; false for none. */
+  readonly listen?: string | false;
 }
 
 export interface RunDeps {
@@ -91,7 +103,9 @@ export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps):
       say: io.stderr,
       ...(deps.storeStartWaitMs === undefined ? {} : { startWaitMs: deps.storeStartWaitMs }),
     });
-    return await runAgent(config, host, agentStore, logger, io, deps, stopSignal, {
+    const listen =
+      options.listen === undefined || options.listen === false ? undefined : parseListen(options.listen);
+    return await runAgent(config, host, agentStore, listen, logger, io, deps, stopSignal, {
       onStarted: () =>
         deps.onStarted?.(() => {
           if (stoppingSince === undefined) {
@@ -114,13 +128,21 @@ async function runAgent(
   config: MonitorConfig,
   host: string,
   agentStore: AgentStore,
+  listen: { host: string; port: number } | undefined,
   logger: Logger,
   io: CliIo,
   deps: RunDeps,
   stopSignal: Promise<StopSignal | 'api'>,
   hooks: { onStarted: () => void },
 ): Promise<number> {
-  const runtime = await deps.createRuntime({ logger });
+  const engineRuntime = await deps.createRuntime({ logger });
+  // Engine errors are counted for /metrics as they happen; a scrape never calls Docker.
+  let metrics: MonitorMetrics | undefined;
+  const runtime = instrumentContainerRuntime({
+    runtime: engineRuntime,
+    onError: ({ operation }) => metrics?.countDockerApiError({ operation }),
+  });
+  let server: MonitorServer | undefined;
   try {
     const engine = await describeEngine(runtime);
     if (!engine.connected) io.stderr(`website-monitor: ${engine.error}; ${retrying}\n`);
@@ -129,23 +151,87 @@ async function runAgent(
       runtime,
       store: agentStore.store,
       host,
-      diagnoser: createRuleDiagnoser(),
+      diagnoser: await chooseDiagnoser(config, io, logger),
       logger,
       ...(deps.clock === undefined ? {} : { clock: deps.clock }),
       ...(deps.prober === undefined ? {} : { prober: deps.prober }),
     });
     reportEngineChanges(agent, io, engine.connected);
 
+    if (listen) {
+      const spool = spoolOf(agentStore.store);
+      metrics = createMonitorMetrics({ agent, ...(spool ? { spool } : {}) });
+      const token = io.env.MONITOR_API_TOKEN?.trim() || undefined;
+      server = await startMonitorServer({
+        agent,
+        host: listen.host,
+        port: listen.port,
+        metrics,
+        logger,
+        ...(token ? { token } : {}),
+        ...(io.env.MONITOR_API_TOKEN_OWNER ? { tokenOwner: io.env.MONITOR_API_TOKEN_OWNER } : {}),
+      });
+      io.stderr(
+        `website-monitor: REST API, /metrics and dashboard on ${server.url}${token ? '' : ' (read-only: set MONITOR_API_TOKEN to allow writes)'}\n`,
+      );
+      logger.log('info', 'api_listening', { url: server.url, writes: token ? 'token' : 'refused' });
+    }
+
     await agent.start();
     hooks.onStarted();
 
     const signal = await stopSignal;
     logger.log('info', 'agent_stopping', { signal });
+    await server?.close();
+    server = undefined;
     await agent.stop();
     return exitCodes.ok;
   } finally {
-    await runtime[Symbol.asyncDispose]?.();
+    await server?.close();
+    metrics?.close();
+    await engineRuntime[Symbol.asyncDispose]?.();
   }
+}
+
+/**
+ * Claude diagnoses when `claude.enabled` and `claude.use_for_diagnosis` say so. Without an API key
+ * it is still used: each call then fails at once with `no_api_key`, and every incident records
+ * that the rules stood in, and why.
+ */
+async function chooseDiagnoser(config: MonitorConfig, io: CliIo, logger: Logger): Promise<Diagnoser> {
+  if (!config.claude.enabled || !config.claude.useForDiagnosis) return createRuleDiagnoser();
+  const { createClaudeDiagnoser } = await import('@website-monitor/claude-diagnoser');
+  const apiKey = io.env.ANTHROPIC_API_KEY?.trim() || undefined;
+  if (!apiKey) {
+    io.stderr(
+      'website-monitor: claude.enabled is set but ANTHROPIC_API_KEY is not: diagnosing with the rules\n',
+    );
+  }
+  return createClaudeDiagnoser({
+    model: config.claude.model,
+    ...(apiKey ? { apiKey } : {}),
+    ...(io.env.ANTHROPIC_BASE_URL ? { baseURL: io.env.ANTHROPIC_BASE_URL } : {}),
+    logger,
+  });
+}
+
+/** The spooled store reports its depth for /metrics; other stores have none. */
+function spoolOf(store: Store): SpoolDepth | undefined {
+  const candidate = store as Partial<{ pending: () => { rows: number; bytes: number } }>;
+  return typeof candidate.pending === 'function' ? (candidate as SpoolDepth) : undefined;
+}
+
+/** `127.0.0.1:9090`, `[::1]:9090`, `0.0.0.0:9090`, or a bare port (on 127.0.0.1). */
+export function parseListen(address: string): { host: string; port: number } {
+  const text = address.trim();
+  const bare = /^\d{1,5}$/.test(text);
+  const match = /^(?:\[(?<v6>[^\]]+)\]|(?<host>[^:]+)):(?<port>\d{1,5})$/.exec(text);
+  const port = Number(bare ? text : match?.groups?.port);
+  const host = bare ? '127.0.0.1' : (match?.groups?.v6 ?? match?.groups?.host);
+  if (!host || !Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new MonitorError('usage', `--listen: expected HOST:PORT such as 127.0.0.1:9090, got "${address}"`);
+  }
+  return { host, port };
 }
 
 function withDryRun(config: MonitorConfig, dryRun: boolean | undefined): MonitorConfig {

@@ -40,7 +40,19 @@ export interface MonitorApiOptions {
   readonly spool?: SpoolDepth;
   /** Server-sent events tuning (heartbeat, per-client buffer, client limit). */
   readonly events?: Omit<EventStreamOptions, 'agent'>;
+  /**
+   * Answers GET and HEAD requests that no API route matches, e.g. the dashboard's
+   * `createDashboardHandler()` from `@website-monitor/dashboard`; it resolves to false to leave
+   * the request a 404. Injected, so the API does not depend on the dashboard.
+   */
+  readonly dashboard?: StaticRequestHandler;
 }
+
+/** Serves what the API does not (pages, assets); resolves to true when it answered. */
+export type StaticRequestHandler = (
+  request: IncomingMessage,
+  response: ServerResponse,
+) => boolean | Promise<boolean>;
 
 export interface MonitorApi {
   /** A node:http request listener: `http.createServer(api.handler)` or mount it under another server. */
@@ -118,6 +130,15 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
     }
     try {
       const match = matchRoute(method, url.pathname);
+      if (
+        !match.route &&
+        match.allowed.length === 0 &&
+        options.dashboard &&
+        (method === 'GET' || method === 'HEAD') &&
+        (await options.dashboard(request, response))
+      ) {
+        return;
+      }
       if (!match.route) {
         if (match.allowed.length > 0) {
           throw new ApiError('method_not_allowed', `${method} is not allowed on ${url.pathname}`, {
