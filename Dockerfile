@@ -9,6 +9,15 @@
 # deploy/base-image/build-node-base.sh builds. See docs/deployment.md.
 ARG NODE_IMAGE=node:24-slim
 
+# --- manifests: the files `pnpm install` reads, alone, so the install layer below stays cached
+# until a dependency changes (the classic builder has no COPY --parents to pick them directly).
+FROM ${NODE_IMAGE} AS manifests
+WORKDIR /src
+COPY . .
+RUN mkdir /manifests \
+ && find . -name package.json -not -path '*/node_modules/*' \
+      | tar -cf - -T - pnpm-lock.yaml pnpm-workspace.yaml | tar -xf - -C /manifests
+
 # --- build: install with pnpm, compile every package the CLI needs, deploy the CLI alone --------
 FROM ${NODE_IMAGE} AS build
 ARG PNPM_VERSION=10.34.9
@@ -21,8 +30,9 @@ ENV CI=true \
 RUN printf '%s\n' "$EXTRA_CA_CERTS" > "$NODE_EXTRA_CA_CERTS" \
  && npm install --global --no-fund --no-audit "pnpm@${PNPM_VERSION}"
 WORKDIR /src
-COPY . .
+COPY --from=manifests /manifests/ ./
 RUN pnpm install --frozen-lockfile --filter "@website-monitor/cli..." --filter website-monitor
+COPY . .
 RUN pnpm --filter "@website-monitor/cli..." run build \
  && pnpm --filter @website-monitor/cli deploy --legacy --prod /out \
  # The bin launcher prefers src/ when present: the deployed package runs the build only.
@@ -30,13 +40,14 @@ RUN pnpm --filter "@website-monitor/cli..." run build \
 
 # --- runtime: Node, the deployed CLI, nothing else ---------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
-ENV NODE_ENV=production \
-    WEBSITE_MONITOR_DATA=/data
+ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build --chown=root:root /out /app/packages/cli
-# /data holds the SQLite database and the PostgreSQL spool; the agent user must own it.
-RUN mkdir -p /data /config && chown node:node /data
-VOLUME ["/data"]
+# Relative storage paths resolve against the config file's directory, so with the config at
+# /config/config.yaml the SQLite database and the PostgreSQL spool default to
+# /config/.website-monitor: mount a volume there (Compose does), or set storage.path under /data.
+# Both belong to the agent's user, and a fresh named volume inherits that.
+RUN mkdir -p /data /config/.website-monitor && chown node:node /data /config/.website-monitor
 # Non-root. The Docker socket is root:docker (mode 660) on the host: run with
 # `group_add: ["<docker GID on the host>"]` (getent group docker | cut -d: -f3) or, better,
 # point DOCKER_HOST at a socket proxy. See docs/deployment.md.

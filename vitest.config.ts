@@ -21,6 +21,7 @@ const alias = [
   { find: '@website-monitor/store-spool', replacement: src('./packages/store-spool/src/index.ts') },
   { find: '@website-monitor/notifier', replacement: src('./packages/notifier/src/index.ts') },
   { find: '@website-monitor/http-api', replacement: src('./packages/http-api/src/index.ts') },
+  { find: '@website-monitor/dashboard', replacement: src('./packages/dashboard/src/index.ts') },
 ];
 
 export default defineConfig({

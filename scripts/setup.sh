@@ -8,10 +8,12 @@
 # Steps: Node >= 22.13 (Node 24 unpacked into .tools/ when the system one is older), pnpm (the
 # major of package.json's packageManager), `pnpm install` when the lockfile or a package.json
 # changed, a Docker engine (left alone when `docker version` answers; otherwise docker.io is
-# installed and dockerd started, which needs root), and the local test image.
+# installed and dockerd started, which needs root), the local test image, and Debian's chromium
+# for the dashboard's browser tests (playwright-core drives it; no browser is ever downloaded).
 #
 # Environment: DOCKER_HOST is respected (then the engine is only checked, never started);
-# WM_SKIP_DOCKER=1 skips the engine and the test image (enough for unit tests).
+# WM_SKIP_DOCKER=1 skips the engine and the test image (enough for unit tests);
+# WM_SKIP_BROWSER=1 skips chromium.
 
 if [[ ${BASH_SOURCE[0]} != "$0" ]]; then
   # Sourced: run in a child bash so `set -e` never reaches the caller's shell, then take its PATH.
@@ -242,6 +244,19 @@ ensure_test_image() {
   bash "$repo_root/test-image/build.sh"
 }
 
+# --- browser -------------------------------------------------------------------------------------
+
+# The dashboard's browser tests launch /usr/bin/chromium (WM_CHROMIUM overrides the path).
+ensure_chromium() {
+  local chromium=${WM_CHROMIUM:-/usr/bin/chromium}
+  if [[ -x $chromium ]]; then
+    return 0
+  fi
+  [[ -z ${WM_CHROMIUM:-} ]] || fail "WM_CHROMIUM=$WM_CHROMIUM is not an executable browser"
+  apt_install chromium
+  [[ -x $chromium ]] || fail "chromium was installed but $chromium is missing"
+}
+
 # --- main ----------------------------------------------------------------------------------------
 
 ensure_node
@@ -252,6 +267,11 @@ if [[ ${WM_SKIP_DOCKER:-0} == 1 ]]; then
 else
   ensure_docker_engine
   ensure_test_image
+fi
+if [[ ${WM_SKIP_BROWSER:-0} == 1 ]]; then
+  say "WM_SKIP_BROWSER=1: skipping chromium (the dashboard's browser tests need it)"
+else
+  ensure_chromium
 fi
 
 {

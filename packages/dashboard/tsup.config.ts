@@ -18,7 +18,11 @@ export default defineConfig({
     const directory = new URL(`./dist/${prebuiltDirectoryName}/`, import.meta.url);
     await rm(directory, { recursive: true, force: true });
     await mkdir(directory, { recursive: true });
-    for (const file of assets.files) await writeFile(new URL(file.path.slice(1), directory), file.body);
+    for (const file of assets.files) {
+      const target = new URL(file.path.slice(1), directory);
+      await mkdir(new URL('./', target), { recursive: true });
+      await writeFile(target, file.body);
+    }
     await writeFile(new URL(prebuiltManifestName, directory), JSON.stringify(assets.manifest(), null, 2));
   },
 });

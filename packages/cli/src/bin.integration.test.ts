@@ -153,6 +153,9 @@ healing:
     );
     const metrics = await (await fetch(`${url}/metrics`)).text();
     expect(metrics).toContain('spartan_monitor_uptime_seconds');
+    const page = await fetch(`${url}/`);
+    expect(page.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await page.text()).toContain('<html');
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const stopAsked = Date.now();
     run.child.kill('SIGTERM');

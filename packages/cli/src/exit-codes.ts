@@ -8,6 +8,8 @@ export const exitCodes = {
    * not a usage mistake, worth retrying. Printed as one line naming the redacted URL or file.
    */
   databaseUnavailable: 1,
+  /** `notify test`: at least one destination did not take the message. */
+  notificationFailed: 1,
   /** A user mistake: bad arguments, invalid config, unknown container, no engine. */
   usage: 2,
   /** A second SIGINT/SIGTERM while stopping (128 + SIGINT). */

@@ -145,6 +145,17 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       exitCode = await configValidateCommand(file, io);
     });
 
+  program
+    .command('notify')
+    .description('work with notifications')
+    .command('test')
+    .description('send a sample notification to every configured webhook; exit 1 if one fails')
+    .requiredOption('-c, --config <file>', 'config file (YAML) with notifications.webhooks')
+    .action(async (options: { config: string }) => {
+      const { notifyTestCommand } = await import('./commands/notify-test.js');
+      exitCode = await notifyTestCommand(options, io);
+    });
+
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;

@@ -44,8 +44,10 @@ export type {
   HealingConfig,
   MonitorConfig,
   MonitoringConfig,
+  NotificationsConfig,
   StorageConfig,
   StrategyStep,
+  WebhookConfig,
 } from './config/monitor-config.js';
 export type { ParseMonitorConfigOptions, ValidateConfigResult } from './config/parse-monitor-config.js';
 export { parseMonitorConfig, validateConfigText } from './config/parse-monitor-config.js';

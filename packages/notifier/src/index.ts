@@ -2,12 +2,7 @@ export type { DeliveryReport, RetryOptions } from './delivery/delivery.js';
 export { createFanoutNotifier } from './fanout-notifier/fanout-notifier.js';
 export type { JsonNotificationPayload, PayloadOptions } from './json-payload/json-payload.js';
 export { toJsonPayload } from './json-payload/json-payload.js';
-export type { NotificationsConfig } from './notifications-config/notifications-config.js';
-export {
-  createNotifierFromConfig,
-  notificationKinds,
-  notificationsConfigSchema,
-} from './notifications-config/notifications-config.js';
+export { createNotifierFromConfig, notificationKinds } from './notifications-config/notifications-config.js';
 export type { SlackNotifierOptions } from './slack-notifier/slack-notifier.js';
 export { createSlackNotifier } from './slack-notifier/slack-notifier.js';
 export type { SlackBlock, SlackPayload } from './slack-payload/slack-payload.js';

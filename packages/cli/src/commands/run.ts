@@ -11,6 +11,7 @@ import {
   systemClock,
   WebsiteMonitorAgent,
 } from '@website-monitor/core';
+import { createDashboardHandler } from '@website-monitor/dashboard';
 import {
   createMonitorMetrics,
   instrumentContainerRuntime,
@@ -19,6 +20,7 @@ import {
   type SpoolDepth,
   startMonitorServer,
 } from '@website-monitor/http-api';
+import { createNotifierFromConfig } from '@website-monitor/notifier';
 import { exitCodes } from '../exit-codes.js';
 import type { CliIo, StopSignal } from '../io/cli-io.js';
 import type { RuntimeFactory } from '../io/runtime-factory.js';
@@ -146,12 +148,14 @@ async function runAgent(
   try {
     const engine = await describeEngine(runtime);
     if (!engine.connected) io.stderr(`website-monitor: ${engine.error}; ${retrying}\n`);
+    const notifier = createNotifierFromConfig(config.notifications, { logger });
     const agent = new WebsiteMonitorAgent({
       config,
       runtime,
       store: agentStore.store,
       host,
       diagnoser: await chooseDiagnoser(config, io, logger),
+      ...(notifier ? { notifier } : {}),
       logger,
       ...(deps.clock === undefined ? {} : { clock: deps.clock }),
       ...(deps.prober === undefined ? {} : { prober: deps.prober }),
@@ -168,6 +172,7 @@ async function runAgent(
         port: listen.port,
         metrics,
         logger,
+        dashboard: await createDashboardHandler(),
         ...(token ? { token } : {}),
         ...(io.env.MONITOR_API_TOKEN_OWNER ? { tokenOwner: io.env.MONITOR_API_TOKEN_OWNER } : {}),
       });
@@ -185,6 +190,8 @@ async function runAgent(
     await server?.close();
     server = undefined;
     await agent.stop();
+    // Give queued notifications (an escalation just before the stop) a moment to leave.
+    await Promise.race([notifier?.drain(), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
     return exitCodes.ok;
   } finally {
     await server?.close();

@@ -168,6 +168,29 @@ export function createConfigSchema({ knownActions }: { knownActions: readonly st
       spool_path: z.string().min(1).optional(),
       spool_max_bytes: byteSize.optional(),
     }),
+    notifications: section({
+      enabled: z.boolean().optional(),
+      webhooks: nullAsEmptyList(
+        z
+          .array(
+            z.strictObject({
+              name: z.string().min(1).optional(),
+              type: z.enum(['json', 'slack']),
+              url: httpUrl,
+              kinds: z
+                .array(
+                  z.enum(['incident_opened', 'incident_resolved', 'incident_escalated', 'approval_required']),
+                )
+                .min(1)
+                .optional(),
+              headers: z.record(z.string(), z.string()).optional(),
+              timeout_ms: z.int().positive().optional(),
+              retries: z.int().min(0).max(10).optional(),
+            }),
+          )
+          .optional(),
+      ),
+    }),
   });
 }
 

@@ -49,6 +49,7 @@ export function defaultMonitorConfig(): MonitorConfig {
       spoolPath: defaultSpoolPath,
       spoolMaxBytes: 256 * 1024 ** 2,
     },
+    notifications: { enabled: true, webhooks: [] },
   };
 }
 

@@ -11,6 +11,27 @@ export interface MonitorConfig {
   readonly healing: HealingConfig;
   readonly claude: ClaudeConfig;
   readonly storage: StorageConfig;
+  readonly notifications: NotificationsConfig;
+}
+
+/** Where incident notifications go: generic JSON webhooks and Slack-compatible incoming webhooks. */
+export interface NotificationsConfig {
+  readonly enabled: boolean;
+  readonly webhooks: readonly WebhookConfig[];
+}
+
+export interface WebhookConfig {
+  readonly name: string | undefined;
+  readonly type: 'json' | 'slack';
+  /** A secret: write it as `${SLACK_WEBHOOK_URL}`. */
+  readonly url: string;
+  /** Only these kinds; undefined = all. */
+  readonly kinds:
+    | readonly ('incident_opened' | 'incident_resolved' | 'incident_escalated' | 'approval_required')[]
+    | undefined;
+  readonly headers: Readonly<Record<string, string>> | undefined;
+  readonly timeoutMs: number | undefined;
+  readonly retries: number | undefined;
 }
 
 /**

@@ -64,6 +64,18 @@ export function normalizeMonitorConfig(raw: RawMonitorConfig, options: Normalize
       useForDiagnosis: claude.use_for_diagnosis ?? defaults.claude.useForDiagnosis,
     },
     storage: normalizeStorage(raw.storage ?? {}, defaults.storage, options.baseDirectory),
+    notifications: {
+      enabled: raw.notifications?.enabled ?? defaults.notifications.enabled,
+      webhooks: (raw.notifications?.webhooks ?? []).map((webhook) => ({
+        name: webhook.name,
+        type: webhook.type,
+        url: webhook.url,
+        kinds: webhook.kinds,
+        headers: webhook.headers,
+        timeoutMs: webhook.timeout_ms,
+        retries: webhook.retries,
+      })),
+    },
   };
 }
 

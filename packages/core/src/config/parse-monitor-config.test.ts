@@ -362,7 +362,11 @@ healing:
 
   it('rejects a top level that is not a mapping', () => {
     expect(issuesOf('- monitoring\n')).toEqual([
-      { path: '', line: 1, message: 'expected a mapping with monitoring, healing, claude and storage' },
+      {
+        path: '',
+        line: 1,
+        message: 'expected a mapping with monitoring, healing, claude, storage and notifications',
+      },
     ]);
   });
 

@@ -59,7 +59,7 @@ export function validateConfigText({
       {
         path: '',
         line: source.lines.get('') ?? 1,
-        message: 'expected a mapping with monitoring, healing, claude and storage',
+        message: 'expected a mapping with monitoring, healing, claude, storage and notifications',
       },
     ]);
   }

@@ -24,7 +24,11 @@ export interface DashboardAssets {
 }
 
 export interface DashboardManifest {
-  readonly files: readonly { readonly path: string; readonly contentType: string; readonly immutable: boolean }[];
+  readonly files: readonly {
+    readonly path: string;
+    readonly contentType: string;
+    readonly immutable: boolean;
+  }[];
 }
 
 /** Next to the built `dist/index.js`: the prebuilt browser bundle (see tsup.config.ts). */

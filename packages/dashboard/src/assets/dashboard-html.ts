@@ -59,6 +59,7 @@ export function dashboardHtml(paths: {
 <dialog id="token-dialog" aria-labelledby="token-title">
   <form id="token-form">
     <h2 id="token-title">API token</h2>
+    <p id="token-reason" class="token-reason"></p>
     <p>Approving or rejecting an action needs the agent's <code>MONITOR_API_TOKEN</code>. It is kept in this browser tab only.</p>
     <label for="token-input">Token</label>
     <input id="token-input" type="password" autocomplete="off" required>

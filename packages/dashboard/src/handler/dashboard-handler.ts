@@ -37,7 +37,9 @@ const securityHeaders = {
  * Serves the dashboard at `/` (and `/index.html`) and its assets at `/assets/...`. Pass it to
  * the API: `startMonitorServer({ agent, dashboard: await createDashboardHandler() })`.
  */
-export async function createDashboardHandler(options: DashboardHandlerOptions = {}): Promise<DashboardHandler> {
+export async function createDashboardHandler(
+  options: DashboardHandlerOptions = {},
+): Promise<DashboardHandler> {
   const assets = options.assets ?? (await loadDashboardAssets());
   return async (request, response) => {
     const method = request.method ?? 'GET';

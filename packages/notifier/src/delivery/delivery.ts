@@ -61,7 +61,12 @@ export async function deliverWebhook(request: DeliveryRequest): Promise<Delivery
     const outcome = await attemptOnce(doFetch, request.url, body, request.headers, timeoutMs);
     status = outcome.status;
     if (outcome.kind === 'ok') {
-      request.logger.log('debug', 'notification_delivered', { target: request.target, destination, attempt, status });
+      request.logger.log('debug', 'notification_delivered', {
+        target: request.target,
+        destination,
+        attempt,
+        status,
+      });
       return { target: request.target, destination, ok: true, attempts: attempt, status };
     }
     error = outcome.error;
@@ -79,7 +84,13 @@ export async function deliverWebhook(request: DeliveryRequest): Promise<Delivery
     if (attempt > retries) break;
     const backoff = Math.min(maxDelayMs, baseDelayMs * 2 ** (attempt - 1));
     const delayMs = Math.min(maxDelayMs, retryAfterMs ?? Math.round(backoff * random()));
-    request.logger.log('debug', 'notification_retry', { target: request.target, destination, attempt, error, delayMs });
+    request.logger.log('debug', 'notification_retry', {
+      target: request.target,
+      destination,
+      attempt,
+      error,
+      delayMs,
+    });
     await request.clock.sleep(delayMs);
   }
   request.logger.log('warn', 'notification_failed', {
@@ -94,7 +105,12 @@ export async function deliverWebhook(request: DeliveryRequest): Promise<Delivery
 
 type AttemptOutcome =
   | { readonly kind: 'ok'; readonly status: number }
-  | { readonly kind: 'retry' | 'final'; readonly status?: number; readonly error: string; readonly retryAfter?: string | null };
+  | {
+      readonly kind: 'retry' | 'final';
+      readonly status?: number;
+      readonly error: string;
+      readonly retryAfter?: string | null;
+    };
 
 async function attemptOnce(
   doFetch: typeof globalThis.fetch,
@@ -117,7 +133,12 @@ async function attemptOnce(
     if (response.ok) return { kind: 'ok', status: response.status };
     const error = `HTTP ${response.status}`;
     if (response.status === 429 || response.status >= 500) {
-      return { kind: 'retry', status: response.status, error, retryAfter: response.headers.get('retry-after') };
+      return {
+        kind: 'retry',
+        status: response.status,
+        error,
+        retryAfter: response.headers.get('retry-after'),
+      };
     }
     return { kind: 'final', status: response.status, error };
   } catch (cause) {

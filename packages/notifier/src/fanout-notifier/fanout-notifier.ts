@@ -4,7 +4,9 @@ import type { DeliveringNotifier } from '../webhook-notifier/queued-notifier.js'
 
 /** Sends each notification to every notifier at once; a slow one never delays the others. */
 export function createFanoutNotifier(notifiers: readonly DeliveringNotifier[]): DeliveringNotifier {
-  const deliver = async (options: { readonly notification: Notification }): Promise<readonly DeliveryReport[]> => {
+  const deliver = async (options: {
+    readonly notification: Notification;
+  }): Promise<readonly DeliveryReport[]> => {
     const reports = await Promise.all(notifiers.map((notifier) => notifier.deliver(options)));
     return reports.flat();
   };

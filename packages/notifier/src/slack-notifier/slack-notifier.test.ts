@@ -22,7 +22,13 @@ describe('createSlackNotifier', () => {
     expect(report).toMatchObject({ target: 'slack', ok: true, attempts: 1 });
     const body = receiver.requests[0]?.body as SlackPayload;
     expect(body.text).toBe(':rotating_light: Incident opened: web-1: web-1 exited with code 137');
-    expect(body.blocks.map((block) => block.type)).toEqual(['header', 'section', 'section', 'section', 'context']);
+    expect(body.blocks.map((block) => block.type)).toEqual([
+      'header',
+      'section',
+      'section',
+      'section',
+      'context',
+    ]);
     expect(body.blocks[0]).toEqual({
       type: 'header',
       text: { type: 'plain_text', text: ':rotating_light: Incident opened: web-1' },
@@ -58,7 +64,7 @@ describe('createSlackNotifier', () => {
 
     const sent = JSON.stringify(receiver.requests[0]?.body);
     expect(sent).not.toContain(fakeAwsKey);
-    expect(sent).toContain('invalid credentials for [REDACTED');
+    expect(sent).toContain('invalid credentials for [REDACTED:aws_key]');
   });
 
   it('truncates a long message to what Slack accepts, after redacting', async () => {

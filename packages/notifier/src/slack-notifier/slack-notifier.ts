@@ -1,5 +1,9 @@
 import { toSlackPayload } from '../slack-payload/slack-payload.js';
-import { createQueuedNotifier, type DeliveringNotifier, type NotifierOptions } from '../webhook-notifier/queued-notifier.js';
+import {
+  createQueuedNotifier,
+  type DeliveringNotifier,
+  type NotifierOptions,
+} from '../webhook-notifier/queued-notifier.js';
 
 export interface SlackNotifierOptions extends NotifierOptions {
   /** A Slack incoming-webhook URL (or a compatible one). Its path is the credential: never logged. */
@@ -13,7 +17,8 @@ export function createSlackNotifier(options: SlackNotifierOptions): DeliveringNo
       url: options.webhookUrl,
       urlField: 'slack webhook_url',
       defaultName: 'slack',
-      buildBody: (notification, now) => toSlackPayload(notification, { now, secretValues: options.secretValues }),
+      buildBody: (notification, now) =>
+        toSlackPayload(notification, { now, secretValues: options.secretValues }),
     },
     options,
   );

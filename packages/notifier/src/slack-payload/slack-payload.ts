@@ -1,6 +1,6 @@
 import type { Notification, NotificationKind } from '@website-monitor/core';
-import { redactPayload } from '../redact-payload/redact-payload.js';
 import type { PayloadOptions } from '../json-payload/json-payload.js';
+import { redactPayload } from '../redact-payload/redact-payload.js';
 
 /** Slack incoming-webhook body (also accepted by Mattermost, Rocket.Chat and Discord's /slack). */
 export interface SlackPayload {

@@ -40,7 +40,9 @@ describe('sendTestNotification', () => {
     const result = await sendTestNotification({ notifier, host: 'host-a' });
 
     expect(result.ok).toBe(false);
-    expect(result.lines[0]).toMatch(/^FAILED slack http:\/\/127\.0\.0\.1:\d+\/… \(1 attempt, HTTP 404\) failed: HTTP 404$/);
+    expect(result.lines[0]).toMatch(
+      /^FAILED slack http:\/\/127\.0\.0\.1:\d+\/… \(1 attempt, HTTP 404\) failed: HTTP 404$/,
+    );
     expect(result.lines.join('\n')).not.toContain('secret-token');
   });
 

@@ -1,4 +1,12 @@
-import { type Clock, type Logger, type Notification, type NotificationKind, type Notifier, silentLogger, systemClock } from '@website-monitor/core';
+import {
+  type Clock,
+  type Logger,
+  type Notification,
+  type NotificationKind,
+  type Notifier,
+  silentLogger,
+  systemClock,
+} from '@website-monitor/core';
 import { type DeliveryReport, deliverWebhook, type RetryOptions } from '../delivery/delivery.js';
 import { createDeliveryQueue } from '../delivery-queue/delivery-queue.js';
 import { assertWebhookUrl, describeWebhookUrl } from '../webhook-url/webhook-url.js';
@@ -67,7 +75,12 @@ export function createQueuedNotifier(spec: QueuedNotifierSpec, options: Notifier
     );
     if (queued === undefined) {
       const destination = describeWebhookUrl(spec.url);
-      logger.log('warn', 'notification_dropped', { target, destination, kind: notification.kind, reason: 'queue full' });
+      logger.log('warn', 'notification_dropped', {
+        target,
+        destination,
+        kind: notification.kind,
+        reason: 'queue full',
+      });
       return [{ target, destination, ok: false, attempts: 0, error: 'queue full' }];
     }
     try {
@@ -75,7 +88,9 @@ export function createQueuedNotifier(spec: QueuedNotifierSpec, options: Notifier
     } catch (error) {
       // deliverWebhook never throws; a throw here is a bug in a body builder: keep its stack in the log.
       logger.log('error', 'notification_bug', { target, error });
-      return [{ target, destination: describeWebhookUrl(spec.url), ok: false, attempts: 0, error: String(error) }];
+      return [
+        { target, destination: describeWebhookUrl(spec.url), ok: false, attempts: 0, error: String(error) },
+      ];
     }
   };
 

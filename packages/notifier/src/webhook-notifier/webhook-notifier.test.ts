@@ -24,7 +24,13 @@ describe('createWebhookNotifier', () => {
     const reports = await notifier.deliver({ notification: sampleNotification('approval_required') });
 
     expect(reports).toEqual([
-      { target: 'webhook', destination: 'http://127.0.0.1:' + new URL(receiver.url).port + '/…', ok: true, attempts: 1, status: 200 },
+      {
+        target: 'webhook',
+        destination: `http://127.0.0.1:${new URL(receiver.url).port}/…`,
+        ok: true,
+        attempts: 1,
+        status: 200,
+      },
     ]);
     const [request] = receiver.requests;
     expect(request?.method).toBe('POST');
@@ -71,7 +77,7 @@ describe('createWebhookNotifier', () => {
     expect(sent).not.toContain('hunter2-not-in-patterns');
     expect(sent).not.toContain('s3cr3t-env-value');
     expect(sent).toContain('[REDACTED:');
-    expect(sent).toContain('invalid credentials for [REDACTED');
+    expect(sent).toContain('invalid credentials for [REDACTED:aws_key]');
   });
 
   it('retries a 500 with exponential backoff and jitter, then succeeds', async () => {
@@ -134,7 +140,12 @@ describe('createWebhookNotifier', () => {
 
   it('reports a timeout when every attempt hangs', async () => {
     receiver.answer([() => {}]);
-    const notifier = createWebhookNotifier({ url: receiver.url, clock: recordingClock(), timeoutMs: 100, retries: 1 });
+    const notifier = createWebhookNotifier({
+      url: receiver.url,
+      clock: recordingClock(),
+      timeoutMs: 100,
+      retries: 1,
+    });
 
     const [report] = await notifier.deliver({ notification: sampleNotification() });
 
@@ -144,7 +155,12 @@ describe('createWebhookNotifier', () => {
   it('never rejects notify and never logs the webhook URL, even when the endpoint is down', async () => {
     await receiver.close();
     const logger = new MemoryLogger();
-    const notifier = createWebhookNotifier({ url: receiver.url, clock: recordingClock(), retries: 1, logger });
+    const notifier = createWebhookNotifier({
+      url: receiver.url,
+      clock: recordingClock(),
+      retries: 1,
+      logger,
+    });
 
     await expect(notifier.notify({ notification: sampleNotification() })).resolves.toBeUndefined();
 
@@ -160,7 +176,9 @@ describe('createWebhookNotifier', () => {
     expect(await notifier.deliver({ notification: sampleNotification('incident_opened') })).toEqual([]);
     await notifier.deliver({ notification: sampleNotification('incident_escalated') });
 
-    expect(receiver.requests.map((request) => (request.body as { kind: string }).kind)).toEqual(['incident_escalated']);
+    expect(receiver.requests.map((request) => (request.body as { kind: string }).kind)).toEqual([
+      'incident_escalated',
+    ]);
   });
 
   it('bounds its queue: while one delivery hangs, the overflow is dropped, not buffered', async () => {

@@ -13,7 +13,8 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): Deliveri
       url: options.url,
       urlField: 'webhook url',
       defaultName: 'webhook',
-      buildBody: (notification, now) => toJsonPayload(notification, { now, secretValues: options.secretValues }),
+      buildBody: (notification, now) =>
+        toJsonPayload(notification, { now, secretValues: options.secretValues }),
     },
     options,
   );

@@ -1,4 +1,3 @@
-/// <reference lib="dom" />
 /** Asked for the token when a write needs one; resolves to null when the person cancels. */
 export type TokenPrompt = (reason: string) => Promise<string | null>;
 

@@ -7,7 +7,14 @@ import type {
   Incident,
 } from '@website-monitor/core';
 
-export type { ApprovalRequest, ContainerBaseline, HealingActionRecord, HealthSample, HealthVerdict, Incident };
+export type {
+  ApprovalRequest,
+  ContainerBaseline,
+  HealingActionRecord,
+  HealthSample,
+  HealthVerdict,
+  Incident,
+};
 
 /** One line of `GET /monitor/status`. */
 export interface StatusLine {

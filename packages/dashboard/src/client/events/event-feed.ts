@@ -1,6 +1,5 @@
-/// <reference lib="dom" />
 import type { ApiClient } from '../api/api-client.js';
-import { SseParser, type ServerSentEvent } from './sse-parser.js';
+import { type ServerSentEvent, SseParser } from './sse-parser.js';
 
 export type FeedState = 'connecting' | 'live' | 'reconnecting';
 

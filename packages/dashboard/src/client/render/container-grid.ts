@@ -1,0 +1,191 @@
+import { formatBytes, formatMs, formatPercent, humanize } from '../format/format.js';
+import type { ContainerView, MetricPoint } from '../state/dashboard-state.js';
+import { containerHref, h, setAttr, setText, svg } from './dom.js';
+import { scaleSeries } from './sparkline.js';
+
+interface Card {
+  readonly root: HTMLLIElement;
+  readonly state: HTMLElement;
+  readonly health: HTMLElement;
+  readonly incident: HTMLElement;
+  readonly metrics: Record<MetricKey, { readonly line: SVGPolylineElement; readonly value: HTMLElement }>;
+}
+
+type MetricKey = 'responseTimeMs' | 'cpuPercent' | 'memoryBytes';
+/**
+ * `floor` is the smallest span a sparkline stretches to its full height, so noise stays flat;
+ * CPU is drawn from 0 (idle is meaningful), the others from their own minimum (drift shows).
+ */
+const metricRows: readonly { key: MetricKey; label: string; floor: number; fromZero: boolean }[] = [
+  { key: 'responseTimeMs', label: 'Response', floor: 20, fromZero: false },
+  { key: 'cpuPercent', label: 'CPU', floor: 2, fromZero: true },
+  { key: 'memoryBytes', label: 'Memory', floor: 16 * 2 ** 20, fromZero: false },
+];
+
+/**
+ * The container cards, keyed by name. A card is built once and then only its changed text and
+ * polyline points are written; filtering toggles `hidden` and never rebuilds.
+ */
+export class ContainerGrid {
+  readonly #cards = new Map<string, Card>();
+  #filter = '';
+  #problemsOnly = false;
+
+  constructor(
+    private readonly list: HTMLElement,
+    private readonly empty: HTMLElement,
+    /** Told when a card enters the viewport, to fetch its stored history once. */
+    private readonly observer: IntersectionObserver | undefined,
+  ) {}
+
+  /** Adds and removes cards so the list matches `views` (sorted by name). */
+  syncMembership(views: Iterable<ContainerView>): void {
+    const sorted = [...views].sort((a, b) => a.name.localeCompare(b.name));
+    const keep = new Set(sorted.map((view) => view.name));
+    for (const [name, card] of this.#cards) {
+      if (keep.has(name)) continue;
+      this.observer?.unobserve(card.root);
+      card.root.remove();
+      this.#cards.delete(name);
+    }
+    const fragment = document.createDocumentFragment();
+    for (const view of sorted) {
+      let card = this.#cards.get(view.name);
+      if (!card) {
+        card = buildCard(view.name);
+        this.#cards.set(view.name, card);
+        this.observer?.observe(card.root);
+        this.update(view);
+      }
+      fragment.append(card.root);
+    }
+    this.list.append(fragment);
+    this.#applyFilter();
+  }
+
+  update(view: ContainerView): void {
+    const card = this.#cards.get(view.name);
+    if (!card) return;
+    const problem = isProblem(view);
+    setAttr(card.root, 'data-health', view.health ?? 'unknown');
+    setAttr(card.root, 'data-problem', String(problem));
+    setText(card.state, view.state ?? 'unknown');
+    setAttr(card.state, 'data-state', view.state ?? 'unknown');
+    setText(card.health, view.health ? humanize(view.health) : 'not checked yet');
+    const incidentText = view.incident
+      ? `Incident: ${humanize(view.incident.trigger)} · ${humanize(view.incident.status)}`
+      : '';
+    setText(card.incident, incidentText);
+    card.incident.hidden = incidentText === '';
+    const latest = (key: keyof Omit<MetricPoint, 'at'>) => latestValue(view, key);
+    const memoryPercent = latest('memoryPercent');
+    const values: Record<MetricKey, string> = {
+      responseTimeMs: formatMs(latest('responseTimeMs')),
+      cpuPercent: formatPercent(latest('cpuPercent')),
+      memoryBytes:
+        memoryPercent !== undefined
+          ? `${formatBytes(latest('memoryBytes'))} · ${formatPercent(memoryPercent)}`
+          : formatBytes(latest('memoryBytes')),
+    };
+    for (const row of metricRows) {
+      const { line, value } = card.metrics[row.key];
+      setText(value, values[row.key]);
+      setAttr(
+        line,
+        'points',
+        scaleSeries(series(view.history, row.key), 100, 24, {
+          floor: row.floor,
+          min: row.fromZero ? 0 : undefined,
+        }).points,
+      );
+    }
+    if (this.#problemsOnly || this.#filter) card.root.hidden = !this.#matches(view.name, problem);
+  }
+
+  setFilter(filter: string, problemsOnly: boolean): void {
+    this.#filter = filter.trim().toLowerCase();
+    this.#problemsOnly = problemsOnly;
+    this.#applyFilter();
+  }
+
+  get size(): number {
+    return this.#cards.size;
+  }
+
+  #applyFilter(): void {
+    let shown = 0;
+    for (const [name, card] of this.#cards) {
+      const visible = this.#matches(name, card.root.getAttribute('data-problem') === 'true');
+      card.root.hidden = !visible;
+      if (visible) shown++;
+    }
+    this.empty.hidden = shown > 0 || this.#cards.size === 0;
+  }
+
+  #matches(name: string, problem: boolean): boolean {
+    if (this.#problemsOnly && !problem) return false;
+    return this.#filter === '' || name.toLowerCase().includes(this.#filter);
+  }
+}
+
+export function isProblem(view: ContainerView): boolean {
+  return (
+    view.incident !== null || view.health === 'unhealthy' || (view.state !== null && view.state !== 'running')
+  );
+}
+
+/**
+ * The newest reading of a metric among the last few checks of a running container: some checks
+ * (e.g. one triggered by an engine event) carry no HTTP probe or CPU delta, and the card should
+ * not flicker to "–" for them. A stopped container shows none.
+ */
+function latestValue(view: ContainerView, key: keyof Omit<MetricPoint, 'at'>): number | undefined {
+  if (view.state !== 'running') return undefined;
+  const { history } = view;
+  for (let index = history.length - 1; index >= Math.max(0, history.length - 3); index--) {
+    const value = history[index]![key];
+    if (value !== null) return value;
+  }
+  return undefined;
+}
+
+function series(history: readonly MetricPoint[], key: MetricKey): (number | null)[] {
+  return history.map((point) => point[key]);
+}
+
+function buildCard(name: string): Card {
+  const state = h('span', { class: 'badge state' });
+  const health = h('span', { class: 'health-text' });
+  const incident = h('p', { class: 'card-incident', hidden: true });
+  const metrics = {} as Card['metrics'];
+  const rows = metricRows.map((row) => {
+    const line = svg('polyline', { 'vector-effect': 'non-scaling-stroke' });
+    const value = h('span', { class: 'metric-value' });
+    metrics[row.key] = { line, value };
+    return h(
+      'div',
+      { class: `metric metric-${row.key}` },
+      h('span', { class: 'metric-label' }, row.label),
+      svg(
+        'svg',
+        { class: 'spark', viewBox: '0 -2 100 28', preserveAspectRatio: 'none', 'aria-hidden': 'true' },
+        line,
+      ),
+      value,
+    );
+  });
+  const root = h(
+    'li',
+    { class: 'card', 'data-name': name },
+    h(
+      'div',
+      { class: 'card-head' },
+      h('a', { class: 'card-name', href: containerHref(name), title: name }, name),
+      state,
+    ),
+    h('div', { class: 'card-health' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), health),
+    ...rows,
+    incident,
+  );
+  return { root, state, health, incident, metrics };
+}
