@@ -42,10 +42,18 @@ export interface ContainerWatch {
   labelIssuesLogged: Set<string>;
   /** Log tail requested when a failure event arrived, ready for the diagnosis. */
   /** The container's last engine events, oldest first, for the diagnosis context. */
+  /** When the kernel last OOM-killed it (the `oom` event comes just before its `die`). */
+  oomAt: number | undefined;
   recentEvents: { action: ContainerEventAction; time: number; exitCode?: number }[];
   /** Instruction-like markers found in the text the model saw, and the rules' own choice. */
   modelGuard: { markers: readonly InstructionMarker[]; rulesAction: string } | undefined;
-  logPrefetch: { readonly at: number; readonly lines: Promise<readonly string[]> } | undefined;
+  logPrefetch:
+    | {
+        readonly at: number;
+        readonly lines: Promise<readonly string[]>;
+        ready: readonly string[] | undefined;
+      }
+    | undefined;
 }
 
 export function createContainerWatch(id: string, name: string): ContainerWatch {
@@ -73,6 +81,7 @@ export function createContainerWatch(id: string, name: string): ContainerWatch {
     recheckAt: undefined,
     dockerRestartSince: undefined,
     labelIssuesLogged: new Set(),
+    oomAt: undefined,
     recentEvents: [],
     modelGuard: undefined,
     logPrefetch: undefined,

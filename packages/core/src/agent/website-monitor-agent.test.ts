@@ -527,3 +527,33 @@ monitoring:
     expect(incident?.status).not.toBe('resolved');
   });
 });
+
+describe('WebsiteMonitorAgent on a die event', () => {
+  it('issues the restart without waiting for an inspect (Docker holds the container while it cleans up)', async () => {
+    const { runtime, agent, settle, store } = harness();
+    runtime.addContainer({ name: 'web', logs: ['listening on :8080'] });
+    await agent.start();
+    await settle();
+    const known = await runtime.inspect({ id: 'web' });
+    let release: () => void = () => {};
+    const cleanupDone = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // From now on the engine answers inspects and log reads only once its cleanup is over.
+    runtime.respond('inspect', async () => {
+      await cleanupDone;
+      return { ...known, state: 'running' };
+    });
+    runtime.respond('logs', async () => {
+      await cleanupDone;
+      return ['listening on :8080'];
+    });
+    runtime.crash('web', { exitCode: 4 });
+    await vi.waitFor(() => expect(runtime.callsOf('restart')).toHaveLength(1));
+    release();
+    await settle();
+    const [incident] = await store.listIncidents({});
+    expect(incident).toMatchObject({ trigger: 'container_stopped', exitCode: 4 });
+    expect(incident?.diagnosis?.recommendedAction).toBe('restart_container');
+  });
+});
