@@ -2,7 +2,6 @@
 // its CPU/memory, each beside a baseline measured in the same run, printed and written to
 // BENCHMARKS.md. See BENCHMARKS.md for what each line means.
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +10,6 @@ import { createDockerRuntime } from '@website-monitor/docker-adapter';
 import { ensureTestImage, getTestDocker, waitForHttp } from '@website-monitor/test-support';
 import { benchContainers } from './src/bench-containers.js';
 import { benchmarksIntro } from './src/benchmarks-intro.js';
-import { bundleAgentProcess } from './src/bundle-agent-process.js';
 import { measureCrashRecovery } from './src/crash-recovery.js';
 import { startEventLog } from './src/event-log.js';
 import { measureFullPass } from './src/full-pass.js';
@@ -24,7 +22,10 @@ import {
   resultsSection,
   writeBenchmarksFile,
 } from './src/report.js';
-import { measureResourceUsage, runningChildren } from './src/resource-usage.js';
+import { measureResourceUsage, runningChildren, v8DefaultSemiSpaceMb } from './src/resource-usage.js';
+import { type StagedCli, stageCli } from './src/stage-cli.js';
+import { measureStores } from './src/store-benchmarks.js';
+import { storeResultRows } from './src/store-rows.js';
 import { summarize } from './src/summarize.js';
 import { createTimedRuntime } from './src/timed-runtime.js';
 import { measureUnhealthyRestart } from './src/unhealthy-restart.js';
@@ -32,6 +33,7 @@ import { measureUnhealthyRestart } from './src/unhealthy-restart.js';
 const samples = positiveIntegerFromEnv('BENCH_SAMPLES', 20);
 const containerCount = positiveIntegerFromEnv('BENCH_CONTAINERS', 100);
 const watchSeconds = positiveIntegerFromEnv('BENCH_WATCH_SECONDS', 60);
+const healthRows = positiveIntegerFromEnv('BENCH_HEALTH_ROWS', 1_000_000);
 const benchmarksPath = join(dirname(fileURLToPath(import.meta.url)), '..', 'BENCHMARKS.md');
 
 const runId = `bench-${randomBytes(3).toString('hex')}`;
@@ -69,12 +71,12 @@ const collectErrors: Logger = {
 
 const notes: string[] = [];
 const rows: ResultRow[] = [];
-let agentScript: string | undefined;
+let stagedCli: StagedCli | undefined;
 const observer = createDockerRuntime();
 const agentRuntime = createDockerRuntime();
 try {
   await ensureTestImage(docker);
-  agentScript = await bundleAgentProcess();
+  stagedCli = await stageCli();
   const engine = await observer.ping();
   const machine: MachineInfo = {
     date: new Date().toISOString(),
@@ -86,6 +88,18 @@ try {
     node: process.version,
   };
   progress(`run ${runId}: ${samples} samples, ${containerCount} containers, ${watchSeconds} s watch`);
+
+  // ---- 6-7: the stores (run first: they need no containers) -----------------------------------
+  const stores = await measureStores({
+    runId,
+    plan: { rounds: 10, batchedRows: 10_000, batchSize: 500, unbatchedRows: 300, incidents: 200 },
+    healthRows,
+    incidentRows: Math.max(1, Math.round(healthRows / 10)),
+    querySamples: samples,
+    progress,
+  });
+  const storeResults = storeResultRows(stores);
+
   await using events = startEventLog({ runtime: observer });
 
   // ---- 1-3: latencies, one agent scoped to the containers it is told about ----------------------
@@ -228,7 +242,7 @@ try {
   // ---- 5: CPU and memory of the agent process watching them -------------------------------------
   progress(`agent process watching ${containerCount} containers for ${watchSeconds} s`);
   const resources = await measureResourceUsage({
-    agentScript,
+    launcher: stagedCli.launcher,
     agentConfig: JSON.stringify(configObject(webEntries)),
     seconds: watchSeconds,
     progress,
@@ -237,6 +251,7 @@ try {
   const baselineCpu = summarize(resources.baseline.cpuPercent);
   const agentRss = summarize(resources.agent.rssMb);
   const baselineRss = summarize(resources.baseline.rssMb);
+  const defaultHeapRss = summarize(resources.defaultHeapAgent.rssMb);
   rows.push(
     {
       measurement: `5. CPU, % of one core, per second over ${watchSeconds} s; baseline: bare node`,
@@ -262,17 +277,44 @@ try {
       target: 'max < 120 MB',
       met: agentRss.max < 120,
     },
+    {
+      measurement: `5. RSS: median / max; baseline: the same agent beside it with V8's default young generation (\`--max-semi-space-size=${v8DefaultSemiSpaceMb}\`)`,
+      agent: `${agentRss.median.toFixed(1)} / ${agentRss.max.toFixed(1)} MB`,
+      baseline: `${defaultHeapRss.median.toFixed(1)} / ${defaultHeapRss.max.toFixed(1)} MB`,
+      ratio: formatRatio(agentRss, defaultHeapRss),
+      target: '–',
+      met: undefined,
+    },
+    {
+      measurement: '5. CPU seconds, the same pair (the cost of more frequent scavenges)',
+      agent: `${resources.agent.cpuSeconds.toFixed(2)} s`,
+      baseline: `${resources.defaultHeapAgent.cpuSeconds.toFixed(2)} s`,
+      ratio:
+        resources.defaultHeapAgent.cpuSeconds > 0
+          ? `${(resources.agent.cpuSeconds / resources.defaultHeapAgent.cpuSeconds).toFixed(2)}x`
+          : '–',
+      target: '–',
+      met: undefined,
+    },
   );
-  notes.push(`the agent process took ${resources.agentStartMs} ms from start to the end of its first pass`);
+  notes.push(
+    `the agent process ran as \`${resources.agentCommandLine}\` (its /proc cmdline) and logged \`agent_started\` ${resources.agentStartMs} ms after it was spawned; sampling began 5 s later; the default-heap agent beside it ran as \`${resources.defaultHeapCommandLine}\``,
+  );
+  rows.push(...storeResults.rows);
+  notes.push(...storeResults.notes);
   for (const error of agentErrors.slice(0, 10)) notes.push(`agent logged an error: ${error}`);
   if (agentErrors.length > 10) notes.push(`... and ${agentErrors.length - 10} more agent errors`);
 
-  const results = resultsSection({ machine, rows, notes });
+  const results = resultsSection({
+    machine: { ...machine, postgres: `${stores.serverVersion} on 127.0.0.1:5432` },
+    rows,
+    notes,
+  });
   process.stdout.write(`\n${results}\n`);
   writeBenchmarksFile({ path: benchmarksPath, intro: benchmarksIntro, results });
   progress(`wrote ${benchmarksPath}`);
 } finally {
-  if (agentScript) rmSync(agentScript, { force: true });
+  stagedCli?.remove();
   await cleanUp();
   await observer[Symbol.asyncDispose]();
   await agentRuntime[Symbol.asyncDispose]();
@@ -291,7 +333,7 @@ function configObject(entries: readonly object[], monitoring: object = {}) {
 }
 
 function commandLine(): string {
-  const knobs = ['BENCH_SAMPLES', 'BENCH_CONTAINERS', 'BENCH_WATCH_SECONDS']
+  const knobs = ['BENCH_SAMPLES', 'BENCH_CONTAINERS', 'BENCH_WATCH_SECONDS', 'BENCH_HEALTH_ROWS']
     .filter((name) => process.env[name] !== undefined)
     .map((name) => `${name}=${process.env[name]}`);
   return [...knobs, 'pnpm bench'].join(' ');

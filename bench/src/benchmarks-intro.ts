@@ -1,15 +1,16 @@
 /** The default top of BENCHMARKS.md; after the first run it lives in the file and can be edited there. */
 export const benchmarksIntro = `# Benchmarks
 
-\`pnpm bench\` measures the agent against the real Docker engine and rewrites the results
-section below. Every number is measured **side by side with a baseline in the same run**, because
+\`pnpm bench\` measures the agent against the real Docker engine, and the stores against the local
+PostgreSQL server, and rewrites the results section below. Every number is measured **side by side with a baseline in the same run**, because
 the machines we run on are shared and noisy: compare the agent with its baseline (the ratio),
 not with a number from another day. Latencies are reported as **median / p95** (nearest rank)
 with the sample count; a sample that failed is listed under the table, never averaged in.
 
 Every container the bench starts is one of ours: a unique name \`wm-bench-<run>-...\`, the labels
-\`website-monitor.test=1\` and \`website-monitor.test-run=<run>\`, ports on 127.0.0.1 only, and all
-of them are removed at the end (also on failure and Ctrl-C). The agents are scoped with
+\`website-monitor-test=1\` and \`website-monitor-test.run=<run>\`, ports on 127.0.0.1 only, and all
+of them are removed at the end (also on failure and Ctrl-C). The store benchmarks use a fresh
+database \`wm_bench_<random>\`, dropped at the end, and temporary files. The agents are scoped with
 \`monitoring.discovery: listed\`, so other containers on the engine are never touched.
 
 ## What is measured
@@ -36,14 +37,44 @@ of them are removed at the end (also on failure and Ctrl-C). The agents are scop
    naive sequential loop of inspect + \`GET /health\` over the same containers. Passes alternate,
    with a 1 s pause after each so stats readings left in flight do not load the next one.
    Target: the agent's pass < 1 s.
-5. **CPU and memory while watching the N containers.** The agent runs in its own process
-   (\`bench/agent-process.ts\`, bundled with esbuild so it runs plain JavaScript as users do), built
-   from a config listing the containers with their health endpoints and the default intervals
-   (probe every 10 s, full pass every 30 s). Baseline: a bare \`node -e "setInterval(() => {}, 1000)"\`
-   started beside it. Both are sampled once a second from \`/proc/<pid>/stat\` (utime + stime) and
-   \`/proc/<pid>/status\` (VmRSS) over the same window, after the agent's first pass. CPU is in
-   percent of one core: median of the per-second values, and total CPU seconds. Target: RSS < 120 MB.
+5. **CPU and memory while watching the N containers.** The agent is started the way a user
+   starts it: \`website-monitor run --config FILE --no-listen\`, through the CLI's own launcher
+   (\`packages/cli/bin/website-monitor.js\`, copied unchanged), in a temporary folder laid out like
+   the installed package (\`bin/\`, \`dist/bin.js\` bundled from the sources with esbuild, no \`src/\`),
+   so it runs plain JavaScript as users do and gets whatever the launcher does for \`run\` (it
+   re-executes itself with \`--max-semi-space-size=2\`; the notes show the process's real command
+   line from \`/proc\`). The config lists the containers with their health endpoints and the
+   default intervals (probe every 10 s, full pass every 30 s); the store is the default SQLite
+   file beside it. No REST API: the staged build has no prebuilt dashboard, so serving it would
+   measure a dashboard build no installed user pays. Baseline: a bare
+   \`node -e "setInterval(() => {}, 1000)"\` started beside it. A second baseline for the launcher's
+   flag: the same agent, started the same way at the same time over the same containers, with
+   \`NODE_OPTIONS=--max-semi-space-size=64\` (V8's own choice on this machine: without a flag its
+   young generation grew to 2 x 64 MB; the launcher leaves a user's choice alone). All three are
+   sampled once a second from \`/proc/<pid>/stat\` (utime + stime) and \`/proc/<pid>/status\` (VmRSS)
+   over the same window, starting 5 s after the agents logged \`agent_started\`. CPU is in percent
+   of one core: median of the per-second values, and total CPU seconds. Target: RSS < 120 MB.
+6. **Rows per second into each store.** \`MemoryStore\`, SQLite (a temporary file, WAL), PostgreSQL
+   (a fresh database, schema by the store's \`migrate()\`), and PostgreSQL behind the on-disk spool
+   (\`@website-monitor/store-spool\`, as the CLI runs it). Rows are realistic \`HealthSample\`s (50
+   containers, every 37th failing with a problem, varying response times, memory and CPU) with
+   fresh ids, so every write is an insert. Per store, 10 rounds; each round writes 10,000 samples
+   in batches of 500 (the agent recorder's batch size), then, as the baseline, 300 samples with one
+   \`saveHealthSamples\` call (one INSERT) per row, then 200 incidents one \`saveIncident\` after
+   another (the agent writes each incident before it acts; with the spool that includes its
+   fsync). Rates are higher-is-better, so the second figure is the slow end (p5). Ratio = batched
+   / one-per-call. Target (issue 3): 10,000 health samples/s into PostgreSQL.
+7. **The seed's three queries over 1,000,000 health rows.** Loaded in SQL (\`INSERT ... SELECT
+   generate_series\`, not through the store) into the tables \`migrate()\` created: 50 containers,
+   timestamps spread evenly over the last 48 h (so "last hour" keeps about 1/48), plus 100,000
+   incidents over 30 days. Baseline: a copy of both tables in a second schema, made with
+   \`CREATE TABLE ... (LIKE ...)\`, which has the same columns and rows but none of our indexes (and
+   no primary key). After \`VACUUM ANALYZE\` of all four, each query (verbatim; the search path
+   selects the table) runs once unmeasured on each, then N times alternating. Ratio = indexed /
+   unindexed: below 1 means the indexes help.
 
-Knobs (environment): \`BENCH_SAMPLES\` (default 20), \`BENCH_CONTAINERS\` (default 100),
-\`BENCH_WATCH_SECONDS\` (default 60). The results below say which were used.
+Knobs (environment): \`BENCH_SAMPLES\` (default 20; also the seed queries' runs), \`BENCH_CONTAINERS\`
+(default 100), \`BENCH_WATCH_SECONDS\` (default 60), \`BENCH_HEALTH_ROWS\` (default 1,000,000; a tenth as
+many incidents) and \`BENCH_DATABASE_URL\` (default \`postgres://postgres@127.0.0.1:5432/postgres\`, a
+user allowed to create databases). The results below say which were used.
 `;

@@ -20,6 +20,8 @@ export interface MachineInfo {
   readonly kernel: string;
   readonly docker: string;
   readonly node: string;
+  /** The PostgreSQL server the store benchmarks used. */
+  readonly postgres?: string;
 }
 
 export function formatSummary(summary: Summary, unit: string, digits = 0): string {
@@ -56,6 +58,7 @@ export function resultsSection(options: {
     `- Machine: ${machine.cpus}, ${machine.memory}, Linux ${machine.kernel}`,
     `- Docker: ${machine.docker}`,
     `- Node: ${machine.node}`,
+    ...(machine.postgres === undefined ? [] : [`- PostgreSQL: ${machine.postgres}`]),
     '',
     resultsTable(options.rows),
     '',

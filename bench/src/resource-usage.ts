@@ -1,4 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuPercentPerInterval, type ProcSample, readProcSample } from './proc-sampler.js';
 import { wallClockMs } from './wall-clock.js';
@@ -14,7 +17,12 @@ export interface ProcessUsage {
 export interface ResourceUsageResult {
   readonly seconds: number;
   readonly agentStartMs: number;
+  /** The agent's command line as the kernel has it (after the launcher re-executed itself, if it did). */
+  readonly agentCommandLine: string;
   readonly agent: ProcessUsage;
+  /** The same agent, same launcher, with the semi-space size V8 picks by itself here. */
+  readonly defaultHeapAgent: ProcessUsage;
+  readonly defaultHeapCommandLine: string;
   readonly baseline: ProcessUsage;
 }
 
@@ -22,46 +30,102 @@ export interface ResourceUsageResult {
 export const runningChildren = new Set<ChildProcess>();
 
 /**
- * The agent in its own process next to a bare Node process (`setInterval` and nothing else),
- * both sampled from /proc once a second over the same window, after the agent's first pass.
+ * V8's own maximum semi-space on this machine (Node 24, 23 GiB RAM: measured, the young
+ * generation grew to 2 x 64 MB without a flag). Passed explicitly through NODE_OPTIONS, which also
+ * makes the launcher leave the choice to the user.
+ */
+export const v8DefaultSemiSpaceMb = 64;
+
+/**
+ * The agent in its own process, twice (as the launcher starts it, and with V8's default young
+ * generation), next to a bare Node process (`setInterval` and nothing else), all sampled from
+ * /proc once a second over the same window, after the agents' first passes. Running them side by
+ * side puts them under the same load from the rest of the machine.
  */
 export async function measureResourceUsage(options: {
-  readonly agentScript: string;
+  /** The CLI launcher (`bin/website-monitor.js`) of a staged, built CLI. */
+  readonly launcher: string;
+  /** The config file's text (JSON is YAML); its folder also holds the SQLite store. */
   readonly agentConfig: string;
   readonly seconds: number;
   readonly progress: (line: string) => void;
 }): Promise<ResourceUsageResult> {
-  const agent = spawn(process.execPath, [options.agentScript], {
-    env: { ...process.env, BENCH_AGENT_CONFIG: options.agentConfig },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const folders: string[] = [];
+  const agent = startAgent(options, folders, undefined);
+  const defaultHeapAgent = startAgent(options, folders, `--max-semi-space-size=${v8DefaultSemiSpaceMb}`);
   const baseline = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
-  runningChildren.add(agent);
   runningChildren.add(baseline);
   try {
-    const agentStartMs = await waitForReady(agent, 60_000);
+    const [agentStartMs] = await Promise.all([
+      waitForReady(agent, 60_000),
+      waitForReady(defaultHeapAgent, 60_000),
+    ]);
+    const agentCommandLine = commandLineOf(agent);
+    const defaultHeapCommandLine = commandLineOf(defaultHeapAgent);
     const agentSamples: ProcSample[] = [];
+    const defaultHeapSamples: ProcSample[] = [];
     const baselineSamples: ProcSample[] = [];
     const startedAt = wallClockMs();
     for (let second = 0; second <= options.seconds; second++) {
       // Sleep to the next whole second of the window, so sampling drift does not add up.
       await sleep(Math.max(0, startedAt + second * 1000 - wallClockMs()));
       const at = wallClockMs();
-      if (agent.exitCode !== null) throw new Error(`the agent process exited with code ${agent.exitCode}`);
+      for (const child of [agent, defaultHeapAgent]) {
+        if (child.exitCode !== null) throw new Error(`an agent process exited with code ${child.exitCode}`);
+      }
       agentSamples.push(readProcSample(agent.pid!, at));
+      defaultHeapSamples.push(readProcSample(defaultHeapAgent.pid!, at));
       baselineSamples.push(readProcSample(baseline.pid!, at));
       if (second > 0 && second % 10 === 0) options.progress(`resources ${second}/${options.seconds} s`);
     }
     return {
       seconds: options.seconds,
       agentStartMs,
+      agentCommandLine,
       agent: usageOf(agentSamples),
+      defaultHeapAgent: usageOf(defaultHeapSamples),
+      defaultHeapCommandLine,
       baseline: usageOf(baselineSamples),
     };
   } finally {
-    await stopChild(agent);
-    await stopChild(baseline);
+    await Promise.all([stopChild(agent), stopChild(defaultHeapAgent), stopChild(baseline)]);
+    for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   }
+}
+
+/**
+ * As a user starts it: `website-monitor run --config FILE` (the shebang runs `node`), with the
+ * default store (a SQLite file beside the config, one folder per agent). No REST API: a built
+ * package ships the dashboard prebuilt, which this staged build does not, so serving it would
+ * measure a dashboard build.
+ */
+function startAgent(
+  options: { readonly launcher: string; readonly agentConfig: string },
+  folders: string[],
+  nodeOptions: string | undefined,
+): ChildProcess {
+  const folder = mkdtempSync(join(tmpdir(), 'website-monitor-bench-agent-'));
+  folders.push(folder);
+  const configPath = join(folder, 'website-monitor.json');
+  writeFileSync(configPath, options.agentConfig);
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  delete env.NODE_OPTIONS;
+  if (nodeOptions !== undefined) env.NODE_OPTIONS = nodeOptions;
+  const child = spawn(process.execPath, [options.launcher, 'run', '--config', configPath, '--no-listen'], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  runningChildren.add(child);
+  return child;
+}
+
+function commandLineOf(child: ChildProcess): string {
+  const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+  const nodeOptions = /(?:^|\0)NODE_OPTIONS=([^\0]*)/.exec(
+    readFileSync(`/proc/${child.pid}/environ`, 'utf8'),
+  );
+  return nodeOptions ? `NODE_OPTIONS=${nodeOptions[1]} ${argv}` : argv;
 }
 
 function usageOf(samples: readonly ProcSample[]): ProcessUsage {
@@ -72,20 +136,29 @@ function usageOf(samples: readonly ProcSample[]): ProcessUsage {
   };
 }
 
-function waitForReady(child: ChildProcess, timeoutMs: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let output = '';
+/**
+ * Milliseconds from spawn to the agent's `agent_started` log line, plus a settle time in which its
+ * first full pass runs. The JSON log on stdout is drained for the whole run (a full pipe would
+ * block the agent).
+ */
+async function waitForReady(child: ChildProcess, timeoutMs: number): Promise<number> {
+  const startedAt = performance.now();
+  await new Promise<void>((resolve, reject) => {
+    let output: string | undefined = '';
     const timer = setTimeout(
       () => reject(new Error(`the agent process was not ready within ${timeoutMs} ms`)),
       timeoutMs,
     );
     child.stdout!.setEncoding('utf8');
     child.stdout!.on('data', (chunk: string) => {
+      if (output === undefined) return;
       output += chunk;
-      const ready = /^ready (\d+)$/m.exec(output);
-      if (ready) {
+      if (output.includes('"event":"agent_started"')) {
+        output = undefined;
         clearTimeout(timer);
-        resolve(Number(ready[1]));
+        resolve();
+      } else if (output.length > 1_000_000) {
+        output = output.slice(-10_000);
       }
     });
     child.once('exit', (code) => {
@@ -93,7 +166,12 @@ function waitForReady(child: ChildProcess, timeoutMs: number): Promise<number> {
       reject(new Error(`the agent process exited with code ${code} before it was ready`));
     });
   });
+  const readyMs = Math.round(performance.now() - startedAt);
+  await sleep(settleMs);
+  return readyMs;
 }
+
+const settleMs = 5_000;
 
 /** SIGTERM, then SIGKILL if it has not exited within 5 s. */
 export async function stopChild(child: ChildProcess): Promise<void> {

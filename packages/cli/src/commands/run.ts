@@ -11,15 +11,7 @@ import {
   systemClock,
   WebsiteMonitorAgent,
 } from '@website-monitor/core';
-import { createDashboardHandler } from '@website-monitor/dashboard';
-import {
-  createMonitorMetrics,
-  instrumentContainerRuntime,
-  type MonitorMetrics,
-  type MonitorServer,
-  type SpoolDepth,
-  startMonitorServer,
-} from '@website-monitor/http-api';
+import type { MonitorMetrics, MonitorServer, SpoolDepth } from '@website-monitor/http-api';
 import { createNotifierFromConfig } from '@website-monitor/notifier';
 import { exitCodes } from '../exit-codes.js';
 import type { CliIo, StopSignal } from '../io/cli-io.js';
@@ -138,12 +130,17 @@ async function runAgent(
   hooks: { onStarted: () => void },
 ): Promise<number> {
   const engineRuntime = await deps.createRuntime({ logger });
-  // Engine errors are counted for /metrics as they happen; a scrape never calls Docker.
+  // The API, metrics and dashboard (prom-client, esbuild in source mode) are loaded only when
+  // served: an agent run with --no-listen does not carry them in memory.
+  const api = listen ? await import('@website-monitor/http-api') : undefined;
   let metrics: MonitorMetrics | undefined;
-  const runtime = instrumentContainerRuntime({
-    runtime: engineRuntime,
-    onError: ({ operation }) => metrics?.countDockerApiError({ operation }),
-  });
+  // Engine errors are counted for /metrics as they happen; a scrape never calls Docker.
+  const runtime = api
+    ? api.instrumentContainerRuntime({
+        runtime: engineRuntime,
+        onError: ({ operation }) => metrics?.countDockerApiError({ operation }),
+      })
+    : engineRuntime;
   let server: MonitorServer | undefined;
   try {
     const engine = await describeEngine(runtime);
@@ -162,11 +159,12 @@ async function runAgent(
     });
     reportEngineChanges(agent, io, engine.connected);
 
-    if (listen) {
+    if (listen && api) {
+      const { createDashboardHandler } = await import('@website-monitor/dashboard');
       const spool = spoolOf(agentStore.store);
-      metrics = createMonitorMetrics({ agent, ...(spool ? { spool } : {}) });
+      metrics = api.createMonitorMetrics({ agent, ...(spool ? { spool } : {}) });
       const token = io.env.MONITOR_API_TOKEN?.trim() || undefined;
-      server = await startMonitorServer({
+      server = await api.startMonitorServer({
         agent,
         host: listen.host,
         port: listen.port,
