@@ -24,6 +24,8 @@ export interface ContainerWatch {
   healedByUs: boolean;
   /** A heal is running: a second one waits for it instead of racing it. */
   healing: boolean;
+  /** Healing actions running on it now. */
+  actionsInFlight: number;
   healAgain: boolean;
   /** The running check loop; `checkAgain` asks it for one more check (an event arrived meanwhile). */
   checkLoop: Promise<void> | undefined;
@@ -70,6 +72,7 @@ export function createContainerWatch(id: string, name: string): ContainerWatch {
     incident: undefined,
     healedByUs: false,
     healing: false,
+    actionsInFlight: 0,
     healAgain: false,
     checkLoop: undefined,
     checkAgain: undefined,

@@ -709,6 +709,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
       if (watch.lastAttemptAt !== undefined && now - watch.lastAttemptAt > stableResetMs) watch.attempts = 0;
       watch.dockerRestartSince = undefined;
       if (!watch.incident) return;
+      if (watch.actionsInFlight > 0) return;
       // An incident about the endpoint is over only when the endpoint says so: a check that did
       // not probe it (an inspect after an event) proves the container runs, not that it answers.
       if (needsHttpEvidence(watch.incident) && verdict.metrics.httpStatus === undefined) {
@@ -1106,11 +1107,14 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
       );
       return { kind: decision.kind, reason: decision.reason, changed: false };
     }
-    if (incident.status !== 'healing') {
+    {
       // An incident opened for a person's request or a dependency's restart skips diagnosis.
       const from =
         incident.status === 'open' ? transitionIncident(incident, { to: 'diagnosing', now }) : incident;
-      watch.incident = await this.#saveIncident(transitionIncident(from, { to: 'healing', now }));
+      const healing = from.status === 'healing' ? from : transitionIncident(from, { to: 'healing', now });
+      // The action is on the incident before it runs: an agent killed mid-heal leaves a record that
+      // says what it was doing, and its successor knows the incident was in its hands.
+      watch.incident = await this.#saveIncident(withAction(healing, strategy.name, now));
     }
     const started = this.#clock.now();
     const pending = await this.#recordAction(watch, strategy.name, reason, requestedBy, 'pending');
@@ -1131,6 +1135,9 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
       });
     }
     let outcome: Awaited<ReturnType<HealingStrategy['run']>>;
+    // While it runs, a check (a probe tick, the restart's own start) must not resolve the
+    // incident as recovered on its own: the check after the action decides.
+    watch.actionsInFlight++;
     try {
       outcome = await strategy.run({
         incident: watch.incident!,
@@ -1150,6 +1157,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     } catch (error) {
       outcome = { ok: false, detail: describe(error), changedContainer: false };
     } finally {
+      watch.actionsInFlight--;
       if (strategy.restartsContainer) this.#restartsInFlight--;
     }
     const finished: HealingActionRecord = {
@@ -1169,10 +1177,10 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
       duration_ms: finished.durationMs,
       detail: outcome.detail,
     });
-    if (watch.incident) {
-      let updated = withAction(watch.incident, strategy.name, this.#clock.now());
-      if (outcome.diagnosis) updated = withDiagnosis(updated, outcome.diagnosis, this.#clock.now());
-      watch.incident = await this.#saveIncident(updated);
+    if (watch.incident && outcome.diagnosis) {
+      watch.incident = await this.#saveIncident(
+        withDiagnosis(watch.incident, outcome.diagnosis, this.#clock.now()),
+      );
     }
     const changed = outcome.ok && outcome.changedContainer;
     if (changed) {
@@ -1441,6 +1449,15 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
           .map((action) => ({ container: action.containerName, at: action.startedAt })),
       });
       this.#approvals.restore(approvals);
+      // An attempt still `pending` was cut short by the previous agent's end: say so rather than
+      // leave it pending for ever (it still counts against the restart budget above).
+      for (const action of actions.filter((candidate) => candidate.result === 'pending')) {
+        await this.#recorder.saveHealingAction({
+          ...action,
+          result: 'failed',
+          error: 'interrupted: the agent stopped before this action reported its result',
+        });
+      }
       if (incidents.length + actions.length + approvals.length > 0) {
         this.#log('info', 'state_restored', {
           open_incidents: incidents.length,
