@@ -29,7 +29,13 @@ export interface ContainerWatch {
   healAgain: boolean;
   /** The running check loop; `checkAgain` asks it for one more check (an event arrived meanwhile). */
   checkLoop: Promise<void> | undefined;
-  checkAgain: { probe: boolean; reason: string } | undefined;
+  checkAgain:
+    | {
+        probe: boolean;
+        reason: string;
+        exited?: { readonly exitCode: number | null; readonly oomKilled: boolean; readonly time: number };
+      }
+    | undefined;
   /** Healing attempts in the current failure streak, for backoff (kubelet's CrashLoopBackOff). */
   attempts: number;
   lastAttemptAt: number | undefined;

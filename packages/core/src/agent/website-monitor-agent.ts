@@ -562,9 +562,15 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
    */
   #scheduleCheck(watch: ContainerWatch, request: CheckRequest): Promise<void> {
     if (watch.checkLoop) {
+      // A later event (a start by Docker's restart policy, say) makes an earlier die's facts stale.
+      const exited = request.reason.startsWith('event:')
+        ? request.exited
+        : (request.exited ?? watch.checkAgain?.exited);
       watch.checkAgain = {
         probe: request.probe || (watch.checkAgain?.probe ?? false),
         reason: watch.checkAgain?.reason ?? request.reason,
+        // A die that arrives during a check keeps its facts, so the next check need not inspect.
+        ...(exited ? { exited } : {}),
       };
       return watch.checkLoop;
     }
@@ -590,9 +596,14 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
   async #check(watch: ContainerWatch, request: CheckRequest): Promise<HealthVerdict | undefined> {
     let details: ContainerDetails;
     try {
+      const known = watch.details;
+      const trustEvent =
+        request.exited !== undefined &&
+        known !== undefined &&
+        (known.startedAt === null || Date.parse(known.startedAt) <= request.exited.time);
       details =
-        request.exited && watch.details
-          ? exitedFromEvent(watch.details, request.exited)
+        trustEvent && request.exited && known
+          ? exitedFromEvent(known, request.exited)
           : await this.#runtime.inspect({ id: watch.id, signal: this.#abort?.signal });
     } catch (error) {
       if (ContainerRuntimeError.isInstance(error) && (error as ContainerRuntimeError).kind === 'not_found') {
