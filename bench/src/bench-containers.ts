@@ -40,7 +40,7 @@ export function benchContainers(options: { readonly docker: Docker; readonly run
 
   async function start(spec: BenchContainerSpec): Promise<BenchContainer> {
     const container = await docker.createContainer({
-      name: `${spec.name}-new`,
+      name: spec.name,
       Image: TEST_IMAGE,
       Env: testAppEnv(spec.behaviour ?? {}),
       Labels: { ...spec.labels, [TEST_LABEL]: '1', [TEST_RUN_LABEL]: runId },
@@ -62,11 +62,9 @@ export function benchContainers(options: { readonly docker: Docker; readonly run
         RestartPolicy: { Name: spec.restartPolicy ?? 'no', MaximumRetryCount: 0 },
       },
     });
+    // Created under its own name, as users do: the agent leaves a created-but-not-started
+    // container alone and starts watching it at its `start` event.
     await container.start();
-    // Created under a name no agent lists, renamed once running: an agent that inspects a
-    // container in the `created` state (between create and start) takes it for a stopped one and
-    // restarts it, which would race our own start and pollute the samples.
-    await container.rename({ name: spec.name });
     let hostPort: number | undefined;
     if (spec.publishHttp) {
       const info = await container.inspect();
