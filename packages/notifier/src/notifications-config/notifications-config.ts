@@ -16,7 +16,7 @@ export function createNotifierFromConfig(
   config: NotificationsConfig | undefined,
   options: { readonly logger?: Logger; readonly secretValues?: readonly string[] } = {},
 ): DeliveringNotifier | undefined {
-  if (!config || !config.enabled || config.webhooks.length === 0) return undefined;
+  if (!config?.enabled || config.webhooks.length === 0) return undefined;
   const notifiers = config.webhooks.map((webhook, index) => {
     const common = {
       name: webhook.name ?? `${webhook.type}#${index + 1}`,
