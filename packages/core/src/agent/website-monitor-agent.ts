@@ -1450,13 +1450,13 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
       for (const incident of incidents) this.#restoredIncidents.set(incident.containerName, incident);
       this.#budget.restore({
         restarts: actions
+          // An attempt that never reported (pending) still restarted, or tried to: it counts.
           .filter(
             (action) =>
               restartingActions.has(action.action) &&
               action.result !== 'dry_run' &&
               action.result !== 'skipped',
           )
-          .filter((action) => action.result !== 'pending' || true)
           .map((action) => ({ container: action.containerName, at: action.startedAt })),
       });
       this.#approvals.restore(approvals);
