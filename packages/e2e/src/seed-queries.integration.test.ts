@@ -4,7 +4,7 @@ import { writeAgentConfig } from './harness/agent-config-file.js';
 import { startAgentProcess, stopAllAgentProcesses } from './harness/agent-process.js';
 import { crashOnDemand } from './harness/crash-container.js';
 import { crashSettledContainer } from './harness/crash-settled-container.js';
-import { startFixedPortTestApp } from './harness/fixed-port-test-app.js';
+import { startFixedPortApp } from './harness/fixed-port-app.js';
 import { reportFigure } from './harness/report-figure.js';
 import { waitUntil } from './harness/wait-until.js';
 import { createFreshDatabase } from './postgres/fresh-database.js';
@@ -30,7 +30,7 @@ describe("the seed's queries over what the agent wrote", () => {
   it('give the incidents newest first, 100 % auto-healed for a healed container and 0 % for one it may not heal, and the response times', async () => {
     await using database = await createFreshDatabase();
     // A: crashes twice, healed twice; a fixed port so its /health answers after each restart.
-    await using healed = await startFixedPortTestApp({ purpose: 'seed-healed', behaviour: crashOnDemand });
+    await using healed = await startFixedPortApp({ purpose: 'seed-healed', behaviour: crashOnDemand });
     // B: slow, and configured so the agent may not restart it (auto_restart: false).
     await using unhealable = await startTestContainer({ purpose: 'seed-unhealable' });
     const delayed = await fetch(unhealable.url(`/control/delay/${slowDelayMs}`));

@@ -7,26 +7,27 @@ import {
   TEST_IMAGE,
   TEST_LABEL,
   TEST_RUN_LABEL,
+  type TestAppBehaviour,
+  type TestContainer,
+  testAppEnv,
   testRunId,
   waitForHttp,
 } from '@website-monitor/test-support';
 
-/** A test app whose HTTP port on 127.0.0.1 stays the same across restarts. */
-export interface FixedPortApp extends AsyncDisposable {
-  readonly id: string;
-  readonly name: string;
-  readonly hostPort: number;
-  url(path?: string): string;
-  inspect(): ReturnType<ReturnType<ReturnType<typeof getTestDocker>['getContainer']>['inspect']>;
-}
+/** What the durability tests need of a fixed-port app: crash it, read its state, reach it. */
+export type FixedPortApp = Pick<TestContainer, 'id' | 'name' | 'exec' | 'inspect' | 'url'> &
+  AsyncDisposable & { readonly hostPort: number };
 
 /**
- * `startTestContainer` publishes an ephemeral host port, which Docker picks again at every start:
- * after the agent's restart the URL in the config would point nowhere. A health endpoint the agent
- * keeps probing needs a fixed port, so this picks a free one on 127.0.0.1 and binds it. Same image,
- * labels and init as the shared helper, so `removeTestContainers` cleans it up as well.
+ * A test app whose HTTP port on 127.0.0.1 stays the same across restarts (same image, labels and init as `startTestContainer`, so `removeTestContainers` removes it),
+ * with a behaviour: an app that crashes on demand and whose /health the agent keeps probing at
+ * the same 127.0.0.1 port after each of its restarts (Docker picks an ephemeral port anew at
+ * every start).
  */
-export async function startFixedPortApp(options: { readonly purpose: string }): Promise<FixedPortApp> {
+export async function startFixedPortApp(options: {
+  readonly purpose: string;
+  readonly behaviour?: TestAppBehaviour;
+}): Promise<FixedPortApp> {
   const docker = getTestDocker();
   await ensureTestImage(docker);
   const hostPort = await freeLoopbackPort();
@@ -35,6 +36,7 @@ export async function startFixedPortApp(options: { readonly purpose: string }): 
   const container = await docker.createContainer({
     name,
     Image: TEST_IMAGE,
+    Env: testAppEnv(options.behaviour ?? {}),
     Labels: { [TEST_LABEL]: '1', [TEST_RUN_LABEL]: testRunId },
     ExposedPorts: { [appPort]: {} },
     HostConfig: {
@@ -48,7 +50,7 @@ export async function startFixedPortApp(options: { readonly purpose: string }): 
   const url = (path = '/') => `http://127.0.0.1:${hostPort}${path}`;
   try {
     await container.start();
-    await waitForHttp(url('/health'));
+    await waitForHttp(url('/'));
   } catch (error) {
     await remove();
     throw error;
@@ -59,11 +61,22 @@ export async function startFixedPortApp(options: { readonly purpose: string }): 
     hostPort,
     url,
     inspect: () => container.inspect(),
+    async exec(argv) {
+      const exec = await container.exec({ Cmd: [...argv], AttachStdout: true, AttachStderr: true });
+      const stream = await exec.start({ hijack: true, stdin: false });
+      stream.resume();
+      await new Promise<void>((resolve, reject) => {
+        stream.on('end', resolve);
+        stream.on('close', resolve);
+        stream.on('error', reject);
+      });
+      const info = await exec.inspect();
+      return { exitCode: info.ExitCode ?? -1, stdout: '', stderr: '' };
+    },
     [Symbol.asyncDispose]: remove,
   };
 }
 
-/** A port nobody listens on right now (the kernel's pick); Docker binds it a moment later. */
 async function freeLoopbackPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
