@@ -16,7 +16,7 @@ export type { CheckRunner } from './check/check-runner.js';
 export { createCheckRunner } from './check/check-runner.js';
 export type { EvaluateHealthInput, HealthEvaluation, HealthThresholds } from './check/evaluate-health.js';
 export { evaluateHealth } from './check/evaluate-health.js';
-export { createFetchHttpProber } from './check/fetch-http-prober.js';
+export { createNodeHttpProber } from './check/node-http-prober.js';
 export type { ProbeCounter, ProbeCounters, ProbeOutcome, ProbeThresholds } from './check/probe-counter.js';
 export { initialProbeCounter, initialProbeCounters, recordProbeOutcome } from './check/probe-counter.js';
 export type { MemoryUsage } from './check/resource-usage.js';

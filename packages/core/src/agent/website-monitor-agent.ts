@@ -1,7 +1,7 @@
 import { EventEmitter } from 'eventemitter3';
 import { type CheckRunner, createCheckRunner } from '../check/check-runner.js';
 import { evaluateHealth } from '../check/evaluate-health.js';
-import { createFetchHttpProber } from '../check/fetch-http-prober.js';
+import { createNodeHttpProber } from '../check/node-http-prober.js';
 import { initialProbeCounters } from '../check/probe-counter.js';
 import type { MonitorConfig, StrategyStep } from '../config/monitor-config.js';
 import { resolveContainerSettings } from '../config/resolve-container-settings.js';
@@ -170,7 +170,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     this.#notifier = options.notifier;
     this.#clock = options.clock ?? systemClock;
     this.#logger = options.logger ?? silentLogger;
-    this.#prober = options.prober ?? createFetchHttpProber();
+    this.#prober = options.prober ?? createNodeHttpProber();
     this.#random = options.random ?? Math.random;
     this.#newId = options.newId ?? (() => crypto.randomUUID());
     this.host = options.host ?? 'local';

@@ -12,7 +12,7 @@ import { type Clock, systemClock } from '../ports/clock.js';
 import type { ContainerRuntime } from '../ports/container-runtime.js';
 import type { HttpProber } from '../ports/http-prober.js';
 import { evaluateHealth, type HealthThresholds } from './evaluate-health.js';
-import { createFetchHttpProber } from './fetch-http-prober.js';
+import { createNodeHttpProber } from './node-http-prober.js';
 
 export interface CheckContainerHealthOptions {
   readonly runtime: ContainerRuntime;
@@ -20,7 +20,7 @@ export interface CheckContainerHealthOptions {
   readonly name: string;
   /** Probed only while the container runs. */
   readonly healthEndpoint?: string;
-  /** Defaults to `createFetchHttpProber()`. */
+  /** Defaults to `createNodeHttpProber()`. */
   readonly prober?: HttpProber;
   /** Defaults to 10 000 (the seed's `health_check_timeout: 10`). */
   readonly timeoutMs?: number;
@@ -81,7 +81,7 @@ export async function checkContainerHealth(
   let http: HttpCheckResult | undefined;
   let stats: ContainerStatsSample | undefined;
   if (details.state === 'running') {
-    const prober = options.prober ?? createFetchHttpProber();
+    const prober = options.prober ?? createNodeHttpProber();
     [stats, http] = await Promise.all([
       readStats(runtime, details.id, signal),
       healthEndpoint === undefined

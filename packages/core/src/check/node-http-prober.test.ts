@@ -1,7 +1,12 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import {
+  type AddressInfo,
+  createServer as createTcpServer,
+  type Socket,
+  type Server as TcpServer,
+} from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createFetchHttpProber } from './fetch-http-prober.js';
+import { createNodeHttpProber } from './node-http-prober.js';
 
 const healthy = [200, 204];
 let server: Server;
@@ -50,8 +55,8 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-describe('createFetchHttpProber', () => {
-  const prober = createFetchHttpProber();
+describe('createNodeHttpProber', () => {
+  const prober = createNodeHttpProber();
 
   it('passes an expected status and measures the response time', async () => {
     const result = await prober.probe({ url: `${base}/ok`, timeoutMs: 2000, expectedStatus: healthy });
@@ -126,6 +131,56 @@ describe('createFetchHttpProber', () => {
     await expect(pending).resolves.toMatchObject({ ok: false, error: 'aborted' });
   });
 
+  it('opens one connection per probe and leaves none open after it', async () => {
+    const opened: Socket[] = [];
+    const track = (socket: Socket) => opened.push(socket);
+    server.on('connection', track);
+    try {
+      for (let index = 0; index < 3; index++) {
+        expect(
+          await prober.probe({ url: `${base}/ok`, timeoutMs: 2000, expectedStatus: healthy }),
+        ).toMatchObject({ ok: true });
+      }
+    } finally {
+      server.off('connection', track);
+    }
+    expect(opened).toHaveLength(3);
+    await expect.poll(() => opened.filter((socket) => !socket.closed).length, { timeout: 2000 }).toBe(0);
+  });
+
+  it('names a server that does not speak HTTP by the parser error', async () => {
+    const garbage = await listenTcp((socket) => socket.end('SSH-2.0-OpenSSH_9.2\r\n').unref());
+    try {
+      const result = await prober.probe({
+        url: `http://127.0.0.1:${(garbage.address() as AddressInfo).port}/health`,
+        timeoutMs: 2000,
+        expectedStatus: healthy,
+      });
+      expect(result).toMatchObject({ ok: false, status: undefined, error: expect.stringMatching(/^HPE_/) });
+    } finally {
+      garbage.close();
+    }
+  });
+
+  it('fails https against a server that is not TLS, by the error code', async () => {
+    const result = await prober.probe({
+      url: `${base.replace('http:', 'https:')}/ok`,
+      timeoutMs: 2000,
+      expectedStatus: healthy,
+    });
+    expect(result).toMatchObject({ ok: false, status: undefined, error: expect.stringMatching(/^[A-Z_]+$/) });
+  });
+
+  it('sends nothing when the signal is already aborted', async () => {
+    const result = await prober.probe({
+      url: `${base}/ok`,
+      timeoutMs: 2000,
+      expectedStatus: healthy,
+      signal: AbortSignal.abort(),
+    });
+    expect(result).toMatchObject({ ok: false, error: 'aborted', responseTimeMs: 0 });
+  });
+
   it.each([
     ['file:///etc/passwd', 'unsupported URL scheme "file:", expected http: or https:'],
     ['not a url', 'invalid URL "not a url"'],
@@ -134,3 +189,9 @@ describe('createFetchHttpProber', () => {
     expect(result).toEqual({ url, ok: false, status: undefined, responseTimeMs: 0, error });
   });
 });
+
+async function listenTcp(onConnection: (socket: Socket) => void): Promise<TcpServer> {
+  const tcp = createTcpServer(onConnection);
+  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+  return tcp;
+}

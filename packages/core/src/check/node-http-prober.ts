@@ -1,0 +1,119 @@
+import { type ClientRequest, request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { HttpCheckResult } from '../domain/health.js';
+import type { HttpProber } from '../ports/http-prober.js';
+
+/**
+ * The HTTP probe on Node's `http`/`https` modules. Not on `fetch`: the agent already loads
+ * `node:http` for the Docker socket, while the first `fetch` loads undici and its WebAssembly
+ * parser, ~16 MB of RSS for a daemon whose whole budget is 120 MB (measured, see BENCHMARKS.md).
+ *
+ * - GET, redirects not followed: the probe judges the endpoint itself (kubelet's HTTP probe does
+ *   not follow redirects off the host either); whether a 3xx is healthy is `expectedStatus`'s call.
+ * - One connection per probe (`agent: false`, `Connection: close`), as kubelet does: no pooled
+ *   socket carries state from one probe to the next, and none stays open between probes.
+ * - The timeout is an abort signal over the whole exchange (DNS, connect, TLS, headers), so a
+ *   hanging endpoint costs `timeoutMs` and never more.
+ * - Only the status matters: the response is destroyed as soon as its headers arrive, so a body
+ *   that never ends cannot pin the socket.
+ * - The response time is time to the response headers, read with `performance.now()` (a
+ *   measurement of the network, not the logic clock, so the `Clock` port does not apply).
+ *
+ * It never throws for the endpoint's sake: every failure is a result with `ok: false` and an
+ * `error` a person can read (`timeout after 1000ms`, `ECONNREFUSED`, `unexpected status 500`).
+ */
+export function createNodeHttpProber(): HttpProber {
+  return {
+    async probe({ url, timeoutMs, expectedStatus, signal }): Promise<HttpCheckResult> {
+      const failure = (error: string, responseTimeMs = 0): HttpCheckResult => ({
+        url,
+        ok: false,
+        status: undefined,
+        responseTimeMs,
+        error,
+      });
+      const parsed = parseProbeUrl(url);
+      if (typeof parsed === 'string') return failure(parsed);
+      if (signal?.aborted) return failure('aborted');
+
+      const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
+      const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
+      const startedAt = performance.now();
+      const elapsed = () => Math.round(performance.now() - startedAt);
+      try {
+        const response = await headersOf(parsed, combined);
+        const responseTimeMs = elapsed();
+        const status = response.statusCode ?? 0;
+        const ok = expectedStatus.includes(status);
+        return { url, ok, status, responseTimeMs, error: ok ? undefined : `unexpected status ${status}` };
+      } catch (error) {
+        if (timeout.aborted) return failure(`timeout after ${timeoutMs}ms`, elapsed());
+        if (signal?.aborted) return failure('aborted', elapsed());
+        return failure(connectionErrorCode(error), elapsed());
+      }
+    },
+  };
+}
+
+/** Resolves with the response once its headers are in; the body is never read. */
+function headersOf(url: URL, signal: AbortSignal): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    let request: ClientRequest;
+    try {
+      request = send(url, {
+        method: 'GET',
+        agent: false,
+        signal,
+        headers: { accept: '*/*', 'user-agent': 'website-monitor', connection: 'close' },
+      });
+    } catch (error) {
+      // e.g. a header-invalid character in the path: refused before anything is sent.
+      reject(error);
+      return;
+    }
+    request.once('response', (response) => {
+      resolve(response);
+      response.destroy();
+    });
+    // `on`, not `once`: a late second error (an abort after the response) must not go unhandled.
+    request.on('error', reject);
+    request.end();
+  });
+}
+
+function parseProbeUrl(url: string): URL | string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `invalid URL "${url}"`;
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    return `unsupported URL scheme "${parsed.protocol}", expected http: or https:`;
+  }
+  return parsed;
+}
+
+/**
+ * The errno or parser code is what a person needs (`ECONNREFUSED`, `ENOTFOUND`, `ECONNRESET`,
+ * `CERT_HAS_EXPIRED`, `HPE_INVALID_CONSTANT`...). A host name with several addresses fails with
+ * an AggregateError whose parts carry the codes.
+ */
+function connectionErrorCode(error: unknown): string {
+  const code = codeOf(error);
+  if (code !== undefined) return code;
+  if (error instanceof AggregateError) {
+    for (const part of error.errors) {
+      const partCode = codeOf(part);
+      if (partCode !== undefined) return partCode;
+    }
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+function codeOf(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const code = (value as { code?: unknown }).code;
+  return typeof code === 'string' && code.length > 0 ? code : undefined;
+}
