@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import Anthropic from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
 import {
   builtInActionNames,
   type Clock,
@@ -25,7 +25,7 @@ import {
   userPrompt,
 } from '../prompt/diagnosis-prompt.js';
 import { ClaudeDiagnoserError } from './claude-diagnoser-error.js';
-import { retryAfterMsOf, toClaudeDiagnoserError } from './sdk-error-reason.js';
+import { retryAfterMsOf, type SdkErrorClasses, toClaudeDiagnoserError } from './sdk-error-reason.js';
 
 /**
  * The part of the Anthropic client the diagnoser uses, by shape, so a test or a caller can pass
@@ -111,15 +111,19 @@ export function createClaudeDiagnoser(options: ClaudeDiagnoserOptions): Diagnose
   const system = systemPrompt(actions);
   const tool = diagnosisTool(actions);
   let client = options.client;
+  let sdk: Promise<typeof import('@anthropic-ai/sdk')> | undefined;
 
-  const clientOrFail = (): MessagesClient => {
-    if (client) return client;
+  // The SDK (~5 MB of heap, plus fetch) is loaded at the first call that can use it, not at
+  // start: an agent with Claude enabled but no key, the default, never pays for it.
+  const clientOrFail = async (): Promise<{ api: MessagesClient; errors: SdkErrorClasses }> => {
     const apiKey = options.apiKey ?? process.env.ANTHROPIC_API_KEY;
-    if (!apiKey) {
+    if (!client && !apiKey) {
       throw new ClaudeDiagnoserError('no_api_key', 'no_api_key: set ANTHROPIC_API_KEY or pass apiKey');
     }
-    client = new Anthropic({ apiKey, baseURL: options.baseURL, timeout: timeoutMs, maxRetries });
-    return client;
+    sdk ??= import('@anthropic-ai/sdk');
+    const loaded = await sdk;
+    client ??= new loaded.default({ apiKey, baseURL: options.baseURL, timeout: timeoutMs, maxRetries });
+    return { api: client, errors: loaded };
   };
 
   async function diagnose({
@@ -140,7 +144,7 @@ export function createClaudeDiagnoser(options: ClaudeDiagnoserOptions): Diagnose
         reasoning: `${diagnosis.reasoning} (cached answer from ${new Date(cached.storedAt).toISOString()}, same failure signature)`,
       };
     }
-    const api = clientOrFail();
+    const { api, errors } = await clientOrFail();
     const refusal = limiter.refusal(container, clock.now());
     if (refusal) throw new ClaudeDiagnoserError(refusal.kind, refusal.message);
     limiter.recordCall(container, clock.now());
@@ -166,7 +170,7 @@ export function createClaudeDiagnoser(options: ClaudeDiagnoserOptions): Diagnose
         maxRetries,
       });
     } catch (error) {
-      const failure = toClaudeDiagnoserError(error, {
+      const failure = toClaudeDiagnoserError(error, errors, {
         timeoutMs,
         deadlineMs,
         deadlineExpired: deadline.signal.aborted,

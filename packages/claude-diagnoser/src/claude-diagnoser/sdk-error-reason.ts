@@ -1,11 +1,11 @@
-import {
-  APIConnectionError,
-  APIConnectionTimeoutError,
-  APIError,
-  APIUserAbortError,
-  RateLimitError,
-} from '@anthropic-ai/sdk';
+import type * as Sdk from '@anthropic-ai/sdk';
 import { ClaudeDiagnoserError } from './claude-diagnoser-error.js';
+
+/** The SDK's error classes, passed in: the SDK module is loaded lazily, at the first call. */
+export type SdkErrorClasses = Pick<
+  typeof Sdk,
+  'APIConnectionError' | 'APIConnectionTimeoutError' | 'APIError' | 'APIUserAbortError' | 'RateLimitError'
+>;
 
 export interface FailureCircumstances {
   readonly timeoutMs: number;
@@ -21,8 +21,10 @@ export interface FailureCircumstances {
  */
 export function toClaudeDiagnoserError(
   error: unknown,
+  sdk: SdkErrorClasses,
   circumstances: FailureCircumstances,
 ): ClaudeDiagnoserError {
+  const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, RateLimitError } = sdk;
   if (error instanceof ClaudeDiagnoserError) return error;
   const name = error instanceof Error ? error.name : '';
   const status = error instanceof APIError ? error.status : (error as { status?: unknown } | null)?.status;
