@@ -4,8 +4,9 @@ import { Agent as HttpsAgent } from 'node:https';
 import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { MonitorError } from '@website-monitor/core';
-import Docker from 'dockerode';
+import type DockerodeClient from 'dockerode';
 import type { DockerEndpoint } from '../endpoint/resolve-docker-endpoint.js';
+import { Docker } from './dockerode.js';
 
 /**
  * A dockerode client for one endpoint, with its own connection pool so disposing the runtime
@@ -15,7 +16,7 @@ import type { DockerEndpoint } from '../endpoint/resolve-docker-endpoint.js';
  * clients pinned below 1.44 and older engines refuse versions above their own).
  */
 export function createDockerClient(endpoint: DockerEndpoint): {
-  readonly docker: Docker;
+  readonly docker: DockerodeClient;
   readonly agent: HttpAgent;
 } {
   if (endpoint.kind === 'socket') {
@@ -27,7 +28,7 @@ export function createDockerClient(endpoint: DockerEndpoint): {
       protocol: 'http',
       timeout: undefined,
       agent,
-    } as Docker.DockerOptions);
+    } as DockerodeClient.DockerOptions);
     return { docker, agent };
   }
   if (endpoint.protocol === 'https') {
@@ -41,7 +42,7 @@ export function createDockerClient(endpoint: DockerEndpoint): {
       timeout: undefined,
       agent,
       ...tls,
-    } as Docker.DockerOptions);
+    } as DockerodeClient.DockerOptions);
     return { docker, agent };
   }
   const agent = quiet(new HttpAgent({ keepAlive: true }));
@@ -52,7 +53,7 @@ export function createDockerClient(endpoint: DockerEndpoint): {
     socketPath: undefined,
     timeout: undefined,
     agent,
-  } as Docker.DockerOptions);
+  } as DockerodeClient.DockerOptions);
   return { docker, agent };
 }
 
