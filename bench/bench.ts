@@ -199,7 +199,9 @@ try {
       publishHttp: true,
     })),
   );
-  await Promise.all(web.map((container) => waitForHttp(container.url('/health'), { timeoutMs: 60_000 })));
+  // One at a time: 100 polls at once, each forking a shell in its container, starve the machine
+  // until every 2 s attempt times out (seen on 2 cores); in turn, each answers in ~50 ms.
+  for (const container of web) await waitForHttp(container.url('/health'), { timeoutMs: 60_000 });
   const webEntries = web.map((container) => ({
     name: container.name,
     health_endpoint: container.url('/health'),
