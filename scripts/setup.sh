@@ -8,8 +8,9 @@
 # Steps: Node >= 22.13 (Node 24 unpacked into .tools/ when the system one is older), pnpm (the
 # major of package.json's packageManager), `pnpm install` when the lockfile or a package.json
 # changed, a Docker engine (left alone when `docker version` answers; otherwise docker.io is
-# installed and dockerd started, which needs root), the local test image, and Debian's chromium
-# for the dashboard's browser tests (playwright-core drives it; no browser is ever downloaded).
+# installed and dockerd started, which needs root), the local test image, Debian's debootstrap
+# (the deploy test makes the agent image's Debian base with it), and Debian's chromium for the
+# dashboard's browser tests (playwright-core drives it; no browser is ever downloaded).
 #
 # Environment: DOCKER_HOST is respected (then the engine is only checked, never started);
 # WM_SKIP_DOCKER=1 skips the engine and the test image (enough for unit tests);
@@ -267,6 +268,8 @@ if [[ ${WM_SKIP_DOCKER:-0} == 1 ]]; then
 else
   ensure_docker_engine
   ensure_test_image
+  # The deploy test builds the agent's image on a Debian base made with debootstrap: no registry.
+  command -v debootstrap > /dev/null || apt_install debootstrap
 fi
 if [[ ${WM_SKIP_BROWSER:-0} == 1 ]]; then
   say "WM_SKIP_BROWSER=1: skipping chromium (the dashboard's browser tests need it)"
