@@ -1,4 +1,5 @@
-import { createRequire, registerHooks } from 'node:module';
+// A namespace import: a named `registerHooks` import would fail to link on Node 22.13-22.14.
+import * as nodeModule from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -26,10 +27,11 @@ let installed = false;
  * the call, so it must run before dockerode is first imported (see `dockerode.ts`).
  */
 export function deferUnusedTransports(): void {
+  const { registerHooks } = nodeModule;
   if (installed || typeof registerHooks !== 'function') return;
   installed = true;
   const loadingReal = new Set<string>();
-  const require = createRequire(import.meta.url);
+  const require = nodeModule.createRequire(import.meta.url);
 
   (globalThis as Record<symbol, unknown>)[loadRealKey] = (filename: string): unknown => {
     // The stub is cached under the real file's name: drop it so `require` reads the file again,
