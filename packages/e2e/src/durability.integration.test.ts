@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordEngineEvents } from './engine-events/engine-event-log.js';
 import { writeAgentConfig } from './harness/agent-config-file.js';
 import { type AgentLogLine, startAgentProcess, stopAllAgentProcesses } from './harness/agent-process.js';
-import { CRASH_EXIT_CODE, crashOnDemand } from './harness/crash-container.js';
-import { crashSettledContainer } from './harness/crash-settled-container.js';
+import { CRASH_EXIT_CODE, crashContainer, crashOnDemand } from './harness/crash-container.js';
 import { reportFigure } from './harness/report-figure.js';
 import { waitUntil } from './harness/wait-until.js';
 import { readMonitorRows } from './postgres/monitor-rows.js';
@@ -87,7 +86,7 @@ storage:
       // Two crashes each while the database is away: four incidents, four restarts.
       for (const round of [1, 2]) {
         const crashedAt = Date.now();
-        await Promise.all(apps.map((app) => crashSettledContainer(app))).catch((error: Error) => {
+        await Promise.all(apps.map((app) => crashContainer(app))).catch((error: Error) => {
           throw new Error(`round ${round}: ${error.message}\n${agent.transcript()}`);
         });
         for (const app of apps) {
@@ -215,14 +214,14 @@ storage:
       engine.of(app.id, ['start']).filter((event) => event.time >= firstCrashAt - 1000);
 
     // Restart 1: a whole heal.
-    await crashSettledContainer(app);
+    await crashContainer(app);
     await first.waitForLog('incident_resolved', { fields: { container: app.name } });
 
     // Restart 2: the agent dies mid-heal. The healing_attempt line is written (and the pending
     // action spooled) just before the restart call; the engine takes about half a second to
     // start the container again and finishes the restart without its client (API 1.41 restart
     // has no cancellation), so the kill lands after the call and before the agent hears back.
-    await crashSettledContainer(app);
+    await crashContainer(app);
     await first.waitForLog('healing_attempt', { fields: { container: app.name }, count: 2 });
     await new Promise((resolve) => setTimeout(resolve, 50));
     await first.kill();
@@ -257,7 +256,7 @@ storage:
     expect(healthy.State.Running, 'the container runs after the restarted agent took over').toBe(true);
 
     // Crash 3: two restarts in this hour already, so no third one, whichever process made them.
-    await crashSettledContainer(app);
+    await crashContainer(app);
     const escalated = await second.waitForLog('incident_escalated', { fields: { container: app.name } });
     // Long enough for a restart had the budget been fresh (backoff max is 2 s).
     await new Promise((resolve) => setTimeout(resolve, 4_000));

@@ -2,8 +2,7 @@ import { removeTestContainers, startTestContainer, testRunId } from '@website-mo
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeAgentConfig } from './harness/agent-config-file.js';
 import { startAgentProcess, stopAllAgentProcesses } from './harness/agent-process.js';
-import { crashOnDemand } from './harness/crash-container.js';
-import { crashSettledContainer } from './harness/crash-settled-container.js';
+import { crashContainer, crashOnDemand } from './harness/crash-container.js';
 import { startFixedPortApp } from './harness/fixed-port-app.js';
 import { reportFigure } from './harness/report-figure.js';
 import { waitUntil } from './harness/wait-until.js';
@@ -81,7 +80,7 @@ storage:
     expect((await fetch(unhealable.url('/control/ok'))).status).toBe(200);
     await agent.waitForLog('incident_resolved', { fields: { container: unhealable.name } });
     for (const round of [1, 2]) {
-      await crashSettledContainer(healed);
+      await crashContainer(healed);
       await agent.waitForLog('incident_resolved', { fields: { container: healed.name }, count: round });
     }
     // A couple of timed checks of A's new run, then a clean stop: batched samples are flushed.

@@ -473,6 +473,44 @@ ${names.map((name) => `    - name: ${name}\n      health_endpoint: http://127.0.
 });
 
 describe('WebsiteMonitorAgent edge cases found on the real engine', () => {
+  it('neither judges nor records a probe that its own stop cut short', async () => {
+    const config = configFrom(`
+monitoring:
+  defaults:
+    check_interval_seconds: 2
+    start_period_seconds: 0
+    failure_threshold: 1
+  containers:
+    - name: web
+      health_endpoint: http://127.0.0.1:9000/health
+`);
+    const { runtime, store, agent, prober, seen, clock } = harness(config);
+    runtime.addContainer({ name: 'web' });
+    let hang = false;
+    let hanging = false;
+    // Once hanging, it answers like the real prober when its signal aborts: a failure with the
+    // time so far.
+    prober.respond('http://127.0.0.1:9000/health', (options) => {
+      if (!hang) return { status: 200, responseTimeMs: 4 };
+      hanging = true;
+      return new Promise((resolve) =>
+        options.signal?.addEventListener('abort', () => resolve({ error: 'aborted', responseTimeMs: 3 })),
+      );
+    });
+    await agent.start();
+    await agent.idle();
+    hang = true;
+    await clock.advance(2_000);
+    await vi.waitFor(() => expect(hanging).toBe(true));
+    await agent.stop();
+    const samples = await store.listHealthSamples({ containerName: 'web' });
+    expect(samples.length).toBeGreaterThan(0);
+    expect(samples.every((sample) => sample.healthy)).toBe(true);
+    expect(samples.map((sample) => sample.metrics.responseTimeMs)).not.toContain(3);
+    expect(seen).not.toContain('check:failed');
+    expect(seen).not.toContain('incident:opened');
+  });
+
   it('leaves a created-but-never-started container alone (docker create, compose between create and start)', async () => {
     const { runtime, agent, store, settle } = harness();
     runtime.addContainer({ name: 'fresh', state: 'created' });

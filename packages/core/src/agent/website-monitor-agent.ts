@@ -645,6 +645,9 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
             signal: this.#abort?.signal,
           })
         : undefined;
+    // The agent is stopping and cut the probe short: that says nothing about the container, and
+    // the time it ran is no response time. Neither judged nor recorded.
+    if (this.#abort?.signal.aborted) return undefined;
     if (request.reason === 'api') await statsRequest;
     const stats = watch.freshStats;
     watch.freshStats = undefined;
@@ -1167,10 +1170,13 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
       });
     } catch (error) {
       outcome = { ok: false, detail: describe(error), changedContainer: false };
-    } finally {
-      watch.actionsInFlight--;
-      if (strategy.restartsContainer) this.#restartsInFlight--;
     }
+    // Marked before the in-flight count drops: the check that the restart's own `start` event
+    // triggers can land while the result below is being written, and must resolve the incident
+    // as healed by us, not as "recovered" by itself.
+    if (outcome.ok && outcome.changedContainer) watch.healedByUs = true;
+    watch.actionsInFlight--;
+    if (strategy.restartsContainer) this.#restartsInFlight--;
     const finished: HealingActionRecord = {
       ...pending,
       result: outcome.ok ? 'succeeded' : 'failed',
@@ -1195,7 +1201,6 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> {
     }
     const changed = outcome.ok && outcome.changedContainer;
     if (changed) {
-      watch.healedByUs = true;
       // Fresh counters for the new run; confirm the result with a check right away.
       watch.counters = initialProbeCounters();
       watch.nextProbeAt = this.#clock.now();

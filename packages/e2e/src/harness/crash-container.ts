@@ -1,4 +1,8 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestContainer } from '@website-monitor/test-support';
+
+/** Long enough for the test app's shell to have set its USR1 trap after a (re)start. */
+const settleMs = 1_000;
 
 /**
  * Makes the test app exit with its `EXIT_CODE` now, from inside: `kill -USR1 1` reaches the app
@@ -6,17 +10,26 @@ import type { TestContainer } from '@website-monitor/test-support';
  * `die` with no `kill` before it (a `docker kill` would look like a person stopping it). The
  * container must have been started with `exitAfterSeconds` set (any value), which arms that
  * handler.
+ *
+ * The container may have been (re)started a moment ago: a USR1 that arrives before the app's trap
+ * is set kills it with another exit code (138), and an exec racing the start fails with 126, so
+ * this waits until the current run is `settleMs` old first. The exec itself may be killed with
+ * the container it just crashed (exit 137): that counts as done once the run it was sent to has
+ * ended.
  */
-export async function crashContainer(container: TestContainer): Promise<void> {
-  const before = await container.inspect();
+export async function crashContainer(
+  container: Pick<TestContainer, 'name' | 'exec' | 'inspect'>,
+): Promise<void> {
+  const before = (await container.inspect()).State;
+  if (!before.Running)
+    throw new Error(`${container.name} is ${before.Status}, not running: nothing to crash`);
+  const age = Date.now() - Date.parse(before.StartedAt);
+  if (age < settleMs) await sleep(settleMs - age);
   const result = await container.exec(['kill', '-USR1', '1']);
   if (result.exitCode === 0) return;
-  // 137: the app exited before `kill` itself did, and Docker killed the exec with its container.
-  // That is the crash asked for, provided the container did die after this call began.
-  if (result.exitCode === 137) {
-    const after = await container.inspect();
-    if (Date.parse(after.State.FinishedAt) > Date.parse(before.State.StartedAt)) return;
-  }
+  const after = (await container.inspect()).State;
+  const runEnded = !after.Running || after.StartedAt !== before.StartedAt;
+  if (result.exitCode === 137 && runEnded) return;
   throw new Error(`kill -USR1 1 in ${container.name} exited ${result.exitCode}: ${result.stderr.trim()}`);
 }
 
