@@ -1,10 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { removeTestContainers, startTestContainer, testRunId } from '@website-monitor/test-support';
+import {
+  CRASH_EXIT_CODE,
+  crashContainer,
+  crashOnDemand,
+  removeTestContainers,
+  startTestContainer,
+  testRunId,
+} from '@website-monitor/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordEngineEvents } from './engine-events/engine-event-log.js';
 import { writeAgentConfig } from './harness/agent-config-file.js';
 import { type AgentLogLine, startAgentProcess, stopAllAgentProcesses } from './harness/agent-process.js';
-import { CRASH_EXIT_CODE, crashContainer, crashOnDemand } from './harness/crash-container.js';
 import { reportFigure } from './harness/report-figure.js';
 import { waitUntil } from './harness/wait-until.js';
 import { readMonitorRows } from './postgres/monitor-rows.js';

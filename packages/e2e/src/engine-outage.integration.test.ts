@@ -1,10 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createDockerRuntime } from '@website-monitor/docker-adapter';
-import { removeTestContainers, startTestContainer, testRunId } from '@website-monitor/test-support';
+import {
+  CRASH_EXIT_CODE,
+  crashContainer,
+  crashOnDemand,
+  removeTestContainers,
+  startTestContainer,
+  testRunId,
+} from '@website-monitor/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findSetupDockerd, restartSetupDockerd } from './dockerd/setup-dockerd.js';
 import { recordEngineEvents } from './engine-events/engine-event-log.js';
-import { CRASH_EXIT_CODE, crashContainer, crashOnDemand } from './harness/crash-container.js';
 import { startE2eAgent } from './harness/e2e-agent.js';
 import { reportFigure } from './harness/report-figure.js';
 import { waitUntil } from './harness/wait-until.js';

@@ -1,8 +1,13 @@
-import { removeTestContainers, startTestContainer, testRunId } from '@website-monitor/test-support';
+import {
+  crashContainer,
+  crashOnDemand,
+  removeTestContainers,
+  startTestContainer,
+  testRunId,
+} from '@website-monitor/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
 import { writeAgentConfig } from './harness/agent-config-file.js';
 import { startAgentProcess, stopAllAgentProcesses } from './harness/agent-process.js';
-import { crashContainer, crashOnDemand } from './harness/crash-container.js';
 import { startFixedPortApp } from './harness/fixed-port-app.js';
 import { reportFigure } from './harness/report-figure.js';
 import { waitUntil } from './harness/wait-until.js';

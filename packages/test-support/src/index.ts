@@ -1,5 +1,6 @@
 export type { ContainerLogs } from './container-logs/container-logs.js';
 export { demuxDockerStream } from './container-logs/container-logs.js';
+export { CRASH_EXIT_CODE, crashContainer, crashOnDemand } from './crash-container/crash-container.js';
 export { getTestDocker, TEST_LABEL, TEST_RUN_LABEL, testRunId } from './docker-client/docker-client.js';
 export type { RemoveTestContainersOptions } from './remove-test-containers/remove-test-containers.js';
 export { removeTestContainers } from './remove-test-containers/remove-test-containers.js';

@@ -2,15 +2,19 @@ import { parseMonitorConfig, WebsiteMonitorAgent } from '@website-monitor/core';
 import { MemoryStore } from '@website-monitor/core/testing';
 import { createDockerRuntime } from '@website-monitor/docker-adapter';
 import { startMonitorServer } from '@website-monitor/http-api';
-import { removeTestContainers, startTestContainer, testRunId } from '@website-monitor/test-support';
+import {
+  crashContainer,
+  crashOnDemand,
+  removeTestContainers,
+  startTestContainer,
+  testRunId,
+} from '@website-monitor/test-support';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDashboardHandler } from '../handler/dashboard-handler.js';
 import { launchChromium, recordPageProblems } from './browser.test-helper.js';
 
 const token = 'dashboard-test-token';
-// Runs until `kill -USR1 1` makes it exit with 3 by itself: a crash, not an operator stop.
-const crashOnDemand = { exitAfterSeconds: 3600, exitCode: 3 } as const;
 
 let browser: Browser;
 
@@ -83,8 +87,7 @@ describe('the dashboard in a real browser, against a real agent and engine', () 
       const navigations: string[] = [];
       page.on('framenavigated', (frame) => navigations.push(frame.url()));
       const crashedAt = Date.now();
-      const kill = await app.exec(['kill', '-USR1', '1']);
-      expect(kill.exitCode).toBe(0);
+      await crashContainer(app);
       const incident = page.locator(`#incidents .incident[data-container="${app.name}"]`);
       await incident.waitFor({ timeout: 10_000 });
       const seenAfterMs = Date.now() - crashedAt;
@@ -120,7 +123,7 @@ describe('the dashboard in a real browser, against a real agent and engine', () 
       await page.locator(`.card[data-name="${app.name}"]`).waitFor({ timeout: 10_000 });
       await page.locator('#connection[data-state="live"]').waitFor({ timeout: 10_000 });
 
-      await app.exec(['kill', '-USR1', '1']);
+      await crashContainer(app);
       const approval = page.locator(`#approvals .approval[data-container="${app.name}"]`);
       await approval.waitFor({ timeout: 15_000 });
       expect((await app.inspect()).State.Running, 'nothing ran before the approval').toBe(false);

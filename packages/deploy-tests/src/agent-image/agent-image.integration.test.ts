@@ -3,6 +3,7 @@ import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  crashContainer,
   getTestDocker,
   removeTestContainers,
   startTestContainer,
@@ -102,8 +103,7 @@ describe('the agent image', () => {
     const before = await sibling.inspect();
 
     const crashedAt = Date.now();
-    const crash = await sibling.exec(['kill', '-USR1', '1']);
-    expect(crash.exitCode).toBe(0);
+    await crashContainer(sibling);
 
     const healed = await waitFor(async () => {
       const info = await sibling.inspect();

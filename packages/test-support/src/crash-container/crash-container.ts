@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TestContainer } from '@website-monitor/test-support';
+import type { TestContainer } from '../test-container/test-container.js';
 
 /** Long enough for the test app's shell to have set its USR1 trap after a (re)start. */
 const settleMs = 1_000;
