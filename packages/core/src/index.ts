@@ -88,6 +88,13 @@ export type {
   RestartPolicy,
 } from './domain/container.js';
 export type { Diagnosis, DiagnosisSource, DiagnosisUsage, Urgency } from './domain/diagnosis.js';
+export {
+  type FailureCause,
+  type FailureCauseTraits,
+  failureCauses,
+  failureCauseTraits,
+  isFailureCause,
+} from './domain/failure-cause.js';
 export type {
   ActionDecidedBy,
   ActionResult,

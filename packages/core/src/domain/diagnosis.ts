@@ -1,4 +1,5 @@
 import type { ActionName } from './action.js';
+import type { FailureCause } from './failure-cause.js';
 
 export type Urgency = 'low' | 'medium' | 'high' | 'critical';
 export type DiagnosisSource = 'rules' | 'model' | 'person';
@@ -6,6 +7,11 @@ export type DiagnosisSource = 'rules' | 'model' | 'person';
 /** The seed's diagnosis shape, plus where it came from. */
 export interface Diagnosis {
   readonly diagnosis: string;
+  /**
+   * The cause in our fixed vocabulary, which picks the healing plan. Absent from a diagnoser that
+   * does not say (a plugin, an older record): the plan then follows the trigger alone.
+   */
+  readonly cause?: FailureCause;
   /** An action name, or `manual` when a person must look. */
   readonly recommendedAction: ActionName | 'manual';
   readonly urgency: Urgency;
