@@ -112,7 +112,7 @@ export type {
   ProblemKind,
 } from './domain/health.js';
 export { problemKinds } from './domain/health.js';
-export type { Incident, IncidentStatus } from './domain/incident.js';
+export type { Incident, IncidentHistoryEntry, IncidentStatus } from './domain/incident.js';
 export { openIncidentStatuses } from './domain/incident.js';
 export type { ConfigIssue, ContainerRuntimeErrorKind, MonitorErrorCode } from './errors/monitor-error.js';
 export {
@@ -157,7 +157,9 @@ export {
   incidentTransitions,
   mergeProblemLists,
   mergeProblems,
+  maxIncidentHistory,
   openIncident,
+  reopenIncident,
   resolveIncident,
   transitionIncident,
   withAction,

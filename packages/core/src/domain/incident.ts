@@ -38,4 +38,21 @@ export interface Incident {
   readonly autoHealed: boolean;
   /** Why it was escalated or left to a person. */
   readonly escalationReason: string | null;
+  /**
+   * What happened to it, oldest first: each diagnosis it was given (a refined one does not erase
+   * the first), each reopening. Bounded (see `maxIncidentHistory`); absent on older records.
+   */
+  readonly history?: readonly IncidentHistoryEntry[];
+  /** How many times a failure came back within the reopen window and reopened it. */
+  readonly reopenCount?: number;
 }
+
+export type IncidentHistoryEntry =
+  | { readonly at: number; readonly kind: 'diagnosed'; readonly diagnosis: Diagnosis }
+  | {
+      readonly at: number;
+      readonly kind: 'reopened';
+      /** When it had been resolved, and what came back. */
+      readonly resolvedAt: number | null;
+      readonly problem: string;
+    };

@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnosis } from '../domain/diagnosis.js';
-import type { IncidentStatus } from '../domain/incident.js';
+import type { Incident, IncidentStatus } from '../domain/incident.js';
 import { MonitorError } from '../errors/monitor-error.js';
 import { makeVerdict } from '../heal/built-in/healing-context-fixture.test-helper.js';
 import {
   canTransition,
   escalateIncident,
   incidentTransitions,
+  maxIncidentHistory,
   maxIncidentProblems,
   mergeProblemLists,
   mergeProblems,
   openIncident,
+  reopenIncident,
   resolveIncident,
   transitionIncident,
   withAction,
@@ -221,5 +223,84 @@ describe('mergeProblems', () => {
     expect(merged).toHaveLength(maxIncidentProblems);
     expect(merged[0]).toEqual({ kind: 'custom_error', message: 'check 0' });
     expect(mergeProblemLists([], custom.slice(0, 3))).toHaveLength(3);
+  });
+});
+
+describe('diagnosis history and reopening', () => {
+  const base = (): Incident =>
+    openIncident({
+      id: 'i-9',
+      host: 'h',
+      now: 1_000,
+      verdict: makeVerdict({
+        containerName: 'api',
+        problems: [{ kind: 'container_stopped', message: 'exited with code 1' }],
+      }),
+    });
+  const first: Diagnosis = {
+    diagnosis: 'api crashed with exit code 1',
+    cause: 'crash',
+    recommendedAction: 'restart_container',
+    urgency: 'high',
+    confidence: 60,
+    reasoning: 'exit code only',
+    source: 'rules',
+  };
+  const refined: Diagnosis = {
+    ...first,
+    diagnosis: 'api cannot start: port 8080 is already in use',
+    cause: 'port_in_use',
+    recommendedAction: 'manual',
+  };
+
+  it('keeps the first diagnosis in the history when a refined one replaces it', () => {
+    const diagnosed = withDiagnosis(
+      transitionIncident(base(), { to: 'diagnosing', now: 1_001 }),
+      first,
+      1_002,
+    );
+    const again = withDiagnosis(diagnosed, refined, 1_500);
+    expect(again.diagnosis).toEqual(refined);
+    expect(again.history?.map((entry) => entry.kind === 'diagnosed' && entry.diagnosis.cause)).toEqual([
+      'crash',
+      'port_in_use',
+    ]);
+  });
+
+  it('reopens a resolved incident with the new problem, counting the reopenings', () => {
+    const resolved = resolveIncident(
+      withDiagnosis(transitionIncident(base(), { to: 'diagnosing', now: 2_000 }), first, 2_000),
+      {
+        now: 3_000,
+        autoHealed: true,
+      },
+    );
+    const reopened = reopenIncident(resolved, {
+      problems: [{ kind: 'container_stopped', message: 'exited with code 3' }],
+      now: 6_000,
+    });
+    expect(reopened).toMatchObject({ status: 'open', resolvedAt: null, autoHealed: false, reopenCount: 1 });
+    expect(reopened.diagnosis).toEqual(first);
+    expect(reopened.problems).toEqual([{ kind: 'container_stopped', message: 'exited with code 3' }]);
+    expect(reopened.history?.at(-1)).toEqual({
+      at: 6_000,
+      kind: 'reopened',
+      resolvedAt: 3_000,
+      problem: 'exited with code 3',
+    });
+    expect(() => reopenIncident(base(), { problems: [], now: 7_000 })).toThrow(IncidentTransitionError);
+  });
+
+  it('bounds the history, keeping how it started and the newest entries', () => {
+    let incident = transitionIncident(base(), { to: 'diagnosing', now: 1_001 });
+    for (let index = 0; index < maxIncidentHistory + 25; index++) {
+      incident = withDiagnosis(incident, { ...first, confidence: index }, 2_000 + index);
+    }
+    expect(incident.history).toHaveLength(maxIncidentHistory);
+    const confidences = incident.history!.map((entry) =>
+      entry.kind === 'diagnosed' ? entry.diagnosis.confidence : -1,
+    );
+    expect(confidences.slice(0, 2)).toEqual([0, 1]);
+    expect(confidences.at(-1)).toBe(maxIncidentHistory + 24);
   });
 });

@@ -1,7 +1,7 @@
 import { normalizeActionName } from '../domain/action.js';
 import type { Diagnosis } from '../domain/diagnosis.js';
 import type { HealthVerdict, Problem } from '../domain/health.js';
-import type { Incident, IncidentStatus } from '../domain/incident.js';
+import type { Incident, IncidentHistoryEntry, IncidentStatus } from '../domain/incident.js';
 import { MonitorError } from '../errors/monitor-error.js';
 import { IncidentTransitionError } from './incident-transition-error.js';
 
@@ -10,7 +10,8 @@ import { IncidentTransitionError } from './incident-transition-error.js';
  * -> resolved | escalated), a container can recover by itself at any point before the end, an
  * escalated incident is resolved when the container recovers later, and a person's approval moves
  * between healing and awaiting_approval; a person may still act on an escalated incident (an
- * approval or a REST call moves it back to healing). Resolved is final: a new failure opens a new incident.
+ * approval or a REST call moves it back to healing). A resolved incident only moves again when the
+ * same failure comes back within the reopen window (`reopenIncident`): one problem, one record.
  */
 export const incidentTransitions: Readonly<Record<IncidentStatus, readonly IncidentStatus[]>> = {
   // Escalated before any diagnosis: a person's request refused at once (budget spent).
@@ -19,6 +20,7 @@ export const incidentTransitions: Readonly<Record<IncidentStatus, readonly Incid
   healing: ['awaiting_approval', 'resolved', 'escalated'],
   awaiting_approval: ['healing', 'resolved', 'escalated'],
   escalated: ['healing', 'resolved'],
+  // Final for every ordinary move; only `reopenIncident` brings a resolved incident back.
   resolved: [],
 };
 
@@ -106,9 +108,68 @@ export function escalateIncident(
   return transitionIncident(incident, { to: 'escalated', now: options.now, reason: options.reason });
 }
 
+/**
+ * Sets the incident's current diagnosis. Every diagnosis it is given is also kept in its history,
+ * so a refined one (after the log tail came in, or the model's) never erases the first.
+ */
 export function withDiagnosis(incident: Incident, diagnosis: Diagnosis, now: number): Incident {
   assertNotResolved(incident, 'diagnosis');
-  return { ...incident, diagnosis, updatedAt: now };
+  return {
+    ...incident,
+    diagnosis,
+    updatedAt: now,
+    history: appendHistory(incident.history, { at: now, kind: 'diagnosed', diagnosis }),
+  };
+}
+
+/**
+ * The same failure came back soon after the incident was resolved: it is opened again rather than
+ * a new one, so a crash loop or a flapping endpoint reads as one problem. The earlier diagnosis
+ * stays until a new one is made; the problems are merged; auto-healed is judged afresh.
+ */
+export function reopenIncident(
+  incident: Incident,
+  options: { readonly problems: readonly Problem[]; readonly now: number },
+): Incident {
+  if (incident.status !== 'resolved') {
+    throw new IncidentTransitionError(
+      incident.id,
+      incident.status,
+      'open',
+      incidentTransitions[incident.status],
+    );
+  }
+  const first = options.problems[0];
+  return {
+    ...incident,
+    status: 'open',
+    problems: mergeProblemLists(incident.problems, options.problems),
+    updatedAt: options.now,
+    resolvedAt: null,
+    autoHealed: false,
+    escalationReason: null,
+    reopenCount: (incident.reopenCount ?? 0) + 1,
+    history: appendHistory(incident.history, {
+      at: options.now,
+      kind: 'reopened',
+      resolvedAt: incident.resolvedAt,
+      problem: first ? first.message : 'failed again',
+    }),
+  };
+}
+
+/** Enough for a long crash loop's story; the first entries and the newest are what people read. */
+export const maxIncidentHistory = 40;
+
+function appendHistory(
+  history: readonly IncidentHistoryEntry[] | undefined,
+  entry: IncidentHistoryEntry,
+): readonly IncidentHistoryEntry[] {
+  const next = [...(history ?? []), entry];
+  if (next.length <= maxIncidentHistory) return next;
+  // Keep how it started (the first diagnosis) and the most recent entries.
+  const head = next.slice(0, 2);
+  return [...head, ...next.slice(next.length - (maxIncidentHistory - head.length))];
 }
 
 /** Records that an action ran (under its canonical name), in order; repeats are kept as repeats. */

@@ -174,6 +174,7 @@ export function storeContract(options: StoreContractOptions): void {
           oomKilled: true,
           diagnosis: {
             diagnosis: 'Memory leak in the worker',
+            cause: 'memory_leak',
             recommendedAction: 'restart_container',
             urgency: 'high',
             confidence: 87.5,
@@ -182,6 +183,23 @@ export function storeContract(options: StoreContractOptions): void {
           },
           actionsTaken: ['restart_container', 'clear_cache'],
           autoHealed: true,
+          reopenCount: 2,
+          history: [
+            {
+              at: t0 + 1_000,
+              kind: 'diagnosed',
+              diagnosis: {
+                diagnosis: 'worker crashed with exit code 137',
+                cause: 'crash',
+                recommendedAction: 'restart_container',
+                urgency: 'high',
+                confidence: 60,
+                reasoning: 'exit code only',
+                source: 'rules',
+              },
+            },
+            { at: t0 + 60_000, kind: 'reopened', resolvedAt: t0 + 30_000, problem: 'exited with code 137' },
+          ],
         });
         const open = contractIncident({ id: 'inc-open', openedAt: t0 + minute, updatedAt: t0 + minute });
         await store.saveIncident({ incident: resolved });

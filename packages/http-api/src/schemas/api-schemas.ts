@@ -1,4 +1,4 @@
-import { problemKinds } from '@website-monitor/core';
+import { failureCauses, problemKinds } from '@website-monitor/core';
 import { z } from 'zod';
 
 /**
@@ -55,12 +55,20 @@ export const containerMetricsQuerySchema = z.object({
 
 const reasonSchema = z.string().trim().min(1).max(1000);
 
+/** What a heal request sent without a reason is recorded with. */
+export const defaultHealReason = 'manual request via API';
+
 export const healRequestSchema = z
   .strictObject({
-    reason: reasonSchema.describe('Why a person asks for this; recorded with the action'),
+    reason: reasonSchema
+      .default(defaultHealReason)
+      .describe(`Why a person asks for this; recorded with the action ("${defaultHealReason}" when absent)`),
     action: actionNameSchema.optional().describe('Defaults to restart_container'),
   })
-  .register(apiSchemaRegistry, { id: 'HealRequest' });
+  .register(apiSchemaRegistry, {
+    id: 'HealRequest',
+    description: 'Optional: no body, an empty body and {} all ask for restart_container',
+  });
 
 export const approveRequestSchema = z
   .strictObject({})
@@ -129,6 +137,10 @@ export const healthSampleSchema = z
 export const diagnosisSchema = z
   .object({
     diagnosis: z.string(),
+    cause: z
+      .enum(failureCauses)
+      .optional()
+      .describe('The cause in a fixed vocabulary; it picks the healing plan'),
     recommendedAction: z.string(),
     urgency: z.enum(['low', 'medium', 'high', 'critical']),
     confidence: z.number().min(0).max(100),
@@ -142,8 +154,14 @@ export const diagnosisSchema = z
         cacheCreationTokens: z.number().optional(),
       })
       .optional(),
+    fallbackReason: z.string().optional().describe('Why the rules stood in for the configured diagnoser'),
   })
   .register(apiSchemaRegistry, { id: 'Diagnosis' });
+
+const incidentHistoryEntrySchema = z.discriminatedUnion('kind', [
+  z.object({ at: epochMs, kind: z.literal('diagnosed'), diagnosis: diagnosisSchema }),
+  z.object({ at: epochMs, kind: z.literal('reopened'), resolvedAt: epochMs.nullable(), problem: z.string() }),
+]);
 
 export const incidentSchema = z
   .object({
@@ -163,6 +181,11 @@ export const incidentSchema = z
     actionsTaken: z.array(z.string()),
     autoHealed: z.boolean(),
     escalationReason: z.string().nullable(),
+    history: z
+      .array(incidentHistoryEntrySchema)
+      .optional()
+      .describe('Every diagnosis it was given and every reopening, oldest first'),
+    reopenCount: z.number().int().optional().describe('How often the failure came back and reopened it'),
   })
   .register(apiSchemaRegistry, { id: 'Incident' });
 

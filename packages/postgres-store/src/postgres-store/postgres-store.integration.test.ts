@@ -40,7 +40,7 @@ describe('migrations', () => {
     await store.migrate();
     await store.migrate();
     const { rows } = await sqlClient.query(`SELECT name FROM ${migrationTableName}`);
-    expect(rows).toEqual([{ name: '0001_init' }]);
+    expect(rows).toEqual([{ name: '0001_init' }, { name: '0002_incident_history' }]);
   });
 
   it('are safe when several agents migrate a fresh database at once', async () => {
@@ -56,7 +56,7 @@ describe('migrations', () => {
         `SELECT table_name FROM information_schema.tables WHERE table_name LIKE 'monitor\\_%' ORDER BY table_name`,
       );
       await client.end();
-      expect(applied.rows).toEqual([{ name: '0001_init' }]);
+      expect(applied.rows).toEqual([{ name: '0001_init' }, { name: '0002_incident_history' }]);
       expect(tables.rows.map((row) => row.table_name)).toEqual(
         expect.arrayContaining([...monitorTableNames, migrationTableName]),
       );

@@ -36,6 +36,9 @@ export interface IncidentsTable {
   resolved_at: ColumnType<Date | number | null, Date | number | null, Date | number | null>;
   time_to_recover_ms: ColumnType<number | string | null, number | null, number | null>;
   updated_at: TimestampColumn;
+  /** Since migration 0002; null on older rows. */
+  history: ColumnType<unknown | null, string | null, string | null>;
+  reopen_count: ColumnType<number, number | undefined, number>;
 }
 
 export interface HealthMetricsTable {

@@ -3,6 +3,7 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely/migrati
 import type { Database } from '../database/database.js';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
 import { initMigration } from './0001-init.js';
+import { incidentHistoryMigration } from './0002-incident-history.js';
 
 /**
  * Every migration, in code: bundlers and single-file builds break file-system discovery.
@@ -11,6 +12,7 @@ import { initMigration } from './0001-init.js';
 export function sqlMigrations(dialect: SqlDialect): Readonly<Record<string, Migration>> {
   return {
     '0001_init': initMigration(dialect),
+    '0002_incident_history': incidentHistoryMigration(dialect),
   };
 }
 

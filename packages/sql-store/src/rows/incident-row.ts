@@ -1,4 +1,11 @@
-import type { Diagnosis, Incident, IncidentStatus, Problem, ProblemKind } from '@website-monitor/core';
+import type {
+  Diagnosis,
+  Incident,
+  IncidentHistoryEntry,
+  IncidentStatus,
+  Problem,
+  ProblemKind,
+} from '@website-monitor/core';
 import type { Insertable, Selectable } from 'kysely';
 import type { IncidentsTable } from '../database/database.js';
 import { fromBoolean, fromJson, type SqlDialect } from '../dialect/sql-dialect.js';
@@ -28,6 +35,8 @@ export function incidentToRow(incident: Incident, dialect: SqlDialect): Insertab
     resolved_at: incident.resolvedAt === null ? null : dialect.toTime(incident.resolvedAt),
     time_to_recover_ms: incident.resolvedAt === null ? null : incident.resolvedAt - incident.openedAt,
     updated_at: dialect.toTime(incident.updatedAt),
+    history: incident.history === undefined ? null : JSON.stringify(incident.history),
+    reopen_count: incident.reopenCount ?? 0,
   };
 }
 
@@ -49,5 +58,9 @@ export function incidentFromRow(row: Selectable<IncidentsTable>, dialect: SqlDia
     actionsTaken: fromJson<readonly string[]>(row.actions_taken),
     autoHealed: fromBoolean(row.auto_healed),
     escalationReason: row.escalation_reason,
+    ...(row.history === null || row.history === undefined
+      ? {}
+      : { history: fromJson<readonly IncidentHistoryEntry[]>(row.history) }),
+    ...(row.reopen_count ? { reopenCount: Number(row.reopen_count) } : {}),
   };
 }

@@ -46,7 +46,10 @@ describe('createSqliteStore', () => {
     await using store = createSqliteStore({ path });
     await store.migrate();
     await store.migrate();
-    expect(query(path, `SELECT name FROM ${migrationTableName}`)).toEqual([{ name: '0001_init' }]);
+    expect(query(path, `SELECT name FROM ${migrationTableName}`)).toEqual([
+      { name: '0001_init' },
+      { name: '0002_incident_history' },
+    ]);
   });
 
   it('two stores migrating the same new file at once take turns', async () => {
@@ -65,7 +68,10 @@ describe('createSqliteStore', () => {
     } finally {
       await Promise.all(stores.map((store) => store.close()));
     }
-    expect(query(path, `SELECT name FROM ${migrationTableName}`)).toEqual([{ name: '0001_init' }]);
+    expect(query(path, `SELECT name FROM ${migrationTableName}`)).toEqual([
+      { name: '0001_init' },
+      { name: '0002_incident_history' },
+    ]);
     expect(logger.entries.filter((entry) => entry.event === 'store_migrated')).toHaveLength(1);
   });
 
