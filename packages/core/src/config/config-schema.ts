@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { normalizeActionName } from '../domain/action.js';
+import { failureCauses } from '../domain/failure-cause.js';
 import { problemKinds } from '../domain/health.js';
 import { parseByteSize } from './byte-size.js';
 import { closestName } from './did-you-mean.js';
@@ -130,6 +131,13 @@ export function createConfigSchema({ knownActions }: { knownActions: readonly st
       typeof steps
     >,
   );
+  // Keyed by diagnosed cause: replaces the built-in plan for that cause (remedies, then the trigger's steps).
+  const causePlans = z.strictObject(
+    Object.fromEntries(failureCauses.map((cause) => [cause, steps])) as Record<
+      (typeof failureCauses)[number],
+      typeof steps
+    >,
+  );
 
   return z.strictObject({
     monitoring: section({
@@ -154,11 +162,16 @@ export function createConfigSchema({ knownActions }: { knownActions: readonly st
       respect_operator_stops: z.boolean().optional(),
       restart_dependents: z.boolean().optional(),
       restart_policy_grace_seconds: z.number().min(0).optional(),
+      cause_plans: z.preprocess(nullAsUndefined, causePlans.optional()),
+      resolve_after_seconds: z.number().min(0).optional(),
+      reopen_window_seconds: z.number().min(0).optional(),
+      dependency_wait_seconds: z.number().min(0).optional(),
     }),
     claude: section({
       enabled: z.boolean().optional(),
       model: z.string().min(1).optional(),
       use_for_diagnosis: z.boolean().optional(),
+      diagnosis_wait_seconds: z.number().min(0).max(600).optional(),
     }),
     storage: section({
       url: storageUrl,

@@ -34,12 +34,19 @@ export function defaultMonitorConfig(): MonitorConfig {
       respectOperatorStops: true,
       restartDependents: false,
       restartPolicyGraceSeconds: 5,
+      causePlans: {},
+      // Docker's restart manager also calls a run stable after 10 s.
+      resolveAfterSeconds: 10,
+      // kubelet resets its crash-loop backoff after 10 min of stable running: same window.
+      reopenWindowSeconds: 600,
+      dependencyWaitSeconds: 60,
     },
     claude: {
       // Off unless asked for: diagnosis sends (redacted) logs off the host.
       enabled: false,
       model: defaultClaudeModel,
       useForDiagnosis: true,
+      diagnosisWaitSeconds: 10,
     },
     storage: {
       url: undefined,

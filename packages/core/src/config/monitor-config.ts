@@ -1,4 +1,5 @@
 import type { ActionName } from '../domain/action.js';
+import type { FailureCause } from '../domain/failure-cause.js';
 import type { ProblemKind } from '../domain/health.js';
 
 /**
@@ -135,12 +136,25 @@ export interface HealingConfig {
   readonly restartDependents: boolean;
   /** How long Docker's own restart policy gets to bring a container back before we act. */
   readonly restartPolicyGraceSeconds: number;
+  /** Per diagnosed cause, the user's own plan; replaces the built-in plan for that cause. */
+  readonly causePlans: Readonly<Partial<Record<FailureCause, readonly StrategyStep[]>>>;
+  /** An incident resolves once its container has stayed healthy this long (0: at the first good check). */
+  readonly resolveAfterSeconds: number;
+  /** A failure within this long after a resolution reopens that incident instead of opening a new one. */
+  readonly reopenWindowSeconds: number;
+  /** The longest a container waits for an unhealthy dependency before it is healed anyway or escalated. */
+  readonly dependencyWaitSeconds: number;
 }
 
 export interface ClaudeConfig {
   readonly enabled: boolean;
   readonly model: string;
   readonly useForDiagnosis: boolean;
+  /**
+   * Incidents with no urgent first action (HTTP, slow, memory, anomaly) wait this long for the
+   * model's diagnosis, then go on with the rules'. A crash never waits: the rules act first.
+   */
+  readonly diagnosisWaitSeconds: number;
 }
 
 /** Settings for one concrete container after config, defaults and labels are merged. */

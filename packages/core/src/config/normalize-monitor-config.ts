@@ -57,11 +57,16 @@ export function normalizeMonitorConfig(raw: RawMonitorConfig, options: Normalize
       restartDependents: healing.restart_dependents ?? defaults.healing.restartDependents,
       restartPolicyGraceSeconds:
         healing.restart_policy_grace_seconds ?? defaults.healing.restartPolicyGraceSeconds,
+      causePlans: normalizeStrategies(healing.cause_plans ?? {}),
+      resolveAfterSeconds: healing.resolve_after_seconds ?? defaults.healing.resolveAfterSeconds,
+      reopenWindowSeconds: healing.reopen_window_seconds ?? defaults.healing.reopenWindowSeconds,
+      dependencyWaitSeconds: healing.dependency_wait_seconds ?? defaults.healing.dependencyWaitSeconds,
     },
     claude: {
       enabled: claude.enabled ?? defaults.claude.enabled,
       model: claude.model ?? defaults.claude.model,
       useForDiagnosis: claude.use_for_diagnosis ?? defaults.claude.useForDiagnosis,
+      diagnosisWaitSeconds: claude.diagnosis_wait_seconds ?? defaults.claude.diagnosisWaitSeconds,
     },
     storage: normalizeStorage(raw.storage ?? {}, defaults.storage, options.baseDirectory),
     notifications: {
@@ -136,9 +141,13 @@ function normalizeContainer(raw: RawContainer): ContainerConfig {
   };
 }
 
-function normalizeStrategies(raw: RawStrategies): Partial<Record<ProblemKind, readonly StrategyStep[]>> {
-  const strategies: Partial<Record<ProblemKind, readonly StrategyStep[]>> = {};
-  for (const [kind, steps] of Object.entries(raw) as [ProblemKind, RawStrategies[ProblemKind]][]) {
+type RawSteps = RawStrategies[ProblemKind];
+
+function normalizeStrategies<Key extends string>(
+  raw: Partial<Record<Key, RawSteps>>,
+): Partial<Record<Key, readonly StrategyStep[]>> {
+  const strategies: Partial<Record<Key, readonly StrategyStep[]>> = {};
+  for (const [kind, steps] of Object.entries(raw) as [Key, RawSteps][]) {
     if (steps === undefined) continue;
     strategies[kind] = steps.map((step) => ({
       action: step.action,

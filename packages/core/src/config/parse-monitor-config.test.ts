@@ -86,6 +86,7 @@ describe('parseMonitorConfig', () => {
       enabled: true,
       model: 'claude-sonnet-4-5-20250929',
       useForDiagnosis: true,
+      diagnosisWaitSeconds: 10,
     });
     // Keys the seed leaves out keep their defaults.
     expect(config.monitoring.discovery).toBe('all');

@@ -41,6 +41,11 @@ export interface HealingStrategy {
   readonly description: string;
   /** True when running it restarts or stops the container (so it uses the restart budget). */
   readonly restartsContainer: boolean;
+  /**
+   * The action whose permission covers this one, because it does the same thing: a restart under
+   * another name (`restart_if_above_threshold`) is allowed wherever `restart_container` is.
+   */
+  readonly allowedAs?: string;
   appliesTo?(incident: Incident): boolean;
   run(context: HealingContext): Promise<HealingOutcome>;
 }

@@ -22,6 +22,10 @@ const healing: HealingConfig = {
   respectOperatorStops: true,
   restartDependents: true,
   restartPolicyGraceSeconds: 15,
+  causePlans: {},
+  resolveAfterSeconds: 10,
+  reopenWindowSeconds: 600,
+  dependencyWaitSeconds: 60,
 };
 
 const settings: ContainerSettings = {
@@ -460,8 +464,17 @@ describe('decideHealing', () => {
         action: 'restart_container',
         cause: 'dependency',
         until: now + 5 * second,
-        reason: 'web depends on db, queue, which are unhealthy: healing them first',
+        reason: 'web depends on db, queue, which are unhealthy: healing them first (for up to 60 s)',
       });
+    });
+
+    it('waits for a dependency at most dependency_wait_seconds, then acts and says which is still down', () => {
+      const dependencies = [{ name: 'db', healthy: false }];
+      const waiting = decideHealing(input({ dependencies, dependencyWaitSince: now - 58 * second }));
+      expect(waiting).toMatchObject({ kind: 'wait', cause: 'dependency', until: now + 2 * second });
+      const over = decideHealing(input({ dependencies, dependencyWaitSince: now - 60 * second }));
+      expect(over).toMatchObject({ kind: 'act', action: 'restart_container' });
+      expect(over.reason).toContain('although db is still unhealthy after 60 s of waiting');
     });
 
     it('backs off after a failed attempt, with a stable deadline for the same attempt', () => {
@@ -719,6 +732,28 @@ describe('decideHealing', () => {
       expect(decision.reason.length).toBeGreaterThan(10);
       expect(decision.reason).not.toContain('undefined');
     }
+  });
+});
+
+describe('decideHealing: permission follows what an action does', () => {
+  it('allows a restart under another name wherever restart_container is allowed', () => {
+    const thresholdRestart = {
+      name: 'restart_if_above_threshold',
+      step: step({ action: 'restart_if_above_threshold' }),
+    };
+    // The seed's auto_fix_actions list container_restart, not restart_if_above_threshold.
+    expect(decideHealing(input({ action: thresholdRestart }))).toMatchObject({
+      kind: 'manual',
+      cause: 'not_allowed',
+    });
+    expect(decideHealing(input({ action: thresholdRestart, allowedAs: 'restart_container' }))).toMatchObject({
+      kind: 'act',
+      action: 'restart_if_above_threshold',
+    });
+    const noRestarts = { ...healing, autoFixActions: ['clear_cache'] };
+    expect(
+      decideHealing(input({ action: thresholdRestart, allowedAs: 'restart_container', healing: noRestarts })),
+    ).toMatchObject({ kind: 'manual', cause: 'not_allowed' });
   });
 });
 

@@ -26,7 +26,9 @@ import type { InstructionMarker } from './instruction-detector.js';
  * 10. escalate  breaker_open             the container's circuit breaker is open
  * 11. wait      docker_restart_policy    Docker's restart policy gets its grace period first
  * 12. skip      dependency_stopped       a dependency was stopped by a person: healing this won't help
- * 13. wait      dependency               a dependency is unhealthy: the agent heals it first
+ * 13. wait      dependency               a dependency is unhealthy: the agent heals it first, for at
+ *                                        most `dependency_wait_seconds`; after that the action goes on
+ *                                        and its reason names the dependency still down
  * 14. escalate  max_attempts             this step's max_attempts are used up
  * 15. escalate  budget_spent             a restarting action with no restart left this hour
  * 16. ask_approval                       the action is in manual_approval_required, or a model
@@ -40,7 +42,9 @@ import type { InstructionMarker } from './instruction-detector.js';
  * 11-13 (don't race Docker; dependencies first), 15 (the restart budget), 18 and 19.
  *
  * Allowlists compare names after `normalizeActionName`, so `container_restart` and
- * `restart_container` match each other. A model's recommendation listed in
+ * `restart_container` match each other. An action's permission follows what it does: a strategy
+ * that declares `allowedAs` (the built-in `restart_if_above_threshold` and `reset_connections`
+ * say `restart_container`) is allowed wherever that action is. A model's recommendation listed in
  * manual_approval_required is asked for approval (8 and 9 do not apply), except custom_script.
  * The confidence check (9) applies to whatever diagnosis is passed: pass null for a configured
  * strategy step that should run on the strategy's own authority.
@@ -74,6 +78,8 @@ export interface HealingDecisionInput {
   readonly action: { readonly name: ActionName | 'manual'; readonly step: StrategyStep | undefined };
   /** From the strategy: running it restarts or stops the container (so it spends the restart budget). */
   readonly restartsContainer: boolean;
+  /** From the strategy: the action whose place in the allowlists also covers this one. */
+  readonly allowedAs?: ActionName;
   readonly healing: HealingConfig;
   readonly settings: ContainerSettings;
   /** From the restart budget for this container, with `settings.maxRestartsPerHour` as the limit. */
@@ -81,6 +87,8 @@ export interface HealingDecisionInput {
   /** Attempts of this step for this incident so far, and when the last one started. */
   readonly attempts: { readonly count: number; readonly lastAt: number | null };
   readonly dependencies: readonly DependencyState[];
+  /** Since when this incident has been waiting for an unhealthy dependency (null: not waiting). */
+  readonly dependencyWaitSince?: number | null;
   readonly operatorStopped: boolean;
   /** When Docker's restart policy is expected to restart it (see `expectDockerRestart`): since when. */
   readonly dockerRestartPendingSince: number | null;
@@ -168,8 +176,12 @@ export function decideHealing(input: HealingDecisionInput): HealingDecision {
   const container = incident.containerName;
   const byPerson = input.requestedBy === 'person';
   const byModel = input.requestedBy === 'model';
+  const coveredBy = input.allowedAs === undefined ? undefined : normalizeActionName(input.allowedAs);
   const isListed = (list: readonly ActionName[]) =>
-    list.some((listed) => normalizeActionName(listed) === action);
+    list.some((listed) => {
+      const name = normalizeActionName(listed);
+      return name === action || name === coveredBy;
+    });
   const listedForApproval = isListed(healing.manualApprovalRequired);
   const rulesAction = input.rulesAction;
   const aboveRules =
@@ -277,12 +289,18 @@ export function decideHealing(input: HealingDecisionInput): HealingDecision {
     );
   }
   const unhealthyDependencies = input.dependencies.filter((dependency) => !dependency.healthy);
-  if (unhealthyDependencies.length > 0) {
-    const until = now + Math.max(1, settings.checkIntervalSeconds) * 1000;
+  // Bounded: a dependency that never recovers must not hold its dependents for ever.
+  const waitEndsAt =
+    input.dependencyWaitSince === undefined || input.dependencyWaitSince === null
+      ? now + healing.dependencyWaitSeconds * 1000
+      : input.dependencyWaitSince + healing.dependencyWaitSeconds * 1000;
+  const dependencyWaitOver = unhealthyDependencies.length > 0 && now >= waitEndsAt;
+  if (unhealthyDependencies.length > 0 && !dependencyWaitOver) {
+    const until = Math.min(waitEndsAt, now + Math.max(1, settings.checkIntervalSeconds) * 1000);
     return wait(
       'dependency',
       until,
-      `${container} depends on ${names(unhealthyDependencies)}, which ${unhealthyDependencies.length === 1 ? 'is' : 'are'} unhealthy: healing ${unhealthyDependencies.length === 1 ? 'it' : 'them'} first`,
+      `${container} depends on ${names(unhealthyDependencies)}, which ${unhealthyDependencies.length === 1 ? 'is' : 'are'} unhealthy: healing ${unhealthyDependencies.length === 1 ? 'it' : 'them'} first (for up to ${healing.dependencyWaitSeconds} s)`,
     );
   }
 
@@ -340,7 +358,9 @@ export function decideHealing(input: HealingDecisionInput): HealingDecision {
     );
   }
 
-  const why = actReason(input, action);
+  const why = dependencyWaitOver
+    ? `${actReason(input, action)}, although ${names(unhealthyDependencies)} ${unhealthyDependencies.length === 1 ? 'is' : 'are'} still unhealthy after ${healing.dependencyWaitSeconds} s of waiting`
+    : actReason(input, action);
   return healing.dryRun
     ? { kind: 'act', action, step, dryRun: true, reason: `${why}; dry run: logged only, nothing changed` }
     : { kind: 'act', action, step, dryRun: false, reason: why };

@@ -10,5 +10,6 @@ export const resetConnectionsStrategy: HealingStrategy = {
   name: 'reset_connections',
   description: 'Restarts the container so its processes drop and reopen every connection pool.',
   restartsContainer: true,
+  allowedAs: 'restart_container',
   run: (context) => restartAndVerify(context, 'reset_connections: dropping connection pools'),
 };

@@ -15,6 +15,7 @@ export const restartIfAboveThresholdStrategy: HealingStrategy = {
   name: 'restart_if_above_threshold',
   description: `Restarts the container only if its memory use is at or above the step's threshold_percent (default ${defaultRestartThresholdPercent}).`,
   restartsContainer: true,
+  allowedAs: 'restart_container',
   async run(context) {
     const { container } = context;
     const threshold = context.step?.thresholdPercent ?? defaultRestartThresholdPercent;
