@@ -144,6 +144,8 @@ export { restartContainerStrategy } from './heal/built-in/restart-container.js';
 export { restartIfAboveThresholdStrategy } from './heal/built-in/restart-if-above-threshold.js';
 // Healing
 export type { HealingContext, HealingOutcome, HealingStrategy } from './heal/healing-strategy.js';
+export type { HealingPlan, PlanHealingInput, PlannedStep } from './heal/plan-healing.js';
+export { bareStep, planHealing } from './heal/plan-healing.js';
 export type { HealingStrategyRegistry } from './heal/strategy-registry.js';
 export {
   createDefaultStrategyRegistry,

@@ -1,0 +1,158 @@
+import type { HealingConfig, StrategyStep } from '../config/monitor-config.js';
+import { normalizeActionName } from '../domain/action.js';
+import type { Diagnosis } from '../domain/diagnosis.js';
+import { failureCauseTraits } from '../domain/failure-cause.js';
+import type { ProblemKind } from '../domain/health.js';
+
+/** One step of a plan, and on whose word it is there. */
+export interface PlannedStep {
+  readonly step: StrategyStep;
+  /** `model`: the model's own recommendation, which the policy holds to a stricter standard. */
+  readonly requestedBy: 'rule' | 'model';
+}
+
+export interface HealingPlan {
+  readonly steps: readonly PlannedStep[];
+  /** Steps the cause rules out, each with the reason (said on the incident when it escalates). */
+  readonly dropped: readonly { readonly action: string; readonly reason: string }[];
+  /**
+   * Set when the diagnosed cause is one a restart cannot fix: the sentence to escalate with when no
+   * remaining step can act ("a restart will not help: ...").
+   */
+  readonly restartWillNotHelp: string | undefined;
+  /** Where the steps came from: the user's `healing.cause_plans`, the cause, or only the trigger. */
+  readonly origin: 'cause_plan' | 'cause' | 'trigger';
+}
+
+export interface PlanHealingInput {
+  readonly trigger: ProblemKind;
+  readonly diagnosis: Diagnosis | null;
+  readonly healing: Pick<HealingConfig, 'strategies' | 'causePlans'>;
+  /** What the registry knows of an action; undefined for a name nobody registered. */
+  readonly strategyOf: (action: string) => { readonly restartsContainer: boolean } | undefined;
+  /**
+   * A dependency this container waited for came back during the incident: the refusal in its
+   * logs is history, and a restart now connects to the recovered dependency.
+   */
+  readonly dependencyRecovered?: boolean;
+}
+
+/**
+ * The cause decides the fix. A person's `healing.cause_plans` entry for the diagnosed cause wins
+ * outright. Otherwise: the model's own recommendation first (the policy gate still judges it),
+ * then the cause's remedies (clear the cache for a full disk), then the trigger's strategy list
+ * (the user's per-trigger table, or the defaults). When the cause is one a restart cannot fix
+ * (bad config, port in use, permission denied, missing binary, full disk...), every restarting
+ * step is dropped, so such incidents do not burn the restart budget repeating the failure.
+ * A pure function: the healer runs the steps through the policy gate one by one.
+ */
+export function planHealing(input: PlanHealingInput): HealingPlan {
+  const { diagnosis, healing } = input;
+  const cause = diagnosis?.cause;
+  const userPlan = cause === undefined ? undefined : healing.causePlans[cause];
+  if (userPlan !== undefined) {
+    return {
+      steps: registered(
+        userPlan.map((step) => ({ step, requestedBy: 'rule' as const })),
+        input,
+      ),
+      dropped: [],
+      restartWillNotHelp: undefined,
+      origin: 'cause_plan',
+    };
+  }
+
+  const traits = cause === undefined ? undefined : failureCauseTraits(cause);
+  const restartHelps =
+    (traits?.restartHelps ?? true) ||
+    (cause === 'dependency_unreachable' && input.dependencyRecovered === true);
+  const candidates: PlannedStep[] = [];
+  const recommended = diagnosis?.recommendedAction;
+  if (
+    diagnosis?.source === 'model' &&
+    recommended !== undefined &&
+    recommended !== 'manual' &&
+    recommended !== 'diagnose_with_claude'
+  ) {
+    candidates.push({ step: bareStep(recommended), requestedBy: 'model' });
+  }
+  const remedies = traits?.remedies ?? [];
+  for (const remedy of remedies) candidates.push({ step: bareStep(remedy), requestedBy: 'rule' });
+  for (const step of healing.strategies[input.trigger] ?? []) candidates.push({ step, requestedBy: 'rule' });
+
+  const dropped: { action: string; reason: string }[] = [];
+  const kept: PlannedStep[] = [];
+  for (const candidate of dedupe(registered(candidates, input, dropped))) {
+    if (!restartHelps && input.strategyOf(candidate.step.action)?.restartsContainer) {
+      dropped.push({
+        action: normalizeActionName(candidate.step.action),
+        reason: `${normalizeActionName(candidate.step.action)} left out: a restart will not help (${traits?.label ?? cause})`,
+      });
+      continue;
+    }
+    kept.push(candidate);
+  }
+  return {
+    steps: kept,
+    dropped,
+    restartWillNotHelp:
+      !restartHelps && diagnosis ? `a restart will not help: ${diagnosis.diagnosis}` : undefined,
+    origin: remedies.length > 0 || kept.some((step) => step.requestedBy === 'model') ? 'cause' : 'trigger',
+  };
+}
+
+/** Unknown names are left out (a model or an old config may name one); said in `dropped`. */
+function registered(
+  steps: readonly PlannedStep[],
+  input: PlanHealingInput,
+  dropped?: { action: string; reason: string }[],
+): PlannedStep[] {
+  return steps.filter((planned) => {
+    if (input.strategyOf(planned.step.action) !== undefined) return true;
+    dropped?.push({
+      action: planned.step.action,
+      reason: `${planned.step.action} is not a registered action`,
+    });
+    return false;
+  });
+}
+
+/**
+ * One entry per action, at its first place; where the user's strategy table names the same
+ * action, its settings (max_attempts, threshold, script) are the ones used.
+ */
+function dedupe(steps: readonly PlannedStep[]): PlannedStep[] {
+  const byAction = new Map<string, PlannedStep>();
+  for (const planned of steps) {
+    const name = normalizeActionName(planned.step.action);
+    const earlier = byAction.get(name);
+    if (earlier === undefined) {
+      byAction.set(name, planned);
+    } else if (isBare(earlier.step) && !isBare(planned.step)) {
+      byAction.set(name, { step: planned.step, requestedBy: earlier.requestedBy });
+    }
+  }
+  return [...byAction.values()];
+}
+
+function isBare(step: StrategyStep): boolean {
+  return (
+    step.maxAttempts === undefined &&
+    step.backoffSeconds === undefined &&
+    step.thresholdPercent === undefined &&
+    step.script === undefined &&
+    step.timeoutSeconds === undefined
+  );
+}
+
+/** A step with no settings of its own: an action chosen by a cause or a diagnosis. */
+export function bareStep(action: string): StrategyStep {
+  return {
+    action,
+    maxAttempts: undefined,
+    backoffSeconds: undefined,
+    thresholdPercent: undefined,
+    script: undefined,
+    timeoutSeconds: undefined,
+  };
+}
