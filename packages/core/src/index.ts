@@ -152,6 +152,12 @@ export {
   createStrategyRegistry,
   defineHealingStrategy,
 } from './heal/strategy-registry.js';
+export {
+  atLeastUrgency,
+  criticalUrgencyFloor,
+  urgencyLevels,
+  withCriticalUrgency,
+} from './incident/critical-urgency.js';
 export { createIncidentId } from './incident/incident-id.js';
 export {
   canTransition,
@@ -237,6 +243,8 @@ export type { EventCause, OperatorHold, OperatorIntentTracker, OwnAction } from 
 export { createOperatorIntentTracker, defaultKillToDieWindowMs } from './policy/operator-intent.js';
 export type { RestartBudget } from './policy/restart-budget.js';
 export { createRestartBudget, restartBudgetWindowMs } from './policy/restart-budget.js';
+export type { EnqueueResult, RestartQueue, RestartQueueEntry } from './policy/restart-queue.js';
+export { createRestartQueue, restartPriorityRanks } from './policy/restart-queue.js';
 export type { Clock } from './ports/clock.js';
 export { systemClock } from './ports/clock.js';
 // Ports

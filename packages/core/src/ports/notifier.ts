@@ -13,6 +13,8 @@ export interface Notification {
   readonly approval?: ApprovalRequest;
   /** One line for a person. */
   readonly message: string;
+  /** The container is marked `critical: true`: notifiers say so where a person looks first. */
+  readonly critical?: boolean;
 }
 
 /** Fire-and-forget from the agent's point of view: a slow or failing notifier never blocks healing. */

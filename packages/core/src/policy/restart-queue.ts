@@ -1,0 +1,147 @@
+/**
+ * Restarts beyond `healing.max_concurrent_restarts` wait here instead of being decided again on
+ * every tick. A waiting restart is announced twice, when it is queued (`enqueue` answers
+ * `added: true` once) and when a slot frees for it (`next()` hands it over); polling the queue in
+ * between changes nothing and says nothing.
+ *
+ * Order of the waiting line: critical containers first, then dependencies before their dependents
+ * (`priorityRank`, the position in the dependency graph's healing order), then first come, first
+ * served. Pure bookkeeping: no timers and no clock; the caller stamps `enqueuedAt` and runs what
+ * `tryAcquire`/`next` grant. One entry per container, so the line is bounded by the number of
+ * containers the agent watches.
+ *
+ * The caller's loop:
+ *
+ *     if (!queue.tryAcquire(name)) {
+ *       const { added, position } = queue.enqueue({ container: name, critical, priorityRank, enqueuedAt: now });
+ *       if (added) log('restart_queued', { position });
+ *       drain();
+ *     } else restart(name);
+ *     // drain(), also after every queue.release(name) when a restart ends:
+ *     for (let granted = queue.next(); granted; granted = queue.next()) {
+ *       log('restart_dequeued', { waitedMs: now - granted.enqueuedAt }); restart(granted.container);
+ *     }
+ */
+export interface RestartQueueEntry {
+  readonly container: string;
+  /** The container is marked `critical: true`: it goes ahead of every non-critical one. */
+  readonly critical: boolean;
+  /** Lower runs first: the container's position in `DependencyGraph.healingOrder` (see `restartPriorityRanks`). */
+  readonly priorityRank: number;
+  /** When the restart first had to wait (ms since the epoch); ties keep the order of `enqueue` calls. */
+  readonly enqueuedAt: number;
+}
+
+export interface EnqueueResult {
+  /** True the first time the container joins the line: log "queued" then, and only then. */
+  readonly added: boolean;
+  /** 1-based place in the line after this call. */
+  readonly position: number;
+  /** The entry as kept: an entry already waiting keeps its `enqueuedAt`, and takes the new flags. */
+  readonly entry: RestartQueueEntry;
+}
+
+export interface RestartQueue {
+  /** `healing.max_concurrent_restarts`. */
+  readonly limit: number;
+  /**
+   * Takes a slot for `container` now, when one is free, the container is not already restarting
+   * and no waiting restart goes before it (a container that waits itself must be the first that
+   * could run). On success the container leaves the line. False: `enqueue` it and wait for `next`.
+   */
+  tryAcquire(container: string): boolean;
+  /** Adds a restart to the line, or updates the one already there (see `EnqueueResult.added`). */
+  enqueue(entry: RestartQueueEntry): EnqueueResult;
+  /**
+   * The first waiting restart that can run, now holding a slot, or undefined when every slot is
+   * taken or nothing can run. Call it after each `release` (in a loop: a raised limit or a
+   * released slot may let several go).
+   */
+  next(): RestartQueueEntry | undefined;
+  /** Frees the slot `container` held; false when it held none (a second release is harmless). */
+  release(container: string): boolean;
+  /** Takes a waiting restart out of the line (container gone, incident resolved while it waited). */
+  remove(container: string): boolean;
+  /** 1-based place of `container` in the line, or undefined when it does not wait. */
+  positionOf(container: string): number | undefined;
+  /** The line, in the order restarts will run. */
+  waiting(): readonly RestartQueueEntry[];
+  /** Containers holding a slot, in the order they took it. */
+  running(): readonly string[];
+}
+
+export function createRestartQueue(options: { readonly limit: number }): RestartQueue {
+  // A limit below one would never grant a slot; the config schema already refuses it.
+  const limit = Math.max(1, Math.floor(options.limit));
+  const holders = new Set<string>();
+  const line = new Map<string, { entry: RestartQueueEntry; sequence: number }>();
+  let sequence = 0;
+
+  const ordered = () => [...line.values()].sort(compareWaiting).map((waiter) => waiter.entry);
+  // A container whose own restart still runs cannot take a second slot: it stays in line.
+  const firstRunnable = () => ordered().find((entry) => !holders.has(entry.container));
+  const slotFree = () => holders.size < limit;
+
+  return {
+    limit,
+    tryAcquire(container) {
+      if (!slotFree() || holders.has(container)) return false;
+      const first = firstRunnable();
+      if (first !== undefined && first.container !== container) return false;
+      line.delete(container);
+      holders.add(container);
+      return true;
+    },
+    enqueue(given) {
+      // A NaN rank or time would make the order depend on the sort's whims: such an entry goes last.
+      const entry = {
+        ...given,
+        priorityRank: Number.isFinite(given.priorityRank) ? given.priorityRank : Number.MAX_SAFE_INTEGER,
+        enqueuedAt: Number.isFinite(given.enqueuedAt) ? given.enqueuedAt : Number.MAX_SAFE_INTEGER,
+      };
+      const present = line.get(entry.container);
+      const kept = present
+        ? { entry: { ...entry, enqueuedAt: present.entry.enqueuedAt }, sequence: present.sequence }
+        : { entry, sequence: sequence++ };
+      line.set(entry.container, kept);
+      const position = ordered().findIndex((waiting) => waiting.container === entry.container) + 1;
+      return { added: present === undefined, position, entry: kept.entry };
+    },
+    next() {
+      if (!slotFree()) return undefined;
+      const first = firstRunnable();
+      if (first === undefined) return undefined;
+      line.delete(first.container);
+      holders.add(first.container);
+      return first;
+    },
+    release: (container) => holders.delete(container),
+    remove: (container) => line.delete(container),
+    positionOf(container) {
+      const index = ordered().findIndex((entry) => entry.container === container);
+      return index < 0 ? undefined : index + 1;
+    },
+    waiting: ordered,
+    running: () => [...holders],
+  };
+}
+
+/**
+ * Ranks for `priorityRank` from a healing order (`DependencyGraph.healingOrder`, dependencies
+ * first): a container's index in it; a container the order does not list comes after all of them.
+ */
+export function restartPriorityRanks(order: readonly string[]): (container: string) => number {
+  const ranks = new Map<string, number>();
+  for (const [index, name] of order.entries()) if (!ranks.has(name)) ranks.set(name, index);
+  return (container) => ranks.get(container) ?? order.length;
+}
+
+function compareWaiting(
+  a: { readonly entry: RestartQueueEntry; readonly sequence: number },
+  b: { readonly entry: RestartQueueEntry; readonly sequence: number },
+): number {
+  if (a.entry.critical !== b.entry.critical) return a.entry.critical ? -1 : 1;
+  if (a.entry.priorityRank !== b.entry.priorityRank) return a.entry.priorityRank - b.entry.priorityRank;
+  if (a.entry.enqueuedAt !== b.entry.enqueuedAt) return a.entry.enqueuedAt - b.entry.enqueuedAt;
+  return a.sequence - b.sequence;
+}
