@@ -5,6 +5,8 @@ import { redactPayload } from '../redact-payload/redact-payload.js';
 export interface JsonNotificationPayload {
   readonly kind: NotificationKind;
   readonly message: string;
+  /** The container is marked `critical: true` in the monitor's config or labels. */
+  readonly critical: boolean;
   readonly incident: {
     readonly id: string;
     readonly container_id: string;
@@ -52,6 +54,7 @@ export function toJsonPayload(notification: Notification, options: PayloadOption
   const payload: JsonNotificationPayload = {
     kind: notification.kind,
     message: notification.message,
+    critical: notification.critical === true,
     incident: {
       id: incident.id,
       container_id: incident.containerId,

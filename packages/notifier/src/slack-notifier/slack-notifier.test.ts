@@ -47,6 +47,26 @@ describe('createSlackNotifier', () => {
     });
   });
 
+  it('says [CRITICAL] before the name of a critical container, and nothing for the others', async () => {
+    const notifier = createSlackNotifier({ webhookUrl: receiver.url });
+
+    await notifier.deliver({ notification: { ...sampleNotification('incident_escalated'), critical: true } });
+    await notifier.deliver({ notification: sampleNotification('incident_escalated') });
+
+    const critical = receiver.requests[0]?.body as SlackPayload;
+    expect(critical.text).toBe(':warning: Incident escalated: [CRITICAL] web-1: web-1 exited with code 137');
+    expect(critical.blocks[0]).toEqual({
+      type: 'header',
+      text: { type: 'plain_text', text: ':warning: Incident escalated: [CRITICAL] web-1' },
+    });
+    expect(critical.blocks[2]).toMatchObject({
+      fields: expect.arrayContaining([{ type: 'mrkdwn', text: '*Container*\n`web-1` (critical)' }]),
+    });
+    const ordinary = receiver.requests[1]?.body as SlackPayload;
+    expect(ordinary.text).toBe(':warning: Incident escalated: web-1: web-1 exited with code 137');
+    expect(JSON.stringify(ordinary)).not.toMatch(/critical/i);
+  });
+
   it('tells a person how to approve when an approval is required', async () => {
     const notifier = createSlackNotifier({ webhookUrl: receiver.url });
 

@@ -30,6 +30,8 @@ const titles: Record<NotificationKind, string> = {
   approval_required: ':raised_hand: Approval required',
 };
 
+const criticalMark = '[CRITICAL]';
+
 // Slack rejects a header over 150 characters and a text object over 3000.
 const headerLimit = 150;
 const textLimit = 3000;
@@ -38,9 +40,11 @@ export function toSlackPayload(original: Notification, options: PayloadOptions):
   // Redact before truncating: a cut could leave half a secret that no pattern recognises.
   const notification = redactPayload(original, options.secretValues);
   const { incident, approval } = notification;
-  const title = `${titles[notification.kind]}: ${incident.containerName}`;
+  // The mark sits right before the name, so a push preview reads "[CRITICAL] api: ...".
+  const critical = notification.critical === true;
+  const title = `${titles[notification.kind]}: ${critical ? `${criticalMark} ` : ''}${incident.containerName}`;
   const fields: SlackMrkdwn[] = [
-    mrkdwn(`*Container*\n\`${incident.containerName}\``),
+    mrkdwn(`*Container*\n\`${incident.containerName}\`${critical ? ' (critical)' : ''}`),
     mrkdwn(`*Host*\n${incident.host}`),
     mrkdwn(`*Trigger*\n${incident.trigger}`),
     mrkdwn(`*Status*\n${incident.status}`),

@@ -61,6 +61,18 @@ describe('createWebhookNotifier', () => {
     });
   });
 
+  it('carries critical: true for a critical container and critical: false otherwise', async () => {
+    const notifier = createWebhookNotifier({ url: receiver.url });
+
+    await notifier.deliver({ notification: { ...sampleNotification(), critical: true } });
+    await notifier.deliver({ notification: sampleNotification() });
+
+    expect(receiver.requests.map((request) => (request.body as { critical: unknown }).critical)).toEqual([
+      true,
+      false,
+    ]);
+  });
+
   it('masks secrets from the diagnosis and every other string before sending', async () => {
     const notification = sampleNotification();
     const withEnvSecret = {
