@@ -143,9 +143,11 @@ describe('createMonitorApi over a real HTTP server', () => {
       const { call, post } = await harness({ server: { token } });
       expect((await call('/monitor/incidents?hours=abc')).status).toBe(400);
       expect((await call('/monitor/incidents?hours=-1')).status).toBe(400);
-      const noReason = await post('/monitor/heal/web', { action: 'restart_container' }, token);
-      expect(noReason.status).toBe(422);
-      expect(((await noReason.json()) as { error: { message: string } }).error.message).toMatch(/reason/);
+      const numericReason = await post('/monitor/heal/web', { reason: 5 }, token);
+      expect(numericReason.status).toBe(422);
+      expect(((await numericReason.json()) as { error: { message: string } }).error.message).toMatch(
+        /^body\.reason: /,
+      );
       expect((await post('/monitor/heal/web', { reason: 'x', extra: 1 }, token)).status).toBe(422);
       const unknownAction = await post('/monitor/heal/web', { reason: 'x', action: 'reboot_host' }, token);
       expect(unknownAction.status).toBe(422);
@@ -196,6 +198,62 @@ describe('createMonitorApi over a real HTTP server', () => {
       });
       expect(streamed.status).toBe(413);
       expect(JSON.parse(streamed.body).error.code).toBe('payload_too_large');
+      expect(runtime.callsOf('restart')).toHaveLength(0);
+    });
+  });
+
+  describe("POST /monitor/heal without a reason (the seed's bare call)", () => {
+    const bodies: [string, RequestInit][] = [
+      ['no body at all', {}],
+      ['an empty JSON body', { headers: { 'content-type': 'application/json' }, body: '' }],
+      ['{}', { headers: { 'content-type': 'application/json' }, body: '{}' }],
+      [
+        'only an action',
+        { headers: { 'content-type': 'application/json' }, body: '{"action":"restart_container"}' },
+      ],
+    ];
+    it.each(bodies)('%s: restarts, recorded as "manual request via API"', async (_label, init) => {
+      const { call, runtime, settle, store } = await harness({ server: { token } });
+      const response = await call('/monitor/heal/web', { ...init, method: 'POST', auth: token });
+      expect(response.status).toBe(200);
+      expect(await response.json()).toMatchObject({ kind: 'act', changed: true });
+      await settle();
+      expect(runtime.callsOf('restart')).toHaveLength(1);
+      const [action] = await store.listHealingActions({});
+      expect(action).toMatchObject({
+        action: 'restart_container',
+        decidedBy: 'person',
+        reason: 'requested by api: manual request via API',
+      });
+    });
+
+    it('a malformed body still gets a 4xx naming what is wrong, and nothing runs', async () => {
+      const { call, post, runtime } = await harness({ server: { token } });
+      const cases: [unknown, RegExp][] = [
+        [{ reason: '' }, /^body\.reason: /],
+        [{ reason: '   ' }, /^body\.reason: /],
+        [{ reason: ['slow'] }, /^body\.reason: /],
+        [{ reason: 'x'.repeat(1001) }, /^body\.reason: /],
+        [{ action: 7 }, /^body\.action: /],
+        [{ action: '../reboot' }, /^body\.action: /],
+        [{ reasons: 'typo' }, /reasons/],
+        [null, /^body: /],
+        [['restart'], /^body: /],
+        ['restart', /^body: /],
+      ];
+      for (const [body, message] of cases) {
+        const response = await post('/monitor/heal/web', body, token);
+        const answer = (await response.json()) as { error: { code: string; message: string } };
+        expect(response.status, JSON.stringify(body)).toBe(422);
+        expect(answer.error, JSON.stringify(body)).toMatchObject({ code: 'unprocessable', message });
+      }
+      const notJson = await call('/monitor/heal/web', {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: 'please restart',
+        auth: token,
+      });
+      expect(notJson.status).toBe(415);
       expect(runtime.callsOf('restart')).toHaveLength(0);
     });
   });

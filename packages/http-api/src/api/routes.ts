@@ -6,6 +6,7 @@ import {
   containerMetricsQuerySchema,
   containerMetricsResponseSchema,
   containerNameSchema,
+  defaultHealReason,
   healingOutcomeSchema,
   healRequestSchema,
   healthzResponseSchema,
@@ -83,8 +84,7 @@ export const routes: readonly RouteSpec[] = [
     method: 'POST',
     path: '/monitor/heal/{container}',
     access: 'write',
-    summary:
-      'Ask for a healing action; it runs through the same policy as an automatic heal (budget, backoff, dependencies, approvals)',
+    summary: `Ask for a healing action (restart_container unless \`action\` says otherwise); it runs through the same policy as an automatic heal (budget, backoff, dependencies, approvals). The body is optional: without a \`reason\` the action is recorded as "${defaultHealReason}"`,
     params: z.object({ container: containerNameSchema }),
     body: healRequestSchema,
     responses: {
@@ -94,7 +94,9 @@ export const routes: readonly RouteSpec[] = [
       409: {
         description: 'The policy refused (wait, escalate, skip, manual); the error carries the outcome',
       },
-      422: { description: 'Unknown action' },
+      422: {
+        description: 'Unknown action, or a body field outside its schema (the message names the field)',
+      },
     },
   },
   {

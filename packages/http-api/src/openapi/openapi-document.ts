@@ -72,7 +72,9 @@ function operationOf(route: RouteSpec): Record<string, unknown> {
     ...(route.body
       ? {
           requestBody: {
-            required: route.id === 'heal',
+            ...bodyDescriptionOf(route.body),
+            // No body reads as `{}`: required only when `{}` misses the schema.
+            required: !route.body.safeParse({}).success,
             content: { 'application/json': { schema: schemaRef(route.body) } },
           },
         }
@@ -100,6 +102,11 @@ function parametersOf(schema: z.ZodObject | undefined, location: 'path' | 'query
       schema: json,
     };
   });
+}
+
+function bodyDescriptionOf(schema: z.ZodType): { description?: string } {
+  const description = apiSchemaRegistry.get(schema)?.description;
+  return description ? { description } : {};
 }
 
 function schemaRef(schema: z.ZodType): Record<string, unknown> {
