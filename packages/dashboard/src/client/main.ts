@@ -188,6 +188,7 @@ function flush(): void {
     }
   }
   renderSummary();
+  if (state.takeUnlisted()) refreshStatusSoon();
   if (page && (dirty.containers.has(page.name) || dirty.incidents || dirty.membership)) renderPage();
   byId('main').setAttribute('aria-busy', 'false');
   document.documentElement.dataset.rendered = String(grid.size);
@@ -243,6 +244,25 @@ async function resync(): Promise<void> {
   } catch (error) {
     notify(error);
   }
+}
+
+// A container first seen on the event stream: its critical flag (and so its place in the grid)
+// comes with the next status snapshot. One request for a burst of new containers.
+let statusRefresh: ReturnType<typeof setTimeout> | undefined;
+const statusRefreshDelayMs = 1_000;
+
+function refreshStatusSoon(): void {
+  if (statusRefresh !== undefined) return;
+  statusRefresh = setTimeout(async () => {
+    try {
+      state.loadStatus(await api.get<StatusResponse>('/monitor/status'));
+      schedule();
+    } catch {
+      // The next resync (on reconnect) brings it; a notice for this would only be noise.
+    } finally {
+      statusRefresh = undefined;
+    }
+  }, statusRefreshDelayMs);
 }
 
 const connectionText: Record<FeedState, string> = {

@@ -55,6 +55,22 @@ describe('createMonitorApi over a real HTTP server', () => {
     });
   });
 
+  it('GET /monitor/status says which containers are critical (false when the agent does not say)', async () => {
+    const { call, agent } = await harness({ containers: ['web', 'api'] });
+    expect(
+      ((await (await call('/monitor/status')).json()) as { containers: { critical: unknown }[] }).containers,
+    ).toEqual([expect.objectContaining({ critical: false }), expect.objectContaining({ critical: false })]);
+    const status = agent.status.bind(agent);
+    agent.status = () => status().map((line) => ({ ...line, critical: line.name === 'api' }));
+    const body = (await (await call('/monitor/status')).json()) as {
+      containers: { name: string; critical: boolean }[];
+    };
+    expect(body.containers.map(({ name, critical }) => ({ name, critical }))).toEqual([
+      { name: 'api', critical: true },
+      { name: 'web', critical: false },
+    ]);
+  });
+
   describe('auth', () => {
     it('refuses every write with 403 when no token is configured, naming MONITOR_API_TOKEN', async () => {
       const { post, runtime } = await harness();

@@ -336,6 +336,8 @@ function statusLine(line: ContainerStatus) {
     verdict: line.verdict ?? null,
     incident: line.incident ?? null,
     restartsLeft: line.restartsLeft ?? null,
+    // Read optionally: an agent built before ContainerStatus carried the flag leaves it out.
+    critical: (line as ContainerStatus & { readonly critical?: boolean }).critical === true,
   };
 }
 

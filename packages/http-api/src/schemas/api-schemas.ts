@@ -247,6 +247,9 @@ export const containerStatusSchema = z
     verdict: healthVerdictSchema.nullable(),
     incident: incidentSchema.nullable(),
     restartsLeft: z.number().nullable().describe('Restarts left in the hourly budget'),
+    critical: z
+      .boolean()
+      .describe('Marked `critical: true`: restarts go first, incidents are at least high urgency'),
   })
   .register(apiSchemaRegistry, { id: 'ContainerStatus' });
 

@@ -27,6 +27,8 @@ export interface StatusLine {
   readonly verdict: HealthVerdict | null;
   readonly incident: Incident | null;
   readonly restartsLeft: number | null;
+  /** Marked `critical: true` (absent from an older agent: not critical). */
+  readonly critical?: boolean;
 }
 
 export interface StatusResponse {

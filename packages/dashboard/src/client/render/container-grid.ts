@@ -5,6 +5,7 @@ import { scaleSeries } from './sparkline.js';
 
 interface Card {
   readonly root: HTMLLIElement;
+  readonly critical: HTMLElement;
   readonly state: HTMLElement;
   readonly health: HTMLElement;
   readonly incident: HTMLElement;
@@ -38,9 +39,11 @@ export class ContainerGrid {
     private readonly observer: IntersectionObserver | undefined,
   ) {}
 
-  /** Adds and removes cards so the list matches `views` (sorted by name). */
+  /** Adds and removes cards so the list matches `views`: critical containers first, then by name. */
   syncMembership(views: Iterable<ContainerView>): void {
-    const sorted = [...views].sort((a, b) => a.name.localeCompare(b.name));
+    const sorted = [...views].sort(
+      (a, b) => Number(b.critical) - Number(a.critical) || a.name.localeCompare(b.name),
+    );
     const keep = new Set(sorted.map((view) => view.name));
     for (const [name, card] of this.#cards) {
       if (keep.has(name)) continue;
@@ -69,6 +72,8 @@ export class ContainerGrid {
     const problem = isProblem(view);
     setAttr(card.root, 'data-health', view.health ?? 'unknown');
     setAttr(card.root, 'data-problem', String(problem));
+    setAttr(card.root, 'data-critical', String(view.critical));
+    card.critical.hidden = !view.critical;
     setText(card.state, view.state ?? 'unknown');
     setAttr(card.state, 'data-state', view.state ?? 'unknown');
     setText(card.health, view.health ? humanize(view.health) : 'not checked yet');
@@ -154,6 +159,15 @@ function series(history: readonly MetricPoint[], key: MetricKey): (number | null
 }
 
 function buildCard(name: string): Card {
+  const critical = h(
+    'span',
+    {
+      class: 'badge critical',
+      title: 'Marked critical: restarted first, incidents at least high urgency',
+      hidden: true,
+    },
+    'critical',
+  );
   const state = h('span', { class: 'badge state' });
   const health = h('span', { class: 'health-text' });
   const incident = h('p', { class: 'card-incident', hidden: true });
@@ -181,11 +195,12 @@ function buildCard(name: string): Card {
       'div',
       { class: 'card-head' },
       h('a', { class: 'card-name', href: containerHref(name), title: name }, name),
+      critical,
       state,
     ),
     h('div', { class: 'card-health' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), health),
     ...rows,
     incident,
   );
-  return { root, state, health, incident, metrics };
+  return { root, critical, state, health, incident, metrics };
 }

@@ -70,6 +70,7 @@ export function renderContainerPage(
       'div',
       { class: 'page-head' },
       h('h1', { id: 'container-title' }, view.name),
+      view.critical && h('span', { class: 'badge critical' }, 'critical'),
       h('span', { class: 'badge state', 'data-state': view.state ?? 'unknown' }, view.state ?? 'unknown'),
       h(
         'span',
@@ -80,6 +81,7 @@ export function renderContainerPage(
     h(
       'dl',
       { class: 'facts wide' },
+      ...fact('Critical', view.critical ? 'yes: restarted first, incidents at least high urgency' : 'no'),
       ...fact('Last check', view.verdict ? formatAgo(view.verdict.checkedAt, now) : '–'),
       ...fact('Restarts (Docker)', metrics ? String(metrics.restartCount) : '–'),
       ...fact('Restarts left this hour', view.restartsLeft === null ? '–' : String(view.restartsLeft)),

@@ -111,6 +111,50 @@ describe('DashboardState', () => {
     expect(state.takeDirty().incidents).toBe(true);
   });
 
+  it('takes the critical flag from the status snapshot; a change of it reorders the grid', () => {
+    const line = (name: string, critical?: boolean) => ({
+      id: `id-${name}`,
+      name,
+      monitored: true,
+      state: 'running',
+      health: 'healthy',
+      lastCheckAt: 1,
+      verdict: null,
+      incident: null,
+      restartsLeft: 3,
+      ...(critical === undefined ? {} : { critical }),
+    });
+    const state = new DashboardState();
+    state.loadStatus({ host: 'h', containers: [line('web'), line('api', true), line('db', false)] });
+    expect([...state.containers.values()].map((view) => [view.name, view.critical])).toEqual([
+      ['web', false],
+      ['api', true],
+      ['db', false],
+    ]);
+    state.takeDirty();
+    state.loadStatus({ host: 'h', containers: [line('web'), line('api', true), line('db', false)] });
+    expect(state.takeDirty().membership).toBe(false);
+    state.loadStatus({ host: 'h', containers: [line('web', true), line('api', true), line('db', false)] });
+    expect(state.takeDirty().membership).toBe(true);
+    expect(state.containers.get('web')?.critical).toBe(true);
+  });
+
+  it('asks for a status snapshot once after a container appears through an event', () => {
+    const state = new DashboardState();
+    state.loadStatus({ host: 'h', containers: [] });
+    expect(state.takeUnlisted()).toBe(false);
+    state.apply('check:completed', verdict('new-app', 1));
+    state.apply('check:completed', verdict('other-app', 1));
+    expect(state.containers.get('new-app')?.critical).toBe(false);
+    expect(state.takeUnlisted()).toBe(true);
+    expect(state.takeUnlisted()).toBe(false);
+    state.apply('check:completed', verdict('new-app', 2));
+    expect(state.takeUnlisted()).toBe(false);
+    state.apply('check:completed', verdict('third-app', 1));
+    state.loadStatus({ host: 'h', containers: [] });
+    expect(state.takeUnlisted()).toBe(false);
+  });
+
   it('adds a required approval and drops it once decided', () => {
     const state = new DashboardState();
     state.apply('approval:required', { id: 'ap1', status: 'pending' });

@@ -25,6 +25,8 @@ export interface ContainerView {
   verdict: HealthVerdict | null;
   incident: Incident | null;
   restartsLeft: number | null;
+  /** Marked `critical: true`: listed first and marked on its card and page. */
+  critical: boolean;
   /** Oldest first, at most `historyLength` points. */
   history: MetricPoint[];
   /** Whether the stored samples were read (sparklines start with what the store has). */
@@ -34,7 +36,7 @@ export interface ContainerView {
 export interface DirtySet {
   /** Containers whose card must be redrawn. */
   readonly containers: ReadonlySet<string>;
-  /** A container came or went: the grid's order must be redone. */
+  /** A container came or went, or became (un)critical: the grid's order must be redone. */
   readonly membership: boolean;
   readonly incidents: boolean;
   readonly approvals: boolean;
@@ -62,6 +64,8 @@ export class DashboardState {
   #incidents = false;
   #approvals = false;
   #engine = false;
+  /** A container was first seen on the event stream: only the status snapshot says whether it is critical. */
+  #unlisted = false;
 
   loadStatus(status: { readonly host: string; readonly containers: readonly StatusLine[] }): void {
     this.host = status.host;
@@ -75,6 +79,11 @@ export class DashboardState {
       view.health = line.health;
       view.restartsLeft = line.restartsLeft;
       view.incident = line.incident;
+      const critical = line.critical === true;
+      if (view.critical !== critical) {
+        view.critical = critical;
+        this.#membership = true;
+      }
       if (line.verdict && line.verdict.checkedAt !== view.verdict?.checkedAt)
         this.#applyVerdict(view, line.verdict);
       this.#dirtyContainers.add(line.name);
@@ -85,6 +94,7 @@ export class DashboardState {
         this.#membership = true;
       }
     }
+    this.#unlisted = false;
     this.#engine = true;
   }
 
@@ -185,6 +195,16 @@ export class DashboardState {
     this.#approvals = true;
   }
 
+  /**
+   * True once after a container appeared through an event rather than a status snapshot: the
+   * caller then reads `/monitor/status` again (its critical flag is not on the events).
+   */
+  takeUnlisted(): boolean {
+    const unlisted = this.#unlisted;
+    this.#unlisted = false;
+    return unlisted;
+  }
+
   /** What changed since the last call; clears it. */
   takeDirty(): DirtySet {
     const dirty: DirtySet = {
@@ -217,11 +237,13 @@ export class DashboardState {
         verdict: null,
         incident: null,
         restartsLeft: null,
+        critical: false,
         history: [],
         historyLoaded: false,
       };
       this.containers.set(name, view);
       this.#membership = true;
+      this.#unlisted = true;
     }
     return view;
   }
