@@ -1,4 +1,10 @@
-import type { Diagnosis, Urgency } from '@website-monitor/core';
+import {
+  type Diagnosis,
+  type FailureCause,
+  failureCauses,
+  isFailureCause,
+  type Urgency,
+} from '@website-monitor/core';
 import { z } from 'zod';
 import { diagnosisToolName } from '../prompt/diagnosis-prompt.js';
 
@@ -8,6 +14,12 @@ export const urgencies = ['low', 'medium', 'high', 'critical'] as const satisfie
 export function diagnosisAnswerSchema(actions: readonly string[]) {
   return z.object({
     diagnosis: z.string().trim().min(3).max(600),
+    // A cause outside the vocabulary (or none) does not sink an otherwise valid answer: it only
+    // labels the diagnosis, so it becomes `unknown` and the plan follows the trigger.
+    cause: z
+      .unknown()
+      .optional()
+      .transform((value): FailureCause => (isFailureCause(value) ? value : 'unknown')),
     recommended_action: z.enum(actions as [string, ...string[]]),
     urgency: z.enum(urgencies),
     confidence: z.number().finite().min(0).max(100),
@@ -32,6 +44,12 @@ export function diagnosisTool(actions: readonly string[]) {
           description: 'One sentence naming the most likely cause.',
           maxLength: 600,
         },
+        cause: {
+          type: 'string',
+          enum: [...failureCauses],
+          description:
+            'The cause, in the vocabulary of the system prompt; unknown when the evidence shows none.',
+        },
         recommended_action: { type: 'string', enum: [...actions], description: 'One allowed action.' },
         urgency: { type: 'string', enum: [...urgencies] },
         confidence: { type: 'integer', minimum: 0, maximum: 100 },
@@ -41,7 +59,7 @@ export function diagnosisTool(actions: readonly string[]) {
           maxLength: 2_000,
         },
       },
-      required: ['diagnosis', 'recommended_action', 'urgency', 'confidence', 'reasoning'],
+      required: ['diagnosis', 'cause', 'recommended_action', 'urgency', 'confidence', 'reasoning'],
       additionalProperties: false,
     },
   };
@@ -77,6 +95,7 @@ export function readDiagnosisAnswer(
     ok: true,
     diagnosis: {
       diagnosis: answer.diagnosis,
+      cause: answer.cause,
       recommendedAction: answer.recommended_action,
       urgency: answer.urgency,
       confidence: Math.round(answer.confidence),

@@ -1,4 +1,4 @@
-import { DiagnoserError } from '@website-monitor/core';
+import { DiagnoserError, failureCauses } from '@website-monitor/core';
 import { FakeClock } from '@website-monitor/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -67,6 +67,7 @@ describe('createClaudeDiagnoser against a local Messages API', () => {
     expect(diagnoser.name).toBe('claude');
     expect(diagnosis).toEqual({
       diagnosis: 'The process exited after losing its database connection.',
+      cause: 'dependency_unreachable',
       recommendedAction: 'restart_container',
       urgency: 'high',
       confidence: 83,
@@ -97,14 +98,40 @@ describe('createClaudeDiagnoser against a local Messages API', () => {
       'manual',
     ]);
     expect(schema?.properties?.urgency?.enum).toEqual(['low', 'medium', 'high', 'critical']);
+    expect(schema?.properties?.cause?.enum).toEqual([...failureCauses]);
     expect(schema?.required).toEqual([
       'diagnosis',
+      'cause',
       'recommended_action',
       'urgency',
       'confidence',
       'reasoning',
     ]);
   });
+
+  it('explains the cause vocabulary in the system prompt, marking the causes a restart cannot fix', async () => {
+    const { server, diagnoser } = await setup(validDiagnosisReply());
+    await diagnoser.diagnose({ context: crashedContainerContext() });
+    const system = systemText(server.requests[0]);
+    for (const cause of failureCauses) expect(system).toContain(`\n- ${cause}: `);
+    expect(system).toContain('- port_in_use: port already in use (no restart)');
+    expect(system).toContain('- out_of_memory: out of memory\n');
+  });
+
+  const causeAnswers: readonly [string, Record<string, unknown>, string][] = [
+    ['a cause from the vocabulary', { cause: 'port_in_use' }, 'port_in_use'],
+    ['a cause outside the vocabulary', { cause: 'restart_everything_now' }, 'unknown'],
+    ['no cause at all', { cause: undefined }, 'unknown'],
+    ['a cause that is not a string', { cause: 42 }, 'unknown'],
+    ['an inherited property name', { cause: 'constructor' }, 'unknown'],
+  ];
+  for (const [name, input, cause] of causeAnswers) {
+    it(`labels the diagnosis with ${name} as ${cause}, keeping the rest of the answer`, async () => {
+      const { diagnoser } = await setup(validDiagnosisReply(input as { cause?: string }));
+      const diagnosis = await diagnoser.diagnose({ context: crashedContainerContext() });
+      expect(diagnosis).toMatchObject({ cause, source: 'model', recommendedAction: 'restart_container' });
+    });
+  }
 
   it('sends only redacted, fenced text: secrets masked, env values gone, spoofed delimiters neutralised', async () => {
     const dbPassword = join('Tr0ub4dor', '-and-3-horses');
@@ -297,7 +324,8 @@ describe('createClaudeDiagnoser against a local Messages API', () => {
     expect(cooling.kind).toBe('cooldown');
     expect(cooling.message).toBe('cooldown: web was diagnosed 10s ago (cooldown 60s)');
     expect(server.requests).toHaveLength(1);
-    await diagnoser.diagnose({ context: crashedContainerContext({ name: 'api' }) });
+    // Another image, so not the same failure signature (and not answered from the cache).
+    await diagnoser.diagnose({ context: crashedContainerContext({ name: 'api', image: 'acme/api:2.0.0' }) });
     expect(server.requests).toHaveLength(2);
     await clock.advance(50_000);
     await diagnoser.diagnose({ context: crashedContainerContext() });

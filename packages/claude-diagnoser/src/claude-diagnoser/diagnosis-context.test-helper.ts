@@ -5,6 +5,7 @@ import { openIncident } from '@website-monitor/core';
 export function crashedContainerContext(
   options: {
     readonly name?: string;
+    readonly image?: string;
     readonly exitCode?: number;
     readonly logTail?: readonly string[];
     readonly errorLines?: readonly string[];
@@ -38,7 +39,7 @@ export function crashedContainerContext(
   const container: ContainerDetails = {
     id: `id-${name}`,
     name,
-    image: 'acme/web:1.4.2',
+    image: options.image ?? 'acme/web:1.4.2',
     state: 'exited',
     labels: {},
     imageId: 'sha256:abc',

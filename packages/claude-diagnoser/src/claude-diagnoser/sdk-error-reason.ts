@@ -35,7 +35,7 @@ export function toClaudeDiagnoserError(
       ? new ClaudeDiagnoserError('deadline', `deadline exceeded after ${circumstances.deadlineMs}ms`, {
           cause: error,
         })
-      : new ClaudeDiagnoserError('aborted', 'aborted: the agent is stopping', { cause: error });
+      : new ClaudeDiagnoserError('aborted', 'aborted: the caller stopped waiting', { cause: error });
   }
   if (error instanceof APIConnectionTimeoutError || name === 'APIConnectionTimeoutError') {
     return new ClaudeDiagnoserError('timeout', `timeout after ${circumstances.timeoutMs}ms`, {

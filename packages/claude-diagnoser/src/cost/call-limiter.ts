@@ -22,12 +22,8 @@ export class CallLimiter {
   }
 
   refusal(container: string, now: number): CallRefusal | undefined {
-    if (now < this.#pausedUntil) {
-      return {
-        kind: 'rate_limited',
-        message: `rate_limited (retry after ${Math.ceil((this.#pausedUntil - now) / 1000)}s)`,
-      };
-    }
+    const paused = this.pauseRefusal(now);
+    if (paused) return paused;
     const last = this.#lastCallByContainer.get(container);
     if (last !== undefined && now - last < this.#cooldownMs) {
       return {
@@ -45,9 +41,38 @@ export class CallLimiter {
     return undefined;
   }
 
-  recordCall(container: string, now: number): void {
+  /** Only the 429 pause: checked again when a queued call is about to go out. */
+  pauseRefusal(now: number): CallRefusal | undefined {
+    if (now < this.#pausedUntil) {
+      return {
+        kind: 'rate_limited',
+        message: `rate_limited (retry after ${Math.ceil((this.#pausedUntil - now) / 1000)}s)`,
+      };
+    }
+    return undefined;
+  }
+
+  /**
+   * Counts a call against the budget and the container's cooldown from the moment it is queued,
+   * so a storm is refused at once rather than after a wait. `cancel()` gives the slot back when
+   * the call never went out (its caller gave up while it was queued).
+   */
+  recordCall(container: string, now: number): { cancel(): void } {
+    const previous = this.#lastCallByContainer.get(container);
     this.#lastCallByContainer.set(container, now);
     this.#callTimes.push(now);
+    let cancelled = false;
+    return {
+      cancel: () => {
+        if (cancelled) return;
+        cancelled = true;
+        const index = this.#callTimes.indexOf(now);
+        if (index >= 0) this.#callTimes.splice(index, 1);
+        if (this.#lastCallByContainer.get(container) !== now) return;
+        if (previous === undefined) this.#lastCallByContainer.delete(container);
+        else this.#lastCallByContainer.set(container, previous);
+      },
+    };
   }
 
   pauseUntil(at: number): void {

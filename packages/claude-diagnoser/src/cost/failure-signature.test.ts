@@ -22,12 +22,25 @@ describe('failureSignature', () => {
     );
     expect(failureSignature(turn(41, 'inc-1'))).not.toBe(
       failureSignature(
-        crashedContainerContext({ name: 'api', logTail: ['ok', 'Error: pool exhausted (pid 41)'] }),
+        crashedContainerContext({
+          image: 'acme/api:2.0.0',
+          logTail: ['ok', 'Error: pool exhausted (pid 41)'],
+        }),
       ),
     );
     expect(failureSignature(crashedContainerContext({ exitCode: 1 }))).not.toBe(
       failureSignature(crashedContainerContext({ exitCode: 137 })),
     );
+  });
+
+  it('is shared by replicas of one image failing the same way, never by two containers of unknown image', () => {
+    const replica = (name: string, pid: number) =>
+      crashedContainerContext({ name, logTail: [`Error: connect ECONNREFUSED 10.0.0.7:5432 (pid ${pid})`] });
+    expect(failureSignature(replica('web-1', 41))).toBe(failureSignature(replica('web-2', 97)));
+    expect(failureSignature(replica('web-1', 41))).not.toContain('web-1');
+
+    const unknownImage = (name: string) => ({ ...replica(name, 41), container: null });
+    expect(failureSignature(unknownImage('web-1'))).not.toBe(failureSignature(unknownImage('web-2')));
   });
 
   it('prefers the error lines the agent picked over the tail', () => {

@@ -3,9 +3,12 @@ import type { DiagnosisContext } from '@website-monitor/core';
 const errorLike = /\b(?:error|exception|fatal|panic|fail(?:ed|ure)?|killed|refused|denied|cannot|unable)\b/i;
 
 /**
- * What makes two failures "the same" for the answer cache: the container, the trigger, the exit
- * code, OOM, the problem kinds and the first error line with its volatile parts (times, ids,
- * addresses, counters) folded, so each turn of a crash loop hits the cache.
+ * What makes two failures "the same" for the answer cache and for sharing one call: the image,
+ * the trigger, the exit code, OOM, the problem kinds and the first error line with its volatile
+ * parts (times, ids, addresses, counters) folded. Each turn of a crash loop hits the cache, and
+ * replicas of one image failing the same way in a storm share one answer. The container's name is
+ * left out on purpose (ten replicas are one question); without details about the container, its
+ * name stands in for the image, so two unknown containers never share.
  */
 export function failureSignature(context: DiagnosisContext): string {
   const { incident } = context;
@@ -16,7 +19,7 @@ export function failureSignature(context: DiagnosisContext): string {
     '';
   return JSON.stringify([
     incident.host,
-    incident.containerName,
+    context.container?.image ? `image:${context.container.image}` : `container:${incident.containerName}`,
     incident.trigger,
     incident.exitCode ?? context.container?.exitCode ?? null,
     incident.oomKilled || context.container?.oomKilled === true,

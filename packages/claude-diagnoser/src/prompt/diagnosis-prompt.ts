@@ -1,8 +1,8 @@
-import type { DiagnosisContext } from '@website-monitor/core';
+import { type DiagnosisContext, failureCauses, failureCauseTraits } from '@website-monitor/core';
 import { boundedLines, neutraliseUntrustedLine } from './untrusted-text.js';
 
 /** Bumped whenever the prompt or the tool schema changes: it is part of the answer cache key. */
-export const promptVersion = 'diagnosis-v1';
+export const promptVersion = 'diagnosis-v2';
 
 export const diagnosisToolName = 'record_diagnosis';
 
@@ -51,15 +51,27 @@ export function systemPrompt(actions: readonly string[]): string {
     '  anything runs, and a person can overrule it.',
     '',
     'Answer fields:',
-    '- diagnosis: one sentence naming the most likely cause.',
+    '- diagnosis: one sentence naming the most likely cause and its evidence (an exit code, a port, a path).',
+    '  Do not name the container: the answer may be reused for replicas of the same image failing the same way.',
+    '- cause: exactly one of the causes below; unknown when the evidence does not show one.',
     '- recommended_action: exactly one of the actions below.',
     '- urgency: low | medium | high | critical (critical = users are down now and it will not recover alone).',
     '- confidence: 0-100, how sure you are of the cause AND that the action fixes it; below 50 when guessing.',
     '- reasoning: the evidence in at most three sentences.',
     '',
+    'Causes (a restart repeats the failure for those marked "no restart"):',
+    ...causeLines(),
+    '',
     'Actions:',
     ...actionLines,
   ].join('\n');
+}
+
+function causeLines(): string[] {
+  return failureCauses.map((cause) => {
+    const traits = failureCauseTraits(cause);
+    return `- ${cause}: ${traits.label}${traits.restartHelps ? '' : ' (no restart)'}`;
+  });
 }
 
 /** The per-incident user message: measured facts as JSON, then the container's own text fenced off. */

@@ -9,22 +9,36 @@ export interface FakeUsage {
   readonly cache_creation_input_tokens?: number;
 }
 
+/**
+ * When a scripted reply is sent: after `delayMs` (a slow API), and not before `until` settles
+ * (a gate a test opens when it wants, so nothing depends on timing). Both apply when both are set.
+ */
+export interface FakeReplyTiming {
+  readonly delayMs?: number;
+  readonly until?: PromiseLike<unknown>;
+}
+
 /** One scripted reply of the fake Messages API. */
 export type FakeAnthropicReply =
   /** A message whose content is one `tool_use` block (what forced tool use returns). */
-  | { readonly kind: 'tool_use'; readonly name?: string; readonly input: unknown; readonly usage?: FakeUsage }
+  | ({
+      readonly kind: 'tool_use';
+      readonly name?: string;
+      readonly input: unknown;
+      readonly usage?: FakeUsage;
+    } & FakeReplyTiming)
   /** A message with plain text only, as when a model ignores the tool. */
-  | { readonly kind: 'text'; readonly text: string; readonly usage?: FakeUsage }
+  | ({ readonly kind: 'text'; readonly text: string; readonly usage?: FakeUsage } & FakeReplyTiming)
   /** HTTP 200 with a body that is not JSON. */
-  | { readonly kind: 'malformed_json'; readonly body?: string }
+  | ({ readonly kind: 'malformed_json'; readonly body?: string } & FakeReplyTiming)
   /** An error status with the API's error body; `retryAfterSeconds` sets `retry-after`. */
-  | {
+  | ({
       readonly kind: 'error';
       readonly status: number;
       readonly type?: string;
       readonly message?: string;
       readonly retryAfterSeconds?: number;
-    }
+    } & FakeReplyTiming)
   /** Accepts the request and never answers (until the client gives up or the server closes). */
   | { readonly kind: 'hang' };
 
@@ -79,8 +93,12 @@ export type FakeAnthropicScript =
 export interface FakeAnthropicServer extends AsyncDisposable {
   /** Pass as the SDK's `baseURL`, e.g. `http://127.0.0.1:43121`. */
   readonly url: string;
-  /** Every request received on POST /v1/messages, in order. */
+  /** Every request received on POST /v1/messages, in order (`requests.length` counts them). */
   readonly requests: FakeAnthropicRequest[];
+  /** Requests on POST /v1/messages received and not yet answered or given up by the client. */
+  readonly inFlight: number;
+  /** The most requests that were in flight at the same moment, since the server started. */
+  readonly maxInFlight: number;
   /** Replaces the script; the request count keeps counting. */
   setScript(script: FakeAnthropicScript): void;
   close(): Promise<void>;
@@ -99,8 +117,12 @@ export async function startFakeAnthropicServer(
 ): Promise<FakeAnthropicServer> {
   let script = options.script;
   const requests: FakeAnthropicRequest[] = [];
-  const hanging = new Set<ServerResponse>();
+  // Responses not sent yet (hanging, delayed or gated), destroyed on close.
+  const pending = new Set<ServerResponse>();
+  const timers = new Set<NodeJS.Timeout>();
   let served = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
 
   const server = createServer((request, response) => {
     void handle(request, response).catch((error: unknown) => {
@@ -145,6 +167,11 @@ export async function startFakeAnthropicServer(
     };
     const index = requests.length;
     requests.push(recorded);
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    response.once('close', () => {
+      inFlight -= 1;
+    });
     const reply = replyFor(script, recorded, index);
     if (!reply) {
       sendError(
@@ -156,7 +183,35 @@ export async function startFakeAnthropicServer(
       );
       return;
     }
-    send(response, reply, typeof body.model === 'string' ? body.model : 'claude-fake', index + 1);
+    const model = typeof body.model === 'string' ? body.model : 'claude-fake';
+    if (reply.kind === 'hang') {
+      hold(response);
+      return;
+    }
+    if (reply.delayMs === undefined && reply.until === undefined) {
+      send(response, reply, model, index + 1);
+      return;
+    }
+    hold(response);
+    if (reply.until) await reply.until;
+    if (reply.delayMs !== undefined) await sleep(reply.delayMs);
+    pending.delete(response);
+    if (!response.destroyed && !response.writableEnded) send(response, reply, model, index + 1);
+  }
+
+  function hold(response: ServerResponse): void {
+    pending.add(response);
+    response.on('close', () => pending.delete(response));
+  }
+
+  function sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
   }
 
   function send(response: ServerResponse, reply: FakeAnthropicReply, model: string, number: number): void {
@@ -204,8 +259,7 @@ export async function startFakeAnthropicServer(
         );
         return;
       case 'hang':
-        hanging.add(response);
-        response.on('close', () => hanging.delete(response));
+        hold(response);
         return;
     }
   }
@@ -217,7 +271,9 @@ export async function startFakeAnthropicServer(
   const { port } = server.address() as AddressInfo;
 
   const close = async () => {
-    for (const response of hanging) response.destroy();
+    for (const timer of timers) clearTimeout(timer);
+    timers.clear();
+    for (const response of pending) response.destroy();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   };
@@ -225,6 +281,12 @@ export async function startFakeAnthropicServer(
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    get inFlight() {
+      return inFlight;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
     setScript(next) {
       script = next;
     },

@@ -4,6 +4,7 @@ export type {
   FakeAnthropicRequest,
   FakeAnthropicScript,
   FakeAnthropicServer,
+  FakeReplyTiming,
   FakeUsage,
   RecordedJsonSchema,
   RecordedMessagesBody,
