@@ -16,6 +16,7 @@ import {
   type ProbeCounters,
   type ProbeOutcome,
   type ProbeThresholds,
+  recordHttpProbeTiming,
   recordProbeOutcome,
 } from './probe-counter.js';
 import { cpuPercent, memoryUsage } from './resource-usage.js';
@@ -156,7 +157,11 @@ export function evaluateHealth(input: EvaluateHealthInput): HealthEvaluation {
     outcome === 'failure' && inStartPeriod() ? counter : recordProbeOutcome(counter, outcome, thresholds);
 
   if (http !== undefined) {
-    next = { ...next, http: record(next.http, http.ok ? 'success' : 'failure') };
+    next = {
+      ...next,
+      http: record(next.http, http.ok ? 'success' : 'failure'),
+      httpTiming: recordHttpProbeTiming(next.httpTiming, http),
+    };
     if (http.ok) next = { ...next, startConfirmed: true };
     // A response time only exists when a response came; a timeout is the HTTP probe's failure.
     if (

@@ -74,7 +74,12 @@ describe('createNodeHttpProber', () => {
     const startedAt = performance.now();
     const result = await prober.probe({ url: `${base}/hang`, timeoutMs: 200, expectedStatus: healthy });
     const elapsed = performance.now() - startedAt;
-    expect(result).toMatchObject({ ok: false, status: undefined, error: 'timeout after 200ms' });
+    expect(result).toMatchObject({
+      ok: false,
+      status: undefined,
+      error: 'timeout after 200ms',
+      timedOut: true,
+    });
     expect(elapsed).toBeGreaterThanOrEqual(190);
     expect(elapsed).toBeLessThan(500);
     expect(result.responseTimeMs).toBeGreaterThanOrEqual(190);

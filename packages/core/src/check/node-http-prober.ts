@@ -47,7 +47,7 @@ export function createNodeHttpProber(): HttpProber {
         const ok = expectedStatus.includes(status);
         return { url, ok, status, responseTimeMs, error: ok ? undefined : `unexpected status ${status}` };
       } catch (error) {
-        if (timeout.aborted) return failure(`timeout after ${timeoutMs}ms`, elapsed());
+        if (timeout.aborted) return { ...failure(`timeout after ${timeoutMs}ms`, elapsed()), timedOut: true };
         if (signal?.aborted) return failure('aborted', elapsed());
         return failure(connectionErrorCode(error), elapsed());
       }

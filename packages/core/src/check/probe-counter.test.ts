@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  initialHttpProbeTiming,
   initialProbeCounter,
+  initialProbeCounters,
+  isConfirmingFailure,
   type ProbeCounter,
   type ProbeOutcome,
   type ProbeThresholds,
+  recordHttpProbeTiming,
   recordProbeOutcome,
 } from './probe-counter.js';
 
@@ -52,5 +56,51 @@ describe('recordProbeOutcome', () => {
     expect(counter).toEqual({ consecutiveFailures: 2, consecutiveSuccesses: 0, failing: false });
     counter = recordProbeOutcome(counter, 'success', { failureThreshold: 5, successThreshold: 1 });
     expect(counter).toEqual({ consecutiveFailures: 0, consecutiveSuccesses: 1, failing: false });
+  });
+});
+
+describe('recordHttpProbeTiming', () => {
+  it('keeps the slowest recent answer, fading by a tenth at each later answer', () => {
+    let timing = initialHttpProbeTiming;
+    timing = recordHttpProbeTiming(timing, { status: 200, responseTimeMs: 1_000 });
+    timing = recordHttpProbeTiming(timing, { status: 200, responseTimeMs: 20 });
+    expect(timing.recentSlowestMs).toBe(900);
+    timing = recordHttpProbeTiming(timing, { status: 500, responseTimeMs: 950 });
+    expect(timing.recentSlowestMs).toBe(950);
+  });
+
+  it('adds up the waits of timeouts in a row; an answer or a refusal ends the silence', () => {
+    let timing = recordHttpProbeTiming(initialHttpProbeTiming, {
+      status: undefined,
+      responseTimeMs: 10_000,
+      timedOut: true,
+    });
+    timing = recordHttpProbeTiming(timing, { status: undefined, responseTimeMs: 500, timedOut: true });
+    expect(timing.silentForMs).toBe(10_500);
+    expect(
+      recordHttpProbeTiming(timing, { status: undefined, responseTimeMs: 1 }).silentForMs,
+    ).toBeUndefined();
+    expect(recordHttpProbeTiming(timing, { status: 200, responseTimeMs: 5 }).silentForMs).toBeUndefined();
+  });
+});
+
+describe('isConfirmingFailure', () => {
+  const thresholds = { failureThreshold: 3, successThreshold: 1 };
+  it('holds between the first failure and the threshold, for the HTTP or response-time probe', () => {
+    const counters = initialProbeCounters();
+    expect(isConfirmingFailure(counters)).toBe(false);
+    const once = recordProbeOutcome(counters.http, 'failure', thresholds);
+    expect(isConfirmingFailure({ ...counters, http: once })).toBe(true);
+    const failing = recordProbeOutcome(
+      recordProbeOutcome(once, 'failure', thresholds),
+      'failure',
+      thresholds,
+    );
+    expect(isConfirmingFailure({ ...counters, http: failing })).toBe(false);
+    const slow = recordProbeOutcome(counters.responseTime, 'failure', thresholds);
+    expect(isConfirmingFailure({ ...counters, responseTime: slow })).toBe(true);
+    // Memory and CPU readings keep their own (stats) cadence.
+    const memory = recordProbeOutcome(counters.memory, 'failure', thresholds);
+    expect(isConfirmingFailure({ ...counters, memory })).toBe(false);
   });
 });

@@ -63,6 +63,53 @@ export interface ProbeCounters {
   readonly responseTime: ProbeCounter;
   readonly memory: ProbeCounter;
   readonly cpu: ProbeCounter;
+  /** How the HTTP endpoint has been answering in this run, for the next probe's timeout. */
+  readonly httpTiming: HttpProbeTiming;
+}
+
+/** See `planProbeTimeout`. */
+export interface HttpProbeTiming {
+  /**
+   * The slowest recent answer in milliseconds, decaying by a tenth at every later answer (so one
+   * old outlier fades within a few dozen probes); undefined until an answer came in this run.
+   */
+  readonly recentSlowestMs: number | undefined;
+  /**
+   * How long the probes in a row that got no answer (timed out) waited in all; undefined once an
+   * answer came or a probe was refused.
+   */
+  readonly silentForMs: number | undefined;
+}
+
+export const initialHttpProbeTiming: HttpProbeTiming = { recentSlowestMs: undefined, silentForMs: undefined };
+
+const slowestAnswerDecay = 0.9;
+
+/** The timing after one more HTTP probe. */
+export function recordHttpProbeTiming(
+  timing: HttpProbeTiming,
+  result: {
+    readonly status: number | undefined;
+    readonly responseTimeMs: number;
+    readonly timedOut?: boolean;
+  },
+): HttpProbeTiming {
+  if (result.status !== undefined) {
+    const decayed = (timing.recentSlowestMs ?? 0) * slowestAnswerDecay;
+    return { recentSlowestMs: Math.max(result.responseTimeMs, decayed), silentForMs: undefined };
+  }
+  if (result.timedOut !== true) return { ...timing, silentForMs: undefined };
+  return { ...timing, silentForMs: (timing.silentForMs ?? 0) + result.responseTimeMs };
+}
+
+/**
+ * A failure streak being confirmed: the HTTP probe (or the response time judged from it) failed at
+ * least once in a row and has not yet reached its failure threshold. The next probe then comes at
+ * the confirm interval rather than a full period.
+ */
+export function isConfirmingFailure(counters: ProbeCounters): boolean {
+  const confirming = (counter: ProbeCounter) => counter.consecutiveFailures > 0 && !counter.failing;
+  return confirming(counters.http) || confirming(counters.responseTime);
 }
 
 export function initialProbeCounters(startedAt: string | null = null): ProbeCounters {
@@ -73,5 +120,6 @@ export function initialProbeCounters(startedAt: string | null = null): ProbeCoun
     responseTime: initialProbeCounter,
     memory: initialProbeCounter,
     cpu: initialProbeCounter,
+    httpTiming: initialHttpProbeTiming,
   };
 }

@@ -65,6 +65,8 @@ export function createConfigSchema({ knownActions }: { knownActions: readonly st
 
   const checkSettings = {
     check_interval_seconds: positiveSeconds.optional(),
+    probe_interval_seconds: positiveSeconds.optional(),
+    confirm_interval_seconds: positiveSeconds.optional(),
     expected_status: expectedStatus.optional(),
     failure_threshold: positiveCount.optional(),
     success_threshold: positiveCount.optional(),

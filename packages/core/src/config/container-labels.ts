@@ -51,6 +51,14 @@ const settingParsers: { readonly [Key in keyof ContainerCheckSettings]: readonly
     'check_interval_seconds',
     numberParser('a number of seconds above 0', (value) => value > 0),
   ],
+  probeIntervalSeconds: [
+    'probe_interval_seconds',
+    numberParser('a number of seconds above 0', (value) => value > 0),
+  ],
+  confirmIntervalSeconds: [
+    'confirm_interval_seconds',
+    numberParser('a number of seconds above 0', (value) => value > 0),
+  ],
   expectedStatus: [
     'expected_status',
     (value) => {

@@ -77,8 +77,22 @@ export interface MonitoringConfig {
 
 /** Probe and threshold settings; kubelet semantics for the thresholds and grace period. */
 export interface ContainerCheckSettings {
-  /** How often this container's HTTP/stats checks run, between full passes. */
+  /**
+   * How often this container is inspected and its resource use (memory, CPU) read, with an HTTP
+   * probe, between full passes.
+   */
   readonly checkIntervalSeconds: number;
+  /**
+   * How often the HTTP endpoint alone is probed (kubelet `periodSeconds`); a probe between two
+   * checks costs no Docker call. Never longer than `checkIntervalSeconds` in effect.
+   */
+  readonly probeIntervalSeconds: number;
+  /**
+   * After a failed probe, the next ones come this soon until `failureThreshold` failures in a row
+   * are reached or one passes (which starts the count again): a failure is confirmed in seconds,
+   * and one slow answer never opens an incident.
+   */
+  readonly confirmIntervalSeconds: number;
   /** HTTP status codes that count as healthy. */
   readonly expectedStatus: readonly number[];
   /** Consecutive failed probes before the container counts as unhealthy (kubelet: 3). */

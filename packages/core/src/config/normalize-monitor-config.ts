@@ -115,6 +115,9 @@ function normalizeStorage(
 function checkSettingsOverrides(raw: RawCheckSettings): Partial<ContainerCheckSettings> {
   const settings: { -readonly [Key in keyof ContainerCheckSettings]?: ContainerCheckSettings[Key] } = {};
   if (raw.check_interval_seconds !== undefined) settings.checkIntervalSeconds = raw.check_interval_seconds;
+  if (raw.probe_interval_seconds !== undefined) settings.probeIntervalSeconds = raw.probe_interval_seconds;
+  if (raw.confirm_interval_seconds !== undefined)
+    settings.confirmIntervalSeconds = raw.confirm_interval_seconds;
   if (raw.expected_status !== undefined) settings.expectedStatus = raw.expected_status;
   if (raw.failure_threshold !== undefined) settings.failureThreshold = raw.failure_threshold;
   if (raw.success_threshold !== undefined) settings.successThreshold = raw.success_threshold;

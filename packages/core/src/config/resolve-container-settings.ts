@@ -55,6 +55,8 @@ export function resolveContainerSettings({
 
 const checkSettingKeys = [
   'checkIntervalSeconds',
+  'probeIntervalSeconds',
+  'confirmIntervalSeconds',
   'expectedStatus',
   'failureThreshold',
   'successThreshold',

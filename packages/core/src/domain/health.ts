@@ -34,6 +34,8 @@ export interface HttpCheckResult {
   readonly responseTimeMs: number;
   /** `timeout`, `ECONNREFUSED`, `unexpected status 500` ... */
   readonly error: string | undefined;
+  /** No answer came within the probe's timeout (as opposed to a refusal or a bad status). */
+  readonly timedOut?: boolean;
 }
 
 export interface HealthMetrics {

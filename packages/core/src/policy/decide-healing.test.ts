@@ -33,6 +33,8 @@ const settings: ContainerSettings = {
   healthEndpoint: 'http://127.0.0.1:8080/health',
   dependsOn: [],
   checkIntervalSeconds: 5,
+  probeIntervalSeconds: 3,
+  confirmIntervalSeconds: 0.5,
   expectedStatus: [200],
   failureThreshold: 3,
   successThreshold: 1,

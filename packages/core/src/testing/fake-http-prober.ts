@@ -4,10 +4,16 @@ import { answer, FakeNotConfiguredError, type Responder } from './responder.js';
 
 type ProbeArgs = Parameters<HttpProber['probe']>[0];
 
-/** Simple answers for a URL: a status code with a response time, or a failure such as a timeout. */
+/**
+ * Simple answers for a URL: a status code with a response time, a failure such as a refusal, or
+ * `{ timeout: true }`: no answer within the timeout the probe was given (the result says
+ * `timedOut`, waited `timeoutMs`). A function responder can `await clock.sleep(args.timeoutMs)`
+ * before returning it, to hang on a `FakeClock`.
+ */
 export type FakeHttpAnswer =
   | { readonly status: number; readonly responseTimeMs?: number }
-  | { readonly error: string; readonly responseTimeMs?: number };
+  | { readonly error: string; readonly responseTimeMs?: number }
+  | { readonly timeout: true };
 
 /** Answers HTTP probes per URL. An unconfigured URL throws, so a test never probes by accident. */
 export class FakeHttpProber implements HttpProber {
@@ -29,6 +35,16 @@ export class FakeHttpProber implements HttpProber {
     const index = this.#counts.get(options.url) ?? 0;
     this.#counts.set(options.url, index + 1);
     const result = await answer(responder, options, index);
+    if ('timeout' in result) {
+      return {
+        url: options.url,
+        ok: false,
+        status: undefined,
+        responseTimeMs: options.timeoutMs,
+        error: `timeout after ${options.timeoutMs}ms`,
+        timedOut: true,
+      };
+    }
     const responseTimeMs = result.responseTimeMs ?? 5;
     if ('error' in result) {
       return { url: options.url, ok: false, status: undefined, responseTimeMs, error: result.error };

@@ -1,0 +1,36 @@
+import type { HttpCheckResult } from '../domain/health.js';
+import type { BaselineSnapshot } from '../learn/baseline-book.js';
+import type { HttpProber } from '../ports/http-prober.js';
+import type { ProbeCounters } from './probe-counter.js';
+import { explainProbeTimeout, planProbeTimeout } from './probe-timeout.js';
+
+/**
+ * One HTTP probe of a watched container, with the timeout `planProbeTimeout` gives it (the
+ * configured one, or shorter once the endpoint's normal is known or a silence is being confirmed),
+ * and a timeout under a shortened plan explained in the result's `error`.
+ */
+export async function probeEndpoint(options: {
+  readonly prober: HttpProber;
+  readonly url: string;
+  readonly expectedStatus: readonly number[];
+  /** `health_check_timeout`, in milliseconds. */
+  readonly configuredTimeoutMs: number;
+  /** What the previous evaluation of this container left. */
+  readonly counters?: ProbeCounters;
+  /** `BaselineBook.snapshot` of the container. */
+  readonly baselines?: BaselineSnapshot;
+  readonly signal?: AbortSignal;
+}): Promise<HttpCheckResult> {
+  const plan = planProbeTimeout({
+    configuredMs: options.configuredTimeoutMs,
+    ...(options.baselines ? { baselines: options.baselines } : {}),
+    ...(options.counters ? { counters: options.counters } : {}),
+  });
+  const result = await options.prober.probe({
+    url: options.url,
+    timeoutMs: plan.timeoutMs,
+    expectedStatus: options.expectedStatus,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  return explainProbeTimeout(result, plan);
+}
