@@ -11,6 +11,7 @@ import { ensureTestImage, getTestDocker, waitForHttp } from '@website-monitor/te
 import { benchContainers } from './src/bench-containers.js';
 import { benchmarksIntro } from './src/benchmarks-intro.js';
 import { measureCrashRecovery } from './src/crash-recovery.js';
+import { runDetectionBenchmarks } from './src/detection-benchmarks.js';
 import { startEventLog } from './src/event-log.js';
 import { measureFullPass } from './src/full-pass.js';
 import { healingResults } from './src/healing-results.js';
@@ -304,6 +305,21 @@ try {
   );
   rows.push(...storeResults.rows);
   notes.push(...storeResults.notes);
+
+  // ---- 8-9: HTTP failure -> incident, and the CPU of the probe cadence ----------------------------
+  const detection = await runDetectionBenchmarks({
+    samples,
+    watchSeconds,
+    prefix,
+    containers,
+    runtime: agentRuntime,
+    logger: collectErrors,
+    launcher: stagedCli.launcher,
+    web,
+    progress,
+  });
+  rows.push(...detection.rows);
+  notes.push(...detection.notes);
   for (const error of agentErrors.slice(0, 10)) notes.push(`agent logged an error: ${error}`);
   if (agentErrors.length > 10) notes.push(`... and ${agentErrors.length - 10} more agent errors`);
 

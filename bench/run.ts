@@ -8,4 +8,13 @@ const hooks: typeof SourceHooks = await import(
   new URL('../packages/cli/src/source-mode/source-hooks.ts', import.meta.url).href
 );
 hooks.registerSourceHooks();
-await import('./bench.js');
+// `BENCH_ONLY=detection pnpm bench`: benchmarks 8-9 alone, merged into the results of the last full run.
+const only = process.env.BENCH_ONLY;
+if (only === undefined || only === '') {
+  await import('./bench.js');
+} else if (only === 'detection') {
+  await import('./detection.js');
+} else {
+  console.error(`bench: BENCH_ONLY must be "detection" or unset, got "${only}"`);
+  process.exit(2);
+}

@@ -90,3 +90,57 @@ export function writeBenchmarksFile(options: {
       : `${options.intro.trimEnd()}\n\n${block}\n`;
   writeFileSync(options.path, text);
 }
+
+/**
+ * The results section with some rows measured again (`BENCH_ONLY=...`): table rows whose
+ * measurement starts with one of `numbers` ("8.") and notes that start with one of them ("8:")
+ * are replaced by the new ones; every other row and note is kept as it was, and a line under the
+ * machine facts says which rows are from which run.
+ */
+export function mergeResultsSection(options: {
+  readonly current: string;
+  readonly numbers: readonly string[];
+  readonly rows: readonly ResultRow[];
+  readonly notes: readonly string[];
+  readonly measuredLine: string;
+}): string {
+  const replaced = (text: string, separator: string) =>
+    options.numbers.some((number) => text.startsWith(`${number}${separator}`));
+  const lines = options.current.split('\n');
+  const kept: string[] = [];
+  let lastRow = -1;
+  let lastFact = -1;
+  for (const line of lines) {
+    if (line.startsWith('| ') && !line.startsWith('| Measurement') && replaced(line.slice(2), '. ')) continue;
+    if (line.startsWith('- ') && replaced(line.slice(2), ': ')) continue;
+    if (line.startsWith('- Rows measured again: ') && line.includes(options.numbers.join(', '))) continue;
+    kept.push(line);
+    if (line.startsWith('| ')) lastRow = kept.length - 1;
+    if (line.startsWith('- ') && lastRow < 0) lastFact = kept.length - 1;
+  }
+  const newRows = resultsTable(options.rows).split('\n').slice(2);
+  kept.splice(lastRow + 1, 0, ...newRows);
+  if (lastFact >= 0) kept.splice(lastFact + 1, 0, `- ${options.measuredLine}`);
+  const notesAt = kept.indexOf('Notes from this run:');
+  const noteLines = options.notes.map((note) => `- ${note}`);
+  if (notesAt >= 0) {
+    let end = notesAt + 2;
+    while (end < kept.length && kept[end]!.startsWith('- ')) end++;
+    kept.splice(end, 0, ...noteLines);
+  } else if (noteLines.length > 0) {
+    kept.push('Notes from this run:', '', ...noteLines, '');
+  }
+  return kept.join('\n');
+}
+
+/** The current results section of BENCHMARKS.md, without its markers ('' when there is none). */
+export function readResultsSection(path: string): string {
+  const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const start = current.indexOf(startMarker);
+  const end = current.indexOf(endMarker);
+  if (start < 0 || end < start) return '';
+  return current
+    .slice(start + startMarker.length, end)
+    .replace(/^\n/, '')
+    .replace(/\n$/, '');
+}

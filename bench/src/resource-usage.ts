@@ -99,7 +99,7 @@ export async function measureResourceUsage(options: {
  * package ships the dashboard prebuilt, which this staged build does not, so serving it would
  * measure a dashboard build.
  */
-function startAgent(
+export function startAgent(
   options: { readonly launcher: string; readonly agentConfig: string },
   folders: string[],
   nodeOptions: string | undefined,
@@ -120,7 +120,7 @@ function startAgent(
   return child;
 }
 
-function commandLineOf(child: ChildProcess): string {
+export function commandLineOf(child: ChildProcess): string {
   const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
   const nodeOptions = /(?:^|\0)NODE_OPTIONS=([^\0]*)/.exec(
     readFileSync(`/proc/${child.pid}/environ`, 'utf8'),
@@ -128,7 +128,7 @@ function commandLineOf(child: ChildProcess): string {
   return nodeOptions ? `NODE_OPTIONS=${nodeOptions[1]} ${argv}` : argv;
 }
 
-function usageOf(samples: readonly ProcSample[]): ProcessUsage {
+export function usageOf(samples: readonly ProcSample[]): ProcessUsage {
   return {
     cpuPercent: cpuPercentPerInterval(samples),
     cpuSeconds: samples.at(-1)!.cpuSeconds - samples[0]!.cpuSeconds,
@@ -141,7 +141,7 @@ function usageOf(samples: readonly ProcSample[]): ProcessUsage {
  * first full pass runs. The JSON log on stdout is drained for the whole run (a full pipe would
  * block the agent).
  */
-async function waitForReady(child: ChildProcess, timeoutMs: number): Promise<number> {
+export async function waitForReady(child: ChildProcess, timeoutMs: number): Promise<number> {
   const startedAt = performance.now();
   await new Promise<void>((resolve, reject) => {
     let output: string | undefined = '';

@@ -113,6 +113,7 @@ async function watch(options: {
         configuredTimeoutMs: options.configuredTimeoutMs ?? 10_000,
         ...(counters ? { counters } : {}),
         ...(options.baselines ? { baselines: options.baselines } : {}),
+        settings,
       }),
     );
     const evaluation = evaluateHealth({

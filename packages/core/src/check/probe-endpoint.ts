@@ -2,6 +2,7 @@ import type { HttpCheckResult } from '../domain/health.js';
 import type { BaselineSnapshot } from '../learn/baseline-book.js';
 import type { HttpProber } from '../ports/http-prober.js';
 import type { ProbeCounters } from './probe-counter.js';
+import { confirmsQuickly, type ProbeScheduleSettings } from './probe-schedule.js';
 import { explainProbeTimeout, planProbeTimeout } from './probe-timeout.js';
 
 /**
@@ -19,10 +20,13 @@ export async function probeEndpoint(options: {
   readonly counters?: ProbeCounters;
   /** `BaselineBook.snapshot` of the container. */
   readonly baselines?: BaselineSnapshot;
+  /** The container's probe cadence; without it confirmations count as quick. */
+  readonly settings?: ProbeScheduleSettings;
   readonly signal?: AbortSignal;
 }): Promise<HttpCheckResult> {
   const plan = planProbeTimeout({
     configuredMs: options.configuredTimeoutMs,
+    quickConfirmation: options.settings === undefined || confirmsQuickly(options.settings),
     ...(options.baselines ? { baselines: options.baselines } : {}),
     ...(options.counters ? { counters: options.counters } : {}),
   });

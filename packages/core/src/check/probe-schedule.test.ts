@@ -6,7 +6,7 @@ import {
   type ProbeCounters,
   recordProbeOutcome,
 } from './probe-counter.js';
-import { nextProbeAt, planScheduledCheck, probePeriodMs } from './probe-schedule.js';
+import { confirmsQuickly, nextProbeAt, planScheduledCheck, probePeriodMs } from './probe-schedule.js';
 
 const settings = { checkIntervalSeconds: 10, probeIntervalSeconds: 3, confirmIntervalSeconds: 0.5 };
 const thresholds = { failureThreshold: 3, successThreshold: 1 };
@@ -52,6 +52,8 @@ describe('nextProbeAt', () => {
   it('keeps kubelet timing when the confirm interval equals the period', () => {
     const kubelet = { checkIntervalSeconds: 10, probeIntervalSeconds: 10, confirmIntervalSeconds: 10 };
     expect(nextProbeAt({ probedAt: 0, counters: httpAfter(['failure']), settings: kubelet })).toBe(10_000);
+    expect(confirmsQuickly(kubelet)).toBe(false);
+    expect(confirmsQuickly(settings)).toBe(true);
   });
 
   it('the defaults probe every 3 s and confirm 0.5 s apart, with inspect and stats every 10 s', () => {

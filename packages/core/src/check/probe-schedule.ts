@@ -12,6 +12,11 @@ export function probePeriodMs(settings: ProbeScheduleSettings): number {
   return Math.min(settings.probeIntervalSeconds, settings.checkIntervalSeconds) * 1000;
 }
 
+/** Failures are confirmed sooner than the next period (false: kubelet's timing, every probe a period apart). */
+export function confirmsQuickly(settings: ProbeScheduleSettings): boolean {
+  return settings.confirmIntervalSeconds * 1000 < probePeriodMs(settings);
+}
+
 /**
  * When the next HTTP probe of a container is due, after a probe that started at `probedAt` and left
  * `counters` behind (its evaluation's counters).

@@ -150,3 +150,14 @@ describe('explainProbeTimeout', () => {
     expect(explainProbeTimeout(timedOut, planProbeTimeout({ configuredMs: 1_000 }))).toBe(timedOut);
   });
 });
+
+describe('planProbeTimeout with kubelet timing', () => {
+  it('gives every probe its whole timeout when confirmations are not quick', () => {
+    const plan = planProbeTimeout({
+      configuredMs: 10_000,
+      counters: afterSilence(10_000),
+      quickConfirmation: false,
+    });
+    expect(plan).toMatchObject({ timeoutMs: 10_000, basis: 'configured' });
+  });
+});

@@ -49,6 +49,7 @@ export const probeTimeoutRules = {
  *    with no baseline yet opens its incident within the configured timeout plus two short
  *    confirmations, instead of three whole timeouts; and one request stuck on a busy worker is
  *    followed by an answer that resets the count. A probe cut by rule 2 is confirmed by rule 2.
+ *    Off when confirmations are not quick (`quickConfirmation: false`).
  */
 export function planProbeTimeout(options: {
   readonly configuredMs: number;
@@ -56,6 +57,11 @@ export function planProbeTimeout(options: {
   readonly baselines?: BaselineSnapshot;
   /** The container's counters as the previous evaluation left them. */
   readonly counters?: ProbeCounters;
+  /**
+   * False when failures are confirmed at the probe period (`confirm_interval_seconds` not below
+   * it, kubelet's timing): then every probe waits its whole timeout, as kubelet's do. Default true.
+   */
+  readonly quickConfirmation?: boolean;
 }): ProbeTimeoutPlan {
   const { configuredMs, baselines, counters } = options;
   let plan: ProbeTimeoutPlan = { timeoutMs: configuredMs, configuredMs, basis: 'configured' };
@@ -70,7 +76,10 @@ export function planProbeTimeout(options: {
 
   const silentForMs = counters?.httpTiming.silentForMs;
   const confirming =
-    counters !== undefined && counters.http.consecutiveFailures > 0 && !counters.http.failing;
+    options.quickConfirmation !== false &&
+    counters !== undefined &&
+    counters.http.consecutiveFailures > 0 &&
+    !counters.http.failing;
   // Rule 3 only after a silence of the whole configured timeout (a little early is timer slack).
   if (confirming && silentForMs !== undefined && silentForMs >= configuredMs * 0.9) {
     const slowest = counters.httpTiming.recentSlowestMs ?? 0;
