@@ -41,4 +41,21 @@ export interface ContainerRuntime {
    * 256). The iterable ends or throws when the connection drops; the caller reconnects.
    */
   events(options: { readonly since?: number; readonly signal: AbortSignal }): AsyncIterable<ContainerEvent>;
+  /**
+   * Follows stdout and stderr as they are written, one whole line per `onLine` call (cut at the
+   * implementation's bound, invalid UTF-8 replaced; a line without a newline is delivered when
+   * the stream ends). `since` (ms since the epoch, the engine's clock) first delivers the lines
+   * logged from then on; without it only new lines come. Resolves when the stream ends: the
+   * container stopped (Docker ends the stream just before it emits `die`; a container already
+   * stopped gives its lines and ends) or `signal` aborted, after which `onLine` is not called
+   * again. Rejects with `ContainerRuntimeError` when the engine fails, and with `onLine`'s own
+   * error if it throws. Optional: a runtime that cannot follow logs leaves it out, and callers
+   * fall back to `logs`.
+   */
+  followLogs?(options: {
+    readonly id: string;
+    readonly since?: number;
+    readonly signal: AbortSignal;
+    readonly onLine: (line: string) => void;
+  }): Promise<void>;
 }

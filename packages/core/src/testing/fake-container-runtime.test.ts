@@ -69,6 +69,109 @@ describe('FakeContainerRuntime', () => {
     expect(runtime.callsOf('exec')).toHaveLength(3);
   });
 
+  it('follows logs like Docker: lines since a time, then live ones, ending before the die event', async () => {
+    const clock = new FakeClock({ start: 1_000_000 });
+    const runtime = new FakeContainerRuntime({ clock });
+    runtime.addContainer({ name: 'api', logs: ['previous run'] });
+    await clock.advance(5_000);
+    const since = clock.now();
+    runtime.appendLogs('api', ['starting']);
+    const controller = new AbortController();
+    const events = runtime.events({ signal: controller.signal })[Symbol.asyncIterator]();
+    const lines: string[] = [];
+    let ended = false;
+    const following = runtime
+      .followLogs({
+        id: 'api',
+        since,
+        signal: new AbortController().signal,
+        onLine: (line) => lines.push(line),
+      })
+      .then(() => {
+        ended = true;
+      });
+    expect(lines).toEqual(['starting']);
+    runtime.appendLogs('api', ['listening on :8080']);
+    expect(lines).toEqual(['starting', 'listening on :8080']);
+    expect(runtime.openLogStreams).toBe(1);
+
+    const nextEvent = events.next();
+    runtime.crash('api', { exitCode: 1, logs: ['Error: listen EADDRINUSE'] });
+    const die = await nextEvent;
+    expect(die.value).toMatchObject({ action: 'die', exitCode: 1 });
+    expect(ended).toBe(true);
+    await following;
+    expect(lines).toEqual(['starting', 'listening on :8080', 'Error: listen EADDRINUSE']);
+    expect(runtime.openLogStreams).toBe(0);
+    expect(runtime.callsOf('followLogs').map((call) => call.args)).toEqual([{ id: 'api', since }]);
+    controller.abort();
+  });
+
+  it('ends a follow of a stopped container at once, and only new lines come without since', async () => {
+    const clock = new FakeClock();
+    const runtime = new FakeContainerRuntime({ clock });
+    runtime.addContainer({ name: 'job', state: 'exited', logs: ['done'] });
+    const lines: string[] = [];
+    const signal = new AbortController().signal;
+    await runtime.followLogs({ id: 'job', since: 0, signal, onLine: (line) => lines.push(line) });
+    expect(lines).toEqual(['done']);
+
+    runtime.addContainer({ name: 'web', logs: ['old'] });
+    const controller = new AbortController();
+    const live: string[] = [];
+    const following = runtime.followLogs({
+      id: 'web',
+      signal: controller.signal,
+      onLine: (l) => live.push(l),
+    });
+    runtime.appendLogs('web', ['new']);
+    controller.abort();
+    await following;
+    runtime.appendLogs('web', ['after abort']);
+    expect(live).toEqual(['new']);
+    expect(runtime.openLogStreams).toBe(0);
+    await expect(runtime.followLogs({ id: 'nope', signal, onLine: () => {} })).rejects.toMatchObject({
+      kind: 'not_found',
+    });
+  });
+
+  it('ends log follows on a docker stop, a restart and a removal; fails them when the engine goes', async () => {
+    const runtime = new FakeContainerRuntime({ clock: new FakeClock() });
+    runtime.addContainer({ name: 'a' });
+    runtime.addContainer({ name: 'b' });
+    runtime.addContainer({ name: 'c' });
+    runtime.addContainer({ name: 'd' });
+    const signal = new AbortController().signal;
+    const follow = (id: string) => runtime.followLogs({ id, signal, onLine: () => {} });
+    const [a, b, c, d] = [follow('a'), follow('b'), follow('c'), follow('d')];
+    runtime.operatorStop('a');
+    await runtime.restart({ id: 'b', timeoutSeconds: 10 });
+    runtime.removeContainer('c');
+    await Promise.all([a, b, c]);
+    runtime.setReachable(false);
+    await expect(d).rejects.toMatchObject({ kind: 'unreachable' });
+    await expect(follow('a')).rejects.toMatchObject({ kind: 'unreachable' });
+  });
+
+  it('plays a configured followLogs answer: a function drives onLine, a list answers per call', async () => {
+    const runtime = new FakeContainerRuntime({ clock: new FakeClock() });
+    runtime.addContainer({ name: 'web' });
+    runtime.respond('followLogs', ({ onLine }) => {
+      onLine('scripted');
+    });
+    const lines: string[] = [];
+    const signal = new AbortController().signal;
+    await runtime.followLogs({ id: 'web', signal, onLine: (line) => lines.push(line) });
+    expect(lines).toEqual(['scripted']);
+
+    runtime.respond('followLogs', [undefined, new Error('log driver none')]);
+    await runtime.followLogs({ id: 'web', signal, onLine: () => {} });
+    await expect(runtime.followLogs({ id: 'web', signal, onLine: () => {} })).rejects.toThrow(
+      'log driver none',
+    );
+    expect(runtime.callsOf('followLogs')).toHaveLength(3);
+  });
+
   it('fails every call with unreachable while the engine is down', async () => {
     const runtime = new FakeContainerRuntime({ clock: new FakeClock() });
     runtime.setReachable(false);

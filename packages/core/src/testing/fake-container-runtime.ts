@@ -49,6 +49,8 @@ interface FakeContainer {
   env: readonly string[];
   ports: readonly PublishedPort[];
   logs: string[];
+  /** When each line of `logs` was written (clock time), for `followLogs({ since })`. */
+  logTimes: number[];
   memory: { usage: number; limit: number };
   cpuTotal: number;
 }
@@ -58,7 +60,13 @@ interface Subscriber {
   end(error?: Error): void;
 }
 
-type Method = 'ping' | 'list' | 'inspect' | 'stats' | 'logs' | 'restart' | 'start' | 'exec';
+interface LogFollower {
+  readonly containerId: string;
+  readonly onLine: (line: string) => void;
+  end(error?: Error): void;
+}
+
+type Method = 'ping' | 'list' | 'inspect' | 'stats' | 'logs' | 'restart' | 'start' | 'exec' | 'followLogs';
 
 interface Call {
   readonly method: Method | 'events';
@@ -68,15 +76,22 @@ interface Call {
 
 type ExecArgs = { readonly id: string; readonly argv: readonly string[]; readonly timeoutMs: number };
 type ExecResult = { readonly exitCode: number; readonly output: string };
+type FollowLogsArgs = {
+  readonly id: string;
+  readonly since?: number;
+  readonly signal: AbortSignal;
+  readonly onLine: (line: string) => void;
+};
 
 const maxReplayedEvents = 256;
 
 /**
  * An in-memory container engine that behaves like Docker where the agent can tell the difference:
  * the same event sequences for a crash, `docker stop`, `docker kill`, a restart and an OOM kill;
- * `since` replay limited to the last 256 events; streams that can be cut. Every call is recorded.
- * `respond(method, ...)` overrides a method's answer (a value, a list or a function); `exec` has no
- * default answer and throws until configured.
+ * `since` replay limited to the last 256 events; streams that can be cut; `followLogs` streams that
+ * end when the container stops, before its `die`. Every call is recorded. `respond(method, ...)`
+ * overrides a method's answer (a value, a list or a function); `exec` has no default answer and
+ * throws until configured.
  */
 export class FakeContainerRuntime implements ContainerRuntime {
   readonly calls: Call[] = [];
@@ -84,6 +99,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
   readonly #containers = new Map<string, FakeContainer>();
   readonly #history: ContainerEvent[] = [];
   readonly #subscribers = new Set<Subscriber>();
+  readonly #logFollowers = new Set<LogFollower>();
   readonly #responders = new Map<Method, Responder<unknown, unknown>>();
   readonly #callCounts = new Map<Method, number>();
   #reachable = true;
@@ -118,15 +134,23 @@ export class FakeContainerRuntime implements ContainerRuntime {
       env: init.env ?? [],
       ports: init.ports ?? [],
       logs: [...(init.logs ?? [])],
+      logTimes: (init.logs ?? []).map(() => this.#clock.now()),
       memory: init.memory ?? { usage: 50 * 2 ** 20, limit: 1024 * 2 ** 20 },
       cpuTotal: 0,
     });
     return id;
   }
 
-  /** The process exited on its own (`die`, preceded by `oom` for an OOM kill). */
-  crash(name: string, options: { exitCode?: number; oomKilled?: boolean } = {}): void {
+  /**
+   * The process exited on its own (`die`, preceded by `oom` for an OOM kill). `logs` are the
+   * lines it wrote just before it exited.
+   */
+  crash(
+    name: string,
+    options: { exitCode?: number; oomKilled?: boolean; logs?: readonly string[] } = {},
+  ): void {
     const container = this.#byName(name);
+    if (options.logs !== undefined) this.#writeLogs(container, options.logs);
     const oomKilled = options.oomKilled ?? false;
     const exitCode = options.exitCode ?? (oomKilled ? 137 : 1);
     if (oomKilled) this.#emit(container, 'oom');
@@ -186,6 +210,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
 
   removeContainer(name: string): void {
     const container = this.#byName(name);
+    this.#endLogFollowers(container);
     this.#emit(container, 'destroy');
     this.#containers.delete(container.id);
   }
@@ -199,13 +224,19 @@ export class FakeContainerRuntime implements ContainerRuntime {
     this.#byName(name).cpuTotal += nanoseconds;
   }
 
+  /** Lines the container writes now; open `followLogs` streams receive them at once. */
   appendLogs(name: string, lines: readonly string[]): void {
-    this.#byName(name).logs.push(...lines);
+    this.#writeLogs(this.#byName(name), lines);
   }
 
   /** Overrides one method's answer. */
   respond(method: 'exec', responder: Responder<ExecArgs, ExecResult>): void;
-  respond(method: Exclude<Method, 'exec'>, responder: Responder<unknown, unknown>): void;
+  /**
+   * `undefined` ends the stream at once, an `Error` fails it; a function answer receives `onLine`
+   * and `signal` and plays the stream itself.
+   */
+  respond(method: 'followLogs', responder: Responder<FollowLogsArgs, void | Error>): void;
+  respond(method: Exclude<Method, 'exec' | 'followLogs'>, responder: Responder<unknown, unknown>): void;
   respond(method: Method, responder: Responder<never, unknown>): void {
     this.#responders.set(method, responder as Responder<unknown, unknown>);
     this.#callCounts.set(method, 0);
@@ -214,7 +245,12 @@ export class FakeContainerRuntime implements ContainerRuntime {
   /** Engine up or down: when down, every call throws `ContainerRuntimeError('unreachable')`. */
   setReachable(reachable: boolean): void {
     this.#reachable = reachable;
-    if (!reachable) this.disconnectEvents();
+    if (!reachable) {
+      this.disconnectEvents();
+      for (const follower of this.#logFollowers)
+        follower.end(new ContainerRuntimeError('unreachable', 'fake engine is down: log stream closed'));
+      this.#logFollowers.clear();
+    }
   }
 
   /** Cuts every open event stream, as a daemon restart would. */
@@ -225,6 +261,11 @@ export class FakeContainerRuntime implements ContainerRuntime {
 
   get openEventStreams(): number {
     return this.#subscribers.size;
+  }
+
+  /** `followLogs` streams still open. */
+  get openLogStreams(): number {
+    return this.#logFollowers.size;
   }
 
   /** Recorded calls of one method, in order. */
@@ -311,6 +352,51 @@ export class FakeContainerRuntime implements ContainerRuntime {
       throw new FakeNotConfiguredError('FakeContainerRuntime', 'exec', "call respond('exec', ...)");
     }
     return answer(responder as Responder<ExecArgs, ExecResult>, options, this.#nextCallIndex('exec'));
+  }
+
+  /**
+   * Lines written at or after `since` (all of them from the start of the fake's clock when it is
+   * 0; none without it), then each new line as it is written. Ends when the container stops (an
+   * exited container's stream ends at once) or is removed, or `signal` aborts.
+   */
+  async followLogs(options: FollowLogsArgs): Promise<void> {
+    const args = { id: options.id, ...(options.since === undefined ? {} : { since: options.since }) };
+    this.#record('followLogs', args);
+    this.#assertReachable();
+    const responder = this.#responders.get('followLogs');
+    if (responder !== undefined) {
+      await answer(
+        responder as Responder<FollowLogsArgs, void | Error>,
+        options,
+        this.#nextCallIndex('followLogs'),
+      );
+      return;
+    }
+    const container = this.#find(options.id);
+    if (options.signal.aborted) return;
+    const { since } = options;
+    if (since !== undefined) {
+      container.logs.forEach((line, index) => {
+        if ((container.logTimes[index] ?? 0) >= since) options.onLine(line);
+      });
+    }
+    if (container.state !== 'running' && container.state !== 'paused' && container.state !== 'restarting')
+      return;
+    await new Promise<void>((resolve, reject) => {
+      const follower: LogFollower = {
+        containerId: container.id,
+        onLine: options.onLine,
+        end: (error) => {
+          this.#logFollowers.delete(follower);
+          options.signal.removeEventListener('abort', onAbort);
+          if (error === undefined) resolve();
+          else reject(error);
+        },
+      };
+      const onAbort = () => follower.end();
+      options.signal.addEventListener('abort', onAbort, { once: true });
+      this.#logFollowers.add(follower);
+    });
   }
 
   events(options: { readonly since?: number; readonly signal: AbortSignal }): AsyncIterable<ContainerEvent> {
@@ -411,7 +497,31 @@ export class FakeContainerRuntime implements ContainerRuntime {
     return this.#find(name);
   }
 
+  #writeLogs(container: FakeContainer, lines: readonly string[]): void {
+    const now = this.#clock.now();
+    for (const line of lines) {
+      container.logs.push(line);
+      container.logTimes.push(now);
+      for (const follower of this.#logFollowers) {
+        if (follower.containerId !== container.id) continue;
+        try {
+          follower.onLine(line);
+        } catch (error) {
+          follower.end(error instanceof Error ? error : new Error(String(error)));
+        }
+      }
+    }
+  }
+
+  /** Docker ends a container's log streams when its process exits, just before `die`. */
+  #endLogFollowers(container: FakeContainer): void {
+    for (const follower of [...this.#logFollowers]) {
+      if (follower.containerId === container.id) follower.end();
+    }
+  }
+
   #exit(container: FakeContainer, exitCode: number, oomKilled: boolean): void {
+    this.#endLogFollowers(container);
     container.state = 'exited';
     container.exitCode = exitCode;
     container.oomKilled = oomKilled;

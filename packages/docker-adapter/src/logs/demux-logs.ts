@@ -70,9 +70,97 @@ function concat(first: Uint8Array, second: Uint8Array): Uint8Array {
 }
 
 /**
+ * Turns decoded output into whole lines as they complete, cutting any line past `maxLineBytes`
+ * (at a UTF-8 character boundary, marked) and replacing invalid UTF-8. stdout and stderr keep
+ * separate partial lines so a half line on one is never glued to the other. Past the cut, bytes
+ * are only counted: a line that never ends holds at most `maxLineBytes + 1` bytes per stream.
+ */
+export interface LineEmitter {
+  push(chunk: OutputChunk): void;
+  /** Emits the unterminated last line of each stream, if any (the stream has ended). */
+  flush(): void;
+  /** Bytes held for partial lines (both streams), for tests of the bound. */
+  readonly pendingBytes: number;
+}
+
+export function createLineEmitter(options: {
+  readonly maxLineBytes: number;
+  readonly onLine: (line: string, stream: OutputStream) => void;
+}): LineEmitter {
+  const partial: Record<OutputStream, { parts: Uint8Array[]; kept: number; bytes: number }> = {
+    stdout: { parts: [], kept: 0, bytes: 0 },
+    stderr: { parts: [], kept: 0, bytes: 0 },
+  };
+  const decoder = new TextDecoder('utf-8');
+
+  const emitBytes = (stream: OutputStream, bytes: Uint8Array, totalBytes: number): void => {
+    const cut = totalBytes > options.maxLineBytes;
+    const end = cut ? characterBoundary(bytes, options.maxLineBytes) : bytes.length;
+    let text = decoder.decode(bytes.subarray(0, end));
+    if (cut) text += ` [line cut at ${options.maxLineBytes} bytes]`;
+    else if (text.endsWith('\r')) text = text.slice(0, -1);
+    options.onLine(text, stream);
+  };
+
+  const emit = (stream: OutputStream): void => {
+    const pending = partial[stream];
+    const totalBytes = pending.bytes;
+    const bytes = concatAll(pending.parts, pending.kept);
+    pending.parts = [];
+    pending.kept = 0;
+    pending.bytes = 0;
+    emitBytes(stream, bytes, totalBytes);
+  };
+
+  const append = (stream: OutputStream, data: Uint8Array): void => {
+    const pending = partial[stream];
+    const room = options.maxLineBytes + 1 - pending.kept;
+    if (room > 0 && data.length > 0) {
+      // A copy, so a kept piece does not pin the socket's whole chunk in memory.
+      const piece = data.slice(0, room);
+      pending.parts.push(piece);
+      pending.kept += piece.length;
+    }
+    pending.bytes += data.length;
+  };
+
+  return {
+    push({ stream, data }) {
+      let start = 0;
+      for (let newline = data.indexOf(10, start); newline !== -1; newline = data.indexOf(10, start)) {
+        const line = data.subarray(start, newline);
+        if (partial[stream].bytes === 0) emitBytes(stream, line, line.length);
+        else {
+          append(stream, line);
+          emit(stream);
+        }
+        start = newline + 1;
+      }
+      if (start < data.length) append(stream, data.subarray(start));
+    },
+    flush() {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        if (partial[stream].bytes > 0) emit(stream);
+      }
+    },
+    get pendingBytes() {
+      return partial.stdout.kept + partial.stderr.kept;
+    },
+  };
+}
+
+/** The largest cut at or below `limit` that does not split a UTF-8 character. */
+function characterBoundary(bytes: Uint8Array, limit: number): number {
+  let end = Math.min(limit, bytes.length);
+  // Step back over continuation bytes (10xxxxxx), at most three: a character is four bytes at most.
+  for (let back = 0; back < 3 && end > 0 && end < bytes.length && ((bytes[end] ?? 0) & 0xc0) === 0x80; back++)
+    end -= 1;
+  return end;
+}
+
+/**
  * Collects decoded output as lines, keeping only the last `maxLines` (the newest matter most for
- * a diagnosis) and cutting any line past `maxLineBytes`. stdout and stderr keep separate partial
- * lines so a half line on one is never glued to the other.
+ * a diagnosis) and cutting any line past `maxLineBytes`.
  */
 export interface LineCollector {
   push(chunk: OutputChunk): void;
@@ -85,47 +173,17 @@ export function createLineCollector(options: {
   readonly maxLineBytes: number;
 }): LineCollector {
   const lines: string[] = [];
-  const partial: Record<OutputStream, { parts: Uint8Array[]; bytes: number }> = {
-    stdout: { parts: [], bytes: 0 },
-    stderr: { parts: [], bytes: 0 },
-  };
-  const decoder = new TextDecoder('utf-8');
-
-  const emit = (stream: OutputStream): void => {
-    const pending = partial[stream];
-    const totalBytes = pending.bytes;
-    const bytes = concatAll(pending.parts, totalBytes);
-    pending.parts = [];
-    pending.bytes = 0;
-    let text = decoder.decode(bytes.subarray(0, Math.min(bytes.length, options.maxLineBytes)));
-    if (totalBytes > options.maxLineBytes) text += ` [line cut at ${options.maxLineBytes} bytes]`;
-    if (text.endsWith('\r')) text = text.slice(0, -1);
-    lines.push(text);
-    if (lines.length > options.maxLines) lines.splice(0, lines.length - options.maxLines);
-  };
-
-  const append = (stream: OutputStream, data: Uint8Array): void => {
-    const pending = partial[stream];
-    // Past the cut, bytes are only counted, so a line without newlines cannot use up memory.
-    const room = options.maxLineBytes + 1 - pending.bytes;
-    if (room > 0) pending.parts.push(data.subarray(0, room));
-    pending.bytes += data.length;
-  };
-
-  return {
-    push({ stream, data }) {
-      let start = 0;
-      for (let newline = data.indexOf(10, start); newline !== -1; newline = data.indexOf(10, start)) {
-        append(stream, data.subarray(start, newline));
-        emit(stream);
-        start = newline + 1;
-      }
-      if (start < data.length) append(stream, data.subarray(start));
+  const emitter = createLineEmitter({
+    maxLineBytes: options.maxLineBytes,
+    onLine: (line) => {
+      lines.push(line);
+      if (lines.length > options.maxLines) lines.splice(0, lines.length - options.maxLines);
     },
+  });
+  return {
+    push: (chunk) => emitter.push(chunk),
     finish() {
-      for (const stream of ['stdout', 'stderr'] as const) {
-        if (partial[stream].bytes > 0) emit(stream);
-      }
+      emitter.flush();
       return [...lines];
     },
   };

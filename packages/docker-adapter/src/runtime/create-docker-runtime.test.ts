@@ -256,6 +256,116 @@ describe('createDockerRuntime over the wire', () => {
     await expect(runtime.list({ signal: controller.signal })).rejects.toBe(reason);
   });
 
+  it('follows logs: inspects for TTY, asks from since, delivers lines as written, resolves at the end', async () => {
+    const frame = (stream: 1 | 2, text: string) => {
+      const header = Buffer.alloc(8);
+      header.writeUInt8(stream, 0);
+      header.writeUInt32BE(Buffer.byteLength(text), 4);
+      return Buffer.concat([header, Buffer.from(text)]);
+    };
+    let finishStream = () => {};
+    const socketPath = await fakeEngine((request, response) => {
+      if (request.url?.startsWith('/containers/web/json'))
+        return json(response, 200, { Config: { Tty: false } });
+      response.writeHead(200, { 'Content-Type': 'application/vnd.docker.raw-stream' });
+      response.write(frame(1, 'booting\n'));
+      finishStream = () => response.end(frame(2, 'Error: listen EADDRINUSE :::8080\n'));
+    });
+    await using runtime = createDockerRuntime({ socketPath });
+    const lines: string[] = [];
+    const following = runtime.followLogs?.({
+      id: 'web',
+      since: 1795841859123,
+      signal: new AbortController().signal,
+      onLine: (line) => {
+        lines.push(line);
+        if (line === 'booting') finishStream();
+      },
+    });
+    await following;
+    expect(lines).toEqual(['booting', 'Error: listen EADDRINUSE :::8080']);
+    expect([...requests].sort()).toEqual([
+      'GET /containers/web/json',
+      'GET /containers/web/logs?stdout=true&stderr=true&follow=true&timestamps=false&since=1795841859.123000000',
+    ]);
+  });
+
+  it('follows a TTY container’s logs unframed, and only new lines without since', async () => {
+    const socketPath = await fakeEngine((request, response) => {
+      if (request.url?.startsWith('/containers/tty/json'))
+        return json(response, 200, { Config: { Tty: true } });
+      response.writeHead(200);
+      response.end('\u0001 raw first byte\r\nsecond\r\n');
+    });
+    await using runtime = createDockerRuntime({ socketPath });
+    const lines: string[] = [];
+    await runtime.followLogs?.({
+      id: 'tty',
+      signal: new AbortController().signal,
+      onLine: (l) => lines.push(l),
+    });
+    expect(lines).toEqual(['\u0001 raw first byte', 'second']);
+    expect(requests).toContain(
+      'GET /containers/tty/logs?stdout=true&stderr=true&follow=true&timestamps=false&tail=0',
+    );
+  });
+
+  it('ends a log follow on abort: resolves, closes the connection, no line after', async () => {
+    let closed = false;
+    const socketPath = await fakeEngine((request, response) => {
+      if (request.url?.includes('/json')) return json(response, 200, { Config: { Tty: true } });
+      response.writeHead(200);
+      response.write('tick\n');
+      const timer = setInterval(() => response.write('tick\n'), 5);
+      response.on('close', () => {
+        closed = true;
+        clearInterval(timer);
+      });
+    });
+    await using runtime = createDockerRuntime({ socketPath });
+    const controller = new AbortController();
+    const lines: string[] = [];
+    const following = runtime.followLogs?.({
+      id: 'web',
+      signal: controller.signal,
+      onLine: (line) => {
+        lines.push(line);
+        if (lines.length === 3) controller.abort();
+      },
+    });
+    await expect(following).resolves.toBeUndefined();
+    expect(lines).toHaveLength(3);
+    await sleep(30);
+    expect(closed).toBe(true);
+    expect(lines).toHaveLength(3);
+  });
+
+  it('maps a missing container, a cut connection and a silent engine when following logs', async () => {
+    const socketPath = await fakeEngine((request, response) => {
+      if (request.url?.startsWith('/containers/gone/'))
+        return json(response, 404, { message: 'No such container: gone' });
+      if (request.url?.startsWith('/containers/silent/')) return; // never answers
+      if (request.url?.includes('/json')) return json(response, 200, { Config: { Tty: true } });
+      response.writeHead(200);
+      response.write('last words\n');
+      setTimeout(() => request.socket.destroy(), 20);
+    });
+    await using runtime = createDockerRuntime({ socketPath, requestTimeoutMs: 200 });
+    const signal = new AbortController().signal;
+    await expect(runtime.followLogs?.({ id: 'gone', signal, onLine: () => {} })).rejects.toMatchObject({
+      kind: 'not_found',
+      container: 'gone',
+    });
+    const lines: string[] = [];
+    await expect(
+      runtime.followLogs?.({ id: 'cut', signal, onLine: (line) => lines.push(line) }),
+    ).rejects.toMatchObject({ kind: 'unreachable', container: 'cut' });
+    expect(lines).toEqual(['last words']);
+    await expect(runtime.followLogs?.({ id: 'silent', signal, onLine: () => {} })).rejects.toMatchObject({
+      kind: 'timeout',
+    });
+  });
+
   it('reads the restart timeout into t', async () => {
     const socketPath = await fakeEngine((_request, response) => {
       response.writeHead(204);

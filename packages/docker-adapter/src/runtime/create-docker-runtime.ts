@@ -16,6 +16,7 @@ import { streamEvents } from '../events/stream-events.js';
 import { runExec } from '../exec/run-exec.js';
 import { mapInspect } from '../inspect/map-inspect.js';
 import { mapContainerSummary } from '../list/map-container-summary.js';
+import { openLogStream, readLogStream } from '../logs/follow-logs.js';
 import { readLogs } from '../logs/read-logs.js';
 import { mapStats } from '../stats/map-stats.js';
 import { createDockerClient } from './create-docker-client.js';
@@ -49,6 +50,8 @@ export interface DockerRuntimeOptions {
   readonly maxLogLines?: number;
   /** Longest log line kept; the rest is cut. Default 16 KiB. */
   readonly maxLogLineBytes?: number;
+  /** Longest line `followLogs` delivers; the rest is cut. Default 4 KiB. */
+  readonly maxFollowedLineBytes?: number;
   /** Most exec output kept. Default 64 KiB. */
   readonly maxExecOutputBytes?: number;
   /** Events read but not yet consumed before the stream fails (so the caller resyncs). Default 10 000. */
@@ -68,6 +71,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Contain
   const limits = {
     maxLogLines: options.maxLogLines ?? 10_000,
     maxLogLineBytes: options.maxLogLineBytes ?? 16 * 1024,
+    maxFollowedLineBytes: options.maxFollowedLineBytes ?? 4 * 1024,
     maxExecOutputBytes: options.maxExecOutputBytes ?? 64 * 1024,
     eventQueueCapacity: options.eventQueueCapacity ?? 10_000,
   };
@@ -190,6 +194,67 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Contain
           signal: abortSignal,
         });
       });
+    },
+
+    async followLogs({ id, since, signal, onLine }) {
+      if (signal.aborted) return;
+      // One controller owns the request and then the socket. The call's deadline applies only
+      // until the engine answers: the stream itself lasts as long as the container runs.
+      const connection = new AbortController();
+      const stopFollowing = AbortSignal.any([signal, lifetime.signal]);
+      const closeConnection = () => connection.abort(stopFollowing.reason);
+      stopFollowing.addEventListener('abort', closeConnection, { once: true });
+      try {
+        const opened = await call('followLogs', { container: id, signal }, async (abortSignal) => {
+          const onDeadline = () => connection.abort(abortSignal.reason);
+          abortSignal.addEventListener('abort', onDeadline, { once: true });
+          // Inspect (is it a TTY?) and open the stream together: the engine buffers what comes
+          // meanwhile, and a container that dies at once is not given time to be missed.
+          const inspecting = docker.getContainer(id).inspect({ abortSignal }) as Promise<{
+            Config?: { Tty?: unknown };
+          }>;
+          const opening = openLogStream({ docker, id, since, connection: connection.signal });
+          try {
+            const [details, stream] = await Promise.allSettled([inspecting, opening]);
+            if (details.status === 'rejected' || stream.status === 'rejected') {
+              if (stream.status === 'fulfilled') stream.value.destroy();
+              throw details.status === 'rejected' ? details.reason : (stream as PromiseRejectedResult).reason;
+            }
+            return { stream: stream.value, tty: details.value.Config?.Tty === true };
+          } finally {
+            abortSignal.removeEventListener('abort', onDeadline);
+          }
+        }).catch((error: unknown) => {
+          // The caller's own abort ends the follow quietly, as the stream's end would.
+          if (signal.aborted) return undefined;
+          throw error;
+        });
+        if (opened === undefined) return;
+        await readLogStream({
+          stream: opened.stream,
+          tty: opened.tty,
+          maxLineBytes: limits.maxFollowedLineBytes,
+          signal: stopFollowing,
+          onLine,
+          streamError: (cause) =>
+            cause === undefined
+              ? new ContainerRuntimeError(
+                  'unreachable',
+                  `followLogs: the Docker engine at ${endpoint} closed the log stream of "${id}"`,
+                  { container: id },
+                )
+              : toContainerRuntimeError(cause, { operation: 'followLogs', endpoint, container: id }),
+        });
+        if (lifetime.signal.aborted && !signal.aborted) {
+          throw new ContainerRuntimeError('api', 'followLogs: the Docker runtime was disposed', {
+            isRetryable: false,
+            container: id,
+          });
+        }
+      } finally {
+        // No abort here: a stream that ended normally has given its socket back to the pool.
+        stopFollowing.removeEventListener('abort', closeConnection);
+      }
     },
 
     async restart({ id, timeoutSeconds }) {

@@ -53,5 +53,16 @@ export function instrumentContainerRuntime(input: {
       }
     },
   });
+  const followLogs = runtime.followLogs?.bind(runtime);
+  if (followLogs !== undefined) {
+    wrapped.followLogs = async (options: Parameters<typeof followLogs>[0]) => {
+      try {
+        return await followLogs(options);
+      } catch (error) {
+        if (!options.signal.aborted) report('followLogs', error);
+        throw error;
+      }
+    };
+  }
   return wrapped as ContainerRuntime;
 }
