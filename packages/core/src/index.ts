@@ -198,6 +198,13 @@ export type { ConnectionState, WatchContainerEventsOptions } from './observe/eve
 export { watchContainerEvents } from './observe/event-watcher.js';
 export type { RunPeriodicallyOptions } from './observe/periodic.js';
 export { runPeriodically } from './observe/periodic.js';
+export type {
+  RunLogFollower,
+  RunLogFollowerOptions,
+  RunLogState,
+  RunLogs,
+} from './observe/run-log-follower.js';
+export { createRunLogFollower } from './observe/run-log-follower.js';
 export { actionInvasiveness, isMoreInvasive } from './policy/action-invasiveness.js';
 // Policy
 export type { ApprovalQueue } from './policy/approval-queue.js';
