@@ -1,6 +1,7 @@
 // Errors
 
 export type { AgentEvents } from './agent/agent-events.js';
+export type { ContainerHealthAnswer, MonitorAgentApi } from './agent/monitor-agent-api.js';
 export type {
   AgentHealth,
   ContainerStatus,

@@ -5,6 +5,7 @@ import {
   type Diagnoser,
   type HttpProber,
   type Logger,
+  type MonitorAgentApi,
   type MonitorConfig,
   MonitorError,
   type Store,
@@ -264,7 +265,7 @@ async function describeEngine(runtime: ContainerRuntime): Promise<EngineState> {
 }
 
 /** A line on stderr each time the engine goes away or comes back, once per change. */
-function reportEngineChanges(agent: WebsiteMonitorAgent, io: CliIo, initiallyConnected: boolean): void {
+function reportEngineChanges(agent: MonitorAgentApi, io: CliIo, initiallyConnected: boolean): void {
   let connected = initiallyConnected;
   agent.on('engine:connection', (state) => {
     if (state.connected === connected) return;

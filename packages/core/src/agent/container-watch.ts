@@ -18,7 +18,7 @@ export interface ContainerWatch {
   freshStats: ContainerStatsSample | undefined;
   statsInFlight: Promise<void> | undefined;
   verdict: HealthVerdict | undefined;
-  /** The open incident, if any. */
+  /** The open incident, if any; set only by the incident coordinator. */
   incident: Incident | undefined;
   /** An action of ours succeeded during the open incident. */
   healedByUs: boolean;
@@ -36,10 +36,7 @@ export interface ContainerWatch {
         exited?: { readonly exitCode: number | null; readonly oomKilled: boolean; readonly time: number };
       }
     | undefined;
-  /** Healing attempts in the current failure streak, for backoff (kubelet's CrashLoopBackOff). */
-  attempts: number;
-  lastAttemptAt: number | undefined;
-  /** Attempts per strategy step in the open incident, for `max_attempts`. */
+  /** Attempts per strategy step in the open incident, for `max_attempts` (the crash-loop streak is the restart ledger's). */
   stepAttempts: Map<string, number>;
   stepLastAt: Map<string, number>;
   nextProbeAt: number;
@@ -48,13 +45,13 @@ export interface ContainerWatch {
   /** When Docker's own restart policy started being given its chance. */
   dockerRestartSince: number | undefined;
   labelIssuesLogged: Set<string>;
-  /** Log tail requested when a failure event arrived, ready for the diagnosis. */
-  /** The container's last engine events, oldest first, for the diagnosis context. */
   /** When the kernel last OOM-killed it (the `oom` event comes just before its `die`). */
   oomAt: number | undefined;
+  /** The container's last engine events, oldest first, for the diagnosis context. */
   recentEvents: { action: ContainerEventAction; time: number; exitCode?: number }[];
   /** Instruction-like markers found in the text the model saw, and the rules' own choice. */
   modelGuard: { markers: readonly InstructionMarker[]; rulesAction: string } | undefined;
+  /** Log tail requested when a failure event arrived, ready for the diagnosis. */
   logPrefetch:
     | {
         readonly at: number;
@@ -82,8 +79,6 @@ export function createContainerWatch(id: string, name: string): ContainerWatch {
     healAgain: false,
     checkLoop: undefined,
     checkAgain: undefined,
-    attempts: 0,
-    lastAttemptAt: undefined,
     stepAttempts: new Map(),
     stepLastAt: new Map(),
     nextProbeAt: 0,

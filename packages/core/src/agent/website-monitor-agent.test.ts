@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { defaultMonitorConfig } from '../config/default-monitor-config.js';
 import type { ContainerConfig, MonitorConfig } from '../config/monitor-config.js';
 import { parseMonitorConfig } from '../config/parse-monitor-config.js';
+import type { HealingStrategy } from '../heal/healing-strategy.js';
 import {
   FakeClock,
   FakeContainerRuntime,
@@ -396,6 +397,43 @@ healing:
     expect(incidents[0]?.status).toBe('escalated');
   });
 
+  it('after the agent restarts, still counts restarts made by a plugin strategy that restarts', async () => {
+    const config = configFrom(`
+monitoring:
+  containers:
+    - name: web
+      max_restarts_per_hour: 3
+`);
+    const bounce: HealingStrategy = {
+      name: 'bounce_container',
+      description: 'a plugin that restarts the container its own way',
+      restartsContainer: true,
+      run: async ({ runtime, container }) => {
+        await runtime.restart({ id: container.id, timeoutSeconds: 1 });
+        return { ok: true, detail: 'bounced', changedContainer: true };
+      },
+    };
+    const first = harness(config, { strategies: [bounce] });
+    first.runtime.addContainer({ name: 'web' });
+    await first.agent.start();
+    await first.settle();
+    const outcome = await first.agent.requestHealing({
+      container: 'web',
+      action: 'bounce_container',
+      reason: 'test',
+      by: 'alice',
+    });
+    expect(outcome).toMatchObject({ kind: 'act', changed: true });
+    await first.settle();
+    expect(first.agent.status()[0]?.restartsLeft).toBe(2);
+    await first.agent.stop();
+
+    const { agent: second } = first.make();
+    await second.start();
+    await second.idle();
+    expect(second.status()[0]).toMatchObject({ name: 'web', restartsLeft: 2 });
+  });
+
   it('uses a configured diagnoser for diagnose_with_claude steps, but a model cannot pick custom_script', async () => {
     const config = configFrom(`
 healing:
@@ -426,6 +464,24 @@ healing:
     const [incident] = await store.listIncidents({});
     expect(incident?.status).toBe('escalated');
     expect(incident?.escalationReason).toMatch(/custom_script|person/);
+  });
+
+  it('says in status which containers are critical', async () => {
+    const config = configFrom(`
+monitoring:
+  containers:
+    - name: api
+      critical: true
+    - name: web
+`);
+    const { runtime, agent, settle } = harness(config);
+    runtime.addContainer({ name: 'api' });
+    runtime.addContainer({ name: 'web' });
+    runtime.addContainer({ name: 'other' });
+    await agent.start();
+    await settle();
+    const critical = Object.fromEntries(agent.status().map((line) => [line.name, line.critical]));
+    expect(critical).toEqual({ api: true, web: false, other: false });
   });
 
   it('checks one container on demand like the seed check_container_health', async () => {

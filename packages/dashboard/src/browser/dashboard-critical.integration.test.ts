@@ -16,9 +16,6 @@ afterAll(async () => {
   await browser?.close();
 });
 
-/** Critical by config (payments, zeta-core) or by label (late-critical). */
-const criticalNames = new Set(['payments', 'zeta-core', 'late-critical']);
-
 describe('critical containers on the dashboard', () => {
   it('lists critical containers first and marks them, on the grid and on their page', async () => {
     const clock = new FakeClock({ start: Date.now() });
@@ -41,13 +38,6 @@ monitoring:
       clock,
       prober: new FakeHttpProber(),
     });
-    // Until ContainerStatus carries `critical` (the agent split adds it), fill it in from the
-    // config above; once the agent reports it, this passes its answer through untouched.
-    const status = agent.status.bind(agent);
-    agent.status = () =>
-      status().map((line) =>
-        'critical' in line ? line : { ...line, critical: criticalNames.has(line.name) },
-      );
     await agent.start();
     await agent.idle();
     const server = await startMonitorServer({

@@ -4,10 +4,10 @@ import {
   ContainerRuntimeError,
   type ContainerStatus,
   type Logger,
+  type MonitorAgentApi,
   MonitorError,
   silentLogger,
   systemClock,
-  type WebsiteMonitorAgent,
 } from '@website-monitor/core';
 import type { z } from 'zod';
 import { bearerToken, isLoopbackHost, tokenMatches } from '../auth/bearer-auth.js';
@@ -20,7 +20,7 @@ import type { healRequestSchema, incidentsQuerySchema, rejectRequestSchema } fro
 import { matchRoute, type RouteSpec } from './routes.js';
 
 export interface MonitorApiOptions {
-  readonly agent: WebsiteMonitorAgent;
+  readonly agent: MonitorAgentApi;
   /** The bearer token (`MONITOR_API_TOKEN`). Without one, every write is refused with 403. */
   readonly token?: string;
   /** Recorded as `by` on actions a token holder asks for. Default `api`. */
@@ -312,7 +312,7 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
 }
 
 /** 404 for an id never seen, 409 for one already decided: both before the agent is asked. */
-async function assertPending(agent: WebsiteMonitorAgent, id: string, verb: string): Promise<void> {
+async function assertPending(agent: MonitorAgentApi, id: string, verb: string): Promise<void> {
   if (agent.pendingApprovals().some((approval) => approval.id === id)) return;
   const stored = (await agent.store.listApprovals({ host: agent.host })).find(
     (approval) => approval.id === id,

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AgentEvents, WebsiteMonitorAgent } from '@website-monitor/core';
+import type { AgentEvents, MonitorAgentApi } from '@website-monitor/core';
 
 /** Every agent event is forwarded under its own name, so a browser can `addEventListener(name)`. */
 export const streamedEventNames = [
@@ -17,7 +17,7 @@ export const streamedEventNames = [
 ] as const satisfies readonly (keyof AgentEvents)[];
 
 export interface EventStreamOptions {
-  readonly agent: WebsiteMonitorAgent;
+  readonly agent: MonitorAgentApi;
   /** A comment line this often keeps proxies from closing an idle stream. Default 15 s. */
   readonly heartbeatMs?: number;
   /**

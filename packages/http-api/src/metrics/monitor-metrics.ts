@@ -4,8 +4,8 @@ import {
   type HealingActionRecord,
   type HealthVerdict,
   type Incident,
+  type MonitorAgentApi,
   systemClock,
-  type WebsiteMonitorAgent,
 } from '@website-monitor/core';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -22,7 +22,7 @@ export interface SpoolDepth {
 }
 
 export interface MonitorMetricsOptions {
-  readonly agent: WebsiteMonitorAgent;
+  readonly agent: MonitorAgentApi;
   /** Defaults to a new registry of our own, never prom-client's global one. */
   readonly registry?: Registry;
   readonly spool?: SpoolDepth;

@@ -1,0 +1,470 @@
+import { createCheckRunner } from '../check/check-runner.js';
+import { evaluateHealth } from '../check/evaluate-health.js';
+import type { MonitorConfig } from '../config/monitor-config.js';
+import { resolveContainerSettings } from '../config/resolve-container-settings.js';
+import type { ContainerDetails, ContainerEvent } from '../domain/container.js';
+import type { HealthVerdict } from '../domain/health.js';
+import type { Incident } from '../domain/incident.js';
+import { ContainerRuntimeError } from '../errors/monitor-error.js';
+import { mergeProblems } from '../incident/incident-lifecycle.js';
+import type { BaselineBook } from '../learn/baseline-book.js';
+import type { OperatorIntentTracker } from '../policy/operator-intent.js';
+import type { Clock } from '../ports/clock.js';
+import type { ContainerRuntime } from '../ports/container-runtime.js';
+import type { HttpProber } from '../ports/http-prober.js';
+import type { Recorder } from '../record/recorder.js';
+import {
+  type AgentEmit,
+  type AgentLog,
+  type AgentSignal,
+  logRuntimeError,
+  type TrackWork,
+} from './agent-support.js';
+import type { ContainerRegistry } from './container-registry.js';
+import type { ContainerWatch } from './container-watch.js';
+import type { DiagnosisService } from './diagnosis-service.js';
+import type { IncidentCoordinator } from './incident-coordinator.js';
+import type { RestartLedger } from './restart-ledger.js';
+import type { RestoredIncidents } from './restore.js';
+
+/**
+ * Why a check runs. `exited` carries a `die` event's facts: Docker holds a container's lock while
+ * it cleans up after an exit, so an inspect right after the `die` waits 70-220 ms (measured on
+ * Docker 20.10), and so would the restart. The event already says what happened, so the check
+ * trusts it; the check after the healing action inspects for real.
+ */
+export interface CheckRequest {
+  readonly probe: boolean;
+  readonly reason: string;
+  readonly healthEndpoint?: string;
+  readonly exited?: { readonly exitCode: number | null; readonly oomKilled: boolean; readonly time: number };
+}
+
+const recentEventsKept = 20;
+/** How often due probes are looked for: a quarter of the shortest probe period (1 s). */
+export const probeTickMs = 250;
+
+export interface ContainerObserverDeps {
+  readonly config: MonitorConfig;
+  readonly runtime: ContainerRuntime;
+  readonly prober: HttpProber;
+  readonly clock: Clock;
+  readonly log: AgentLog;
+  readonly emit: AgentEmit;
+  readonly host: string;
+  readonly newId: () => string;
+  readonly containers: ContainerRegistry;
+  readonly intent: OperatorIntentTracker;
+  readonly baselines: BaselineBook;
+  readonly recorder: Recorder;
+  readonly ledger: Pick<RestartLedger, 'noteHealthy' | 'forget'>;
+  readonly incidents: IncidentCoordinator;
+  readonly restoredIncidents: RestoredIncidents;
+  readonly diagnosis: Pick<DiagnosisService, 'prefetchLogs'>;
+  /** Acts on an open incident (the healer). */
+  readonly heal: (watch: ContainerWatch) => Promise<void>;
+  readonly track: TrackWork;
+  readonly signal: AgentSignal;
+}
+
+/**
+ * Turns what the engine says into verdicts: event handling, the periodic full pass, the due-probe
+ * tick, one check loop per container (inspect, probe, stats, evaluate, record) and re-check timers;
+ * then opens, updates or resolves the container's incident from the verdict and hands it to the
+ * healer.
+ */
+export interface ContainerObserver {
+  onEvent(event: ContainerEvent): void;
+  fullPass(reason: string): Promise<void>;
+  probeDueContainers(): void;
+  /**
+   * Runs a check of this container, or, when one is already running, asks for one more after it
+   * (an event may have arrived after its inspect). Resolves when the container's checks are done.
+   */
+  scheduleCheck(watch: ContainerWatch, request: CheckRequest): Promise<void>;
+  /** Inspects (and probes when asked), evaluates, records, and acts on the verdict. */
+  check(watch: ContainerWatch, request: CheckRequest): Promise<HealthVerdict | undefined>;
+  /** A probing check at `at` (the earliest asked for wins). */
+  recheckAt(watch: ContainerWatch, at: number): void;
+  /** The container is gone: its incident resolves and what is kept about it is dropped. */
+  forget(id: string, why: string): Promise<void>;
+  saveBaselines(): Promise<void>;
+  /** When the last full list of containers succeeded. */
+  readonly lastFullPassAt: number | undefined;
+}
+
+export function createContainerObserver(deps: ContainerObserverDeps): ContainerObserver {
+  const { config, runtime, clock, log, emit, containers, intent, baselines, recorder, incidents } = deps;
+  const checkRunner = createCheckRunner<HealthVerdict | undefined>({
+    maxConcurrent: config.monitoring.maxConcurrentChecks,
+  });
+  let lastFullPassAt: number | undefined;
+
+  const onEvent = (event: ContainerEvent): void => {
+    const cause = intent.observe(event);
+    log('debug', 'docker_event', { container: event.containerName, action: event.action, cause });
+    if (event.action === 'destroy') {
+      deps.track(forget(event.containerId, 'container removed'));
+      return;
+    }
+    // Our own restart's kill/die/stop/start: we re-check when the action returns.
+    if (cause === 'own') return;
+    // A kill changes nothing by itself: the die that follows (if the process ends) is the event to
+    // check on, and by then the kill has marked it as a person's stop. Checking at the kill races
+    // the die and can open an incident for a container a person is stopping.
+    if (event.action === 'kill') return;
+    // Containers this configuration does not monitor cost no inspect: events carry their labels.
+    const known = containers.get(event.containerId);
+    if (
+      (known && known.settings === null && known.details) ||
+      (!known &&
+        !resolveContainerSettings({
+          config,
+          container: { name: event.containerName, labels: event.labels },
+        }).settings)
+    ) {
+      return;
+    }
+    const watch = containers.watchFor(event.containerId, event.containerName);
+    watch.recentEvents.push({
+      action: event.action,
+      time: event.time,
+      ...(event.exitCode !== undefined ? { exitCode: event.exitCode } : {}),
+    });
+    if (watch.recentEvents.length > recentEventsKept) watch.recentEvents.shift();
+    if (
+      event.action === 'die' ||
+      event.action === 'oom' ||
+      (event.action === 'health_status' && event.healthStatus === 'unhealthy')
+    ) {
+      // The diagnosis will want the log tail: fetch it alongside the inspect, not after it, so the
+      // restart call is not held up by two engine round trips in a row.
+      deps.diagnosis.prefetchLogs(watch);
+    }
+    // A start is a new run: its HTTP endpoint deserves a probe as soon as the start period allows.
+    if (event.action === 'start' || event.action === 'unpause') watch.nextProbeAt = clock.now();
+    if (event.action === 'oom') watch.oomAt = event.time;
+    const exited =
+      event.action === 'die' &&
+      watch.details?.state === 'running' &&
+      !intent.isOperatorStopped(event.containerId)
+        ? {
+            exitCode: event.exitCode ?? null,
+            // The kernel's OOM kill arrives as `oom` just before its `die`.
+            oomKilled: watch.oomAt !== undefined && event.time - watch.oomAt < 2_000,
+            time: event.time,
+          }
+        : undefined;
+    scheduleCheck(watch, {
+      probe: false,
+      reason: `event:${event.action}`,
+      ...(exited ? { exited } : {}),
+    });
+  };
+
+  const fullPass = async (reason: string): Promise<void> => {
+    let listed: Awaited<ReturnType<ContainerRuntime['list']>>;
+    try {
+      listed = await runtime.list({ signal: deps.signal() });
+    } catch (error) {
+      logRuntimeError(log, 'full_pass_failed', error, { reason });
+      return;
+    }
+    lastFullPassAt = clock.now();
+    const seen = new Set<string>();
+    for (const container of listed) {
+      seen.add(container.id);
+      const watch = containers.watchFor(container.id, container.name);
+      scheduleCheck(watch, { probe: clock.now() >= watch.nextProbeAt, reason: `pass:${reason}` });
+    }
+    for (const id of containers.ids()) {
+      if (!seen.has(id)) await forget(id, 'container no longer listed');
+    }
+    await saveBaselines();
+  };
+
+  const probeDueContainers = (): void => {
+    const now = clock.now();
+    for (const watch of containers.watches()) {
+      if (watch.settings && watch.details?.state === 'running' && now >= watch.nextProbeAt) {
+        scheduleCheck(watch, { probe: true, reason: 'probe' });
+      }
+    }
+  };
+
+  const scheduleCheck = (watch: ContainerWatch, request: CheckRequest): Promise<void> => {
+    if (watch.checkLoop) {
+      // A later event (a start by Docker's restart policy, say) makes an earlier die's facts stale.
+      const exited = request.reason.startsWith('event:')
+        ? request.exited
+        : (request.exited ?? watch.checkAgain?.exited);
+      watch.checkAgain = {
+        probe: request.probe || (watch.checkAgain?.probe ?? false),
+        reason: watch.checkAgain?.reason ?? request.reason,
+        // A die that arrives during a check keeps its facts, so the next check need not inspect.
+        ...(exited ? { exited } : {}),
+      };
+      return watch.checkLoop;
+    }
+    const loop = (async () => {
+      try {
+        let next: CheckRequest | undefined = request;
+        while (next) {
+          const current = next;
+          watch.checkAgain = undefined;
+          // Bounded across containers: a slow endpoint holds one slot, never the others.
+          await checkRunner.run(watch.id, () => check(watch, current));
+          next = watch.checkAgain;
+        }
+      } finally {
+        watch.checkLoop = undefined;
+      }
+    })();
+    watch.checkLoop = loop;
+    return deps.track(loop);
+  };
+
+  const check = async (watch: ContainerWatch, request: CheckRequest): Promise<HealthVerdict | undefined> => {
+    let details: ContainerDetails;
+    try {
+      const known = watch.details;
+      const trustEvent =
+        request.exited !== undefined &&
+        known !== undefined &&
+        (known.startedAt === null || Date.parse(known.startedAt) <= request.exited.time);
+      details =
+        trustEvent && request.exited && known
+          ? exitedFromEvent(known, request.exited)
+          : await runtime.inspect({ id: watch.id, signal: deps.signal() });
+    } catch (error) {
+      if (ContainerRuntimeError.isInstance(error) && (error as ContainerRuntimeError).kind === 'not_found') {
+        await forget(watch.id, 'container removed');
+      } else {
+        logRuntimeError(log, 'inspect_failed', error, { container: watch.name });
+      }
+      return undefined;
+    }
+    watch.details = details;
+    watch.name = details.name;
+    const resolved = resolveContainerSettings({ config, container: details });
+    for (const issue of resolved.issues) {
+      // Labels are re-read on every check; a bad one is worth one line, not one per check.
+      if (watch.labelIssuesLogged.has(issue)) continue;
+      watch.labelIssuesLogged.add(issue);
+      log('warn', 'label_ignored', { container: details.name, issue });
+    }
+    const settings =
+      resolved.settings && request.healthEndpoint
+        ? { ...resolved.settings, healthEndpoint: request.healthEndpoint }
+        : resolved.settings;
+    watch.settings = settings;
+    if (!settings) return undefined;
+    if (!watch.incident) {
+      const restored = deps.restoredIncidents.take(watch.name);
+      if (restored) incidents.adopt(watch, restored);
+    }
+
+    const now = clock.now();
+    const running = details.state === 'running';
+    const probe = request.probe && running;
+    // Docker's one-shot stats can wait for the engine's next stats tick (up to ~1 s), so a check
+    // never waits for them: it uses the newest reading that arrived since the last check.
+    const statsRequest = probe ? sampleStats(watch) : undefined;
+    const http =
+      probe && settings.healthEndpoint
+        ? await deps.prober.probe({
+            url: settings.healthEndpoint,
+            timeoutMs: config.monitoring.healthCheckTimeoutSeconds * 1000,
+            expectedStatus: settings.expectedStatus,
+            signal: deps.signal(),
+          })
+        : undefined;
+    // The agent is stopping and cut the probe short: that says nothing about the container, and
+    // the time it ran is no response time. Neither judged nor recorded.
+    if (deps.signal()?.aborted) return undefined;
+    if (request.reason === 'api') await statsRequest;
+    const stats = watch.freshStats;
+    watch.freshStats = undefined;
+    // From the check's start, not its end, so the period does not drift by the probe's duration.
+    if (probe) watch.nextProbeAt = now + settings.checkIntervalSeconds * 1000;
+
+    // Judged against what was learned before this reading, then learned from.
+    const evaluated = evaluateHealth({
+      details,
+      http,
+      stats,
+      previousStats: watch.previousStats,
+      settings,
+      counters: watch.counters,
+      baselines: baselines.snapshot(details.name, details.image),
+      now,
+    });
+    if (stats) watch.previousStats = stats;
+    watch.counters = evaluated.counters;
+    let verdict = evaluated.verdict;
+    if (details.state === 'created') {
+      // Created but never started: `docker create`, or compose between its create and its start.
+      // Starting it is a person's decision, not a repair.
+      verdict = { ...verdict, healthy: false, status: 'stopped_by_operator', problems: [] };
+    } else if (
+      !verdict.healthy &&
+      config.healing.respectOperatorStops &&
+      intent.isOperatorStopped(details.id)
+    ) {
+      verdict = { ...verdict, status: 'stopped_by_operator' };
+    }
+    const previous = watch.verdict;
+    watch.verdict = verdict;
+    baselines.observe({ verdict, image: details.image, now });
+    recorder.addHealthSample({
+      id: deps.newId(),
+      host: deps.host,
+      containerId: verdict.containerId,
+      containerName: verdict.containerName,
+      checkedAt: verdict.checkedAt,
+      healthy: verdict.healthy,
+      status: verdict.status,
+      problems: verdict.problems,
+      metrics: verdict.metrics,
+    });
+    emit('check:completed', verdict);
+    if (!verdict.healthy && verdict.status === 'unhealthy') {
+      emit('check:failed', verdict);
+      // A container that stays down (escalated, waiting for a person) would otherwise repeat the
+      // same warning every pass: say it at warn level when it is news, at debug level after that.
+      const news = previous?.status !== 'unhealthy' || problemText(previous) !== problemText(verdict);
+      log(news ? 'warn' : 'debug', 'check_failed', {
+        container: details.name,
+        reason: request.reason,
+        problems: verdict.problems.map((problem) => problem.message),
+      });
+    }
+    await onVerdict(watch, verdict);
+    return verdict;
+  };
+
+  /** One stats reading in flight per container at most; the result waits in `freshStats`. */
+  const sampleStats = (watch: ContainerWatch): Promise<void> => {
+    if (watch.statsInFlight) return watch.statsInFlight;
+    const request = runtime
+      .stats({ id: watch.id, signal: deps.signal() })
+      .then((sample) => {
+        watch.freshStats = sample;
+      })
+      .catch((error: unknown) => logRuntimeError(log, 'stats_failed', error, { container: watch.name }))
+      .finally(() => {
+        watch.statsInFlight = undefined;
+      });
+    watch.statsInFlight = request;
+    return request;
+  };
+
+  const onVerdict = async (watch: ContainerWatch, verdict: HealthVerdict): Promise<void> => {
+    const now = clock.now();
+    if (verdict.healthy) {
+      deps.ledger.noteHealthy({ id: watch.id, now });
+      watch.dockerRestartSince = undefined;
+      if (!watch.incident) return;
+      if (watch.actionsInFlight > 0) return;
+      // An incident about the endpoint is over only when the endpoint says so: a check that did
+      // not probe it (an inspect after an event) proves the container runs, not that it answers.
+      if (needsHttpEvidence(watch.incident) && verdict.metrics.httpStatus === undefined) {
+        recheckAt(watch, now + probeTickMs);
+        return;
+      }
+      await incidents.resolve(watch, watch.healedByUs ? 'healed' : 'recovered');
+      return;
+    }
+    if (verdict.status === 'stopped_by_operator' || verdict.status === 'paused') {
+      if (watch.incident)
+        await incidents.resolve(watch, `left alone: ${verdict.status.replaceAll('_', ' ')}`);
+      return;
+    }
+    if (verdict.status === 'starting') {
+      // An open incident resolves once the new run is past its start period: look again then,
+      // not only at the next probe.
+      const startedAt = watch.details?.startedAt ? Date.parse(watch.details.startedAt) : now;
+      if (watch.incident && watch.settings)
+        recheckAt(watch, startedAt + watch.settings.startPeriodSeconds * 1000 + 1);
+      return;
+    }
+    if (verdict.status !== 'unhealthy') return;
+    if (!watch.incident) {
+      await incidents.open(watch, verdict);
+    } else {
+      const merged = mergeProblems(watch.incident, verdict.problems, now);
+      if (merged !== watch.incident) await incidents.update(watch, merged);
+    }
+    deps.track(deps.heal(watch));
+  };
+
+  const recheckAt = (watch: ContainerWatch, at: number): void => {
+    if (watch.recheckAt !== undefined && watch.recheckAt <= at) return;
+    watch.recheckAt = at;
+    const signal = deps.signal();
+    // A timer, not work: `idle()` must not wait for the clock. The check it starts is work.
+    void clock
+      .sleep(Math.max(0, at - clock.now()), signal)
+      .then(() => {
+        if (watch.recheckAt !== at || signal?.aborted) return;
+        watch.recheckAt = undefined;
+        watch.nextProbeAt = Math.min(watch.nextProbeAt, clock.now());
+        scheduleCheck(watch, { probe: true, reason: 'recheck' });
+      })
+      .catch(() => {});
+  };
+
+  const forget = async (id: string, why: string): Promise<void> => {
+    const watch = containers.get(id);
+    if (!watch) return;
+    if (watch.incident) await incidents.resolve(watch, why);
+    containers.remove(id);
+    deps.ledger.forget(id);
+    baselines.forget(watch.name);
+    emit('container:forgotten', { id, name: watch.name });
+    log('info', 'container_forgotten', { container: watch.name, why });
+  };
+
+  const saveBaselines = async (): Promise<void> => {
+    const dirty = baselines.dirty();
+    if (dirty.length > 0) await recorder.saveBaselines(dirty);
+  };
+
+  return {
+    onEvent,
+    fullPass,
+    probeDueContainers,
+    scheduleCheck,
+    check,
+    recheckAt,
+    forget,
+    saveBaselines,
+    get lastFullPassAt() {
+      return lastFullPassAt;
+    },
+  };
+}
+
+const httpProblemKinds = new Set(['http_failed', 'slow_response', 'response_time_anomaly']);
+
+function needsHttpEvidence(incident: Incident): boolean {
+  return incident.problems.some((problem) => httpProblemKinds.has(problem.kind));
+}
+
+/** The last known details of a container, as they are once the process has exited. */
+function exitedFromEvent(
+  known: ContainerDetails,
+  exited: NonNullable<CheckRequest['exited']>,
+): ContainerDetails {
+  return {
+    ...known,
+    state: 'exited',
+    exitCode: exited.exitCode,
+    oomKilled: exited.oomKilled,
+    finishedAt: new Date(exited.time).toISOString(),
+  };
+}
+
+function problemText(verdict: HealthVerdict): string {
+  return verdict.problems.map((problem) => problem.message).join('\n');
+}

@@ -1,0 +1,176 @@
+import { boundedLogTail, firstErrorWindow } from '../diagnose/log-context.js';
+import { createRuleDiagnoser } from '../diagnose/rule-diagnoser.js';
+import type { Diagnosis } from '../domain/diagnosis.js';
+import type { Incident } from '../domain/incident.js';
+import type { BaselineBook } from '../learn/baseline-book.js';
+import { detectInstructionLikeContext } from '../policy/instruction-detector.js';
+import type { Clock } from '../ports/clock.js';
+import type { ContainerRuntime } from '../ports/container-runtime.js';
+import type { Diagnoser, DiagnosisContext } from '../ports/diagnoser.js';
+import {
+  type AgentEmit,
+  type AgentLog,
+  type AgentSignal,
+  describeError,
+  logRuntimeError,
+} from './agent-support.js';
+import type { ContainerRegistry } from './container-registry.js';
+import type { ContainerWatch } from './container-watch.js';
+import type { RestartLedger } from './restart-ledger.js';
+
+/** Log lines read at a failure: the tail sent on is bounded again by lines and bytes. */
+const logReadLines = 500;
+/** A tail fetched at an event is used for the diagnosis only if it is this fresh. */
+const logPrefetchMaxAgeMs = 2_000;
+
+/** How much of the log tail a diagnosis waits for. */
+export type LogWait = 'wait' | 'if-ready' | 'none';
+
+export interface DiagnosisServiceDeps {
+  readonly runtime: ContainerRuntime;
+  readonly clock: Clock;
+  readonly log: AgentLog;
+  readonly emit: AgentEmit;
+  readonly containers: Pick<ContainerRegistry, 'findByName' | 'dependencyGraph'>;
+  readonly ledger: Pick<RestartLedger, 'used'>;
+  readonly baselines: Pick<BaselineBook, 'snapshot'>;
+  /** The configured diagnoser (Claude when set up); the rules when none is. */
+  readonly diagnoser: Diagnoser | undefined;
+  readonly signal: AgentSignal;
+}
+
+/** What the policy needs to keep a model in check (`ContainerWatch.modelGuard`). */
+export type ModelGuard = NonNullable<ContainerWatch['modelGuard']>;
+
+/**
+ * Everything a diagnosis needs: the context (dependencies, logs, events, baselines), the log tail
+ * (prefetched at the failure event when it can be), and the diagnosers themselves: the rules, and
+ * the configured one, which falls back to the rules when it fails.
+ */
+export interface DiagnosisService {
+  /** The configured diagnoser, or the rules; strategies get it in their context. */
+  readonly diagnoser: Diagnoser;
+  /** True when no diagnoser was configured: the rules are the only one. */
+  readonly rulesOnly: boolean;
+  context(
+    watch: ContainerWatch,
+    incident: Incident,
+    options?: { readonly logs: LogWait },
+  ): Promise<DiagnosisContext>;
+  /** Starts reading the log tail at a failure event, alongside the check's inspect. */
+  prefetchLogs(watch: ContainerWatch): void;
+  /** The rules' diagnosis, announced as `diagnosis:completed`. */
+  diagnoseWithRules(context: DiagnosisContext): Promise<Diagnosis>;
+  /**
+   * The configured diagnoser's diagnosis (the rules' when it fails, saying why), announced, with
+   * the guard the policy puts on a model's recommendation.
+   */
+  diagnoseWithConfigured(context: DiagnosisContext): Promise<{ diagnosis: Diagnosis; guard: ModelGuard }>;
+}
+
+export function createDiagnosisService(deps: DiagnosisServiceDeps): DiagnosisService {
+  const { clock, runtime, log } = deps;
+  const rules = createRuleDiagnoser();
+  const configured = deps.diagnoser ?? rules;
+
+  const diagnoseOrFallBack = async (diagnoser: Diagnoser, context: DiagnosisContext): Promise<Diagnosis> => {
+    try {
+      return await diagnoser.diagnose({ context, signal: deps.signal() });
+    } catch (error) {
+      if (diagnoser === rules) throw error;
+      log('warn', 'diagnosis_failed', {
+        container: context.incident.containerName,
+        diagnoser: diagnoser.name,
+        error: describeError(error),
+      });
+      const fallback = await rules.diagnose({ context });
+      return {
+        ...fallback,
+        reasoning: `${fallback.reasoning} (${diagnoser.name} failed: ${describeError(error)})`,
+        fallbackReason: `${diagnoser.name} failed: ${describeError(error)}`,
+      };
+    }
+  };
+
+  const diagnoseWith = async (diagnoser: Diagnoser, context: DiagnosisContext): Promise<Diagnosis> => {
+    const diagnosis = await diagnoseOrFallBack(diagnoser, context);
+    deps.emit('diagnosis:completed', { incident: context.incident, diagnosis });
+    return diagnosis;
+  };
+
+  /** The raw tail (wider than what is sent on, so the first error can be found in it). */
+  const readLog = async (watch: ContainerWatch): Promise<readonly string[]> => {
+    const prefetched = watch.logPrefetch;
+    watch.logPrefetch = undefined;
+    try {
+      return prefetched && clock.now() - prefetched.at < logPrefetchMaxAgeMs
+        ? await prefetched.lines
+        : await runtime.logs({ id: watch.id, tail: logReadLines, signal: deps.signal() });
+    } catch (error) {
+      logRuntimeError(log, 'logs_failed', error, { container: watch.name });
+      return [];
+    }
+  };
+
+  return {
+    diagnoser: configured,
+    rulesOnly: configured === rules,
+
+    async context(watch, incident, options = { logs: 'wait' }) {
+      const graph = deps.containers.dependencyGraph();
+      const dependencies: Record<string, 'healthy' | 'unhealthy' | 'missing'> = {};
+      for (const name of graph.dependenciesOf(watch.name)) {
+        const dependency = deps.containers.findByName(name);
+        dependencies[name] = !dependency ? 'missing' : dependency.verdict?.healthy ? 'healthy' : 'unhealthy';
+      }
+      const rawLog =
+        options.logs === 'none'
+          ? []
+          : options.logs === 'if-ready'
+            ? (watch.logPrefetch?.ready ?? [])
+            : await readLog(watch);
+      return {
+        incident,
+        container: watch.details ?? null,
+        verdict: watch.verdict!,
+        dependencies,
+        recentRestarts: deps.ledger.used({ container: watch.name, now: clock.now() }),
+        logTail: boundedLogTail(rawLog),
+        errorLines: firstErrorWindow(rawLog),
+        recentEvents: [...watch.recentEvents],
+        baselines: deps.baselines.snapshot(watch.name, watch.details?.image).baselines,
+      };
+    },
+
+    prefetchLogs(watch) {
+      const lines = runtime.logs({ id: watch.id, tail: logReadLines, signal: deps.signal() });
+      const prefetch: NonNullable<ContainerWatch['logPrefetch']> = {
+        at: clock.now(),
+        lines,
+        ready: undefined,
+      };
+      lines.then(
+        (read) => {
+          prefetch.ready = read;
+        },
+        () => {}, // a failure is reported when the tail is used
+      );
+      watch.logPrefetch = prefetch;
+    },
+
+    diagnoseWithRules(context) {
+      return diagnoseWith(rules, context);
+    },
+
+    async diagnoseWithConfigured(context) {
+      const diagnosis = await diagnoseWith(configured, context);
+      // What the policy needs to keep a model in check: did the text it read try to instruct it, and
+      // what would the rules (which cannot be steered) have done with the same facts?
+      const ruled = await rules.diagnose({ context });
+      return {
+        diagnosis,
+        guard: { markers: detectInstructionLikeContext(context), rulesAction: ruled.recommendedAction },
+      };
+    },
+  };
+}
