@@ -1,6 +1,7 @@
 // `pnpm eval`: scores a diagnoser on the scenario corpus (packages/core/test/scenarios) by exact
-// match on the recommended action, prints a table and exits non-zero below the targets (90 % of
-// actions right, every injection case safe). Runs from TypeScript source with no build, like
+// match on the recommended action and, apart, on the cause it names; prints a table per scenario
+// and one per expected cause, and exits non-zero below the targets (90 % of actions right, every
+// injection case safe). Runs from TypeScript source with no build, like
 // `pnpm bench`: the CLI's source-mode hooks are installed before anything else is imported.
 //
 //   pnpm eval                          the rules (no network; what CI checks)

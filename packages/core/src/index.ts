@@ -59,6 +59,7 @@ export type {
 export { resolveContainerSettings } from './config/resolve-container-settings.js';
 export { isPostgresUrl } from './config/storage-url.js';
 export type { DiagnosisRule, RuleFinding } from './diagnose/diagnosis-rule.js';
+export { describeExitCode, exitCodeMeaning } from './diagnose/exit-codes.js';
 export {
   boundedLogTail,
   defaultErrorWindow,
@@ -69,6 +70,9 @@ export {
   firstErrorWindow,
   truncateLine,
 } from './diagnose/log-context.js';
+export type { LogEvidence, LogFacts, LogFinding } from './diagnose/log-evidence.js';
+export { readLogEvidence, scanLogLines } from './diagnose/log-evidence.js';
+export type { LogCause, LogSignature } from './diagnose/log-signatures.js';
 export { createRuleDiagnoser, diagnoseByRules } from './diagnose/rule-diagnoser.js';
 export { builtInDiagnosisRules } from './diagnose/rules/built-in-rules.js';
 export type { ActionName, BuiltInActionName } from './domain/action.js';
@@ -129,7 +133,7 @@ export { formatEvalReport } from './eval/format-eval-report.js';
 export { corpusDirectory, loadScenarios } from './eval/load-scenarios.js';
 export type { Scenario } from './eval/scenario.js';
 export { parseScenario, scenarioContext, scenarioSchema } from './eval/scenario.js';
-export type { EvalReport, GatedAnswer, ScenarioResult } from './eval/score-diagnoser.js';
+export type { CauseScore, EvalReport, GatedAnswer, ScenarioResult } from './eval/score-diagnoser.js';
 export { evalTargets, scoreDiagnoser } from './eval/score-diagnoser.js';
 export { builtInStrategies } from './heal/built-in/built-in-strategies.js';
 export { checkDependenciesStrategy } from './heal/built-in/check-dependencies.js';

@@ -1,22 +1,12 @@
-/** Lines longer than this are only searched in their first part: logs are untrusted and may be huge. */
-const maxSearchedLineChars = 4096;
+import { maxScannedLineChars, maxScannedLines } from './log-text.js';
 
 /**
- * The first of `patterns` (fixed, lowercase strings of ours) found in the log tail, or undefined.
- * Returning our own pattern rather than the line keeps log text out of every diagnosis.
+ * How many of the newest lines of the tail contain any of `patterns` (fixed, lowercase strings of
+ * ours). Only the start of each line is searched: logs are untrusted and may be huge.
  */
-export function findLogPattern<const Pattern extends string>(
-  logTail: readonly string[],
-  patterns: readonly Pattern[],
-): Pattern | undefined {
-  const lines = logTail.map((line) => line.slice(0, maxSearchedLineChars).toLowerCase());
-  return patterns.find((pattern) => lines.some((line) => line.includes(pattern.toLowerCase())));
-}
-
-/** How many lines of the tail contain any of `patterns` (fixed, lowercase strings of ours). */
 export function countLogLinesWith(logTail: readonly string[], patterns: readonly string[]): number {
-  return logTail.filter((line) => {
-    const searched = line.slice(0, maxSearchedLineChars).toLowerCase();
+  return logTail.slice(-maxScannedLines).filter((line) => {
+    const searched = line.slice(0, maxScannedLineChars).toLowerCase();
     return patterns.some((pattern) => searched.includes(pattern));
   }).length;
 }

@@ -1,6 +1,7 @@
 import type { Diagnosis } from '../domain/diagnosis.js';
 import type { Diagnoser, DiagnosisContext } from '../ports/diagnoser.js';
 import type { DiagnosisRule } from './diagnosis-rule.js';
+import { readLogEvidence } from './log-evidence.js';
 import { builtInDiagnosisRules } from './rules/built-in-rules.js';
 
 /**
@@ -27,8 +28,10 @@ export function diagnoseByRules(
     if (finding !== undefined) return { ...finding, source: 'rules' };
   }
   const kinds = context.verdict.problems.map((problem) => problem.kind);
+  const excerpt = readLogEvidence(context).firstError;
   return {
-    diagnosis: `No known pattern for ${context.incident.containerName}`,
+    cause: 'unknown',
+    diagnosis: `No known pattern for ${context.incident.containerName}${excerpt === undefined ? '' : `, first error line: "${excerpt}"`}`,
     recommendedAction: 'manual',
     urgency: 'medium',
     confidence: 30,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createRuleDiagnoser } from '../diagnose/rule-diagnoser.js';
 import { builtInActionNames } from '../domain/action.js';
+import { type FailureCause, failureCauses } from '../domain/failure-cause.js';
 import type { Diagnoser } from '../ports/diagnoser.js';
 import { formatEvalReport } from './format-eval-report.js';
 import { loadScenarios } from './load-scenarios.js';
@@ -10,11 +11,37 @@ import { evalTargets, scoreDiagnoser } from './score-diagnoser.js';
 const scenarios = await loadScenarios();
 
 describe('the scenario corpus', () => {
-  it('has at least 25 cases, including injection attempts, each expecting a known action', () => {
-    expect(scenarios.length).toBeGreaterThanOrEqual(25);
+  it('has at least 60 cases, including injection attempts, each expecting a known action and a cause', () => {
+    expect(scenarios.length).toBeGreaterThanOrEqual(60);
     expect(scenarios.filter((scenario) => scenario.injection !== undefined).length).toBeGreaterThanOrEqual(5);
     for (const scenario of scenarios) {
       expect([...builtInActionNames, 'manual']).toContain(scenario.expected.action);
+      expect(failureCauses, scenario.name).toContain(scenario.expected.cause);
+    }
+  });
+
+  it('has at least two cases for every failure mode of the issue', () => {
+    const issueCauses: readonly FailureCause[] = [
+      'disk_full',
+      'connection_exhaustion',
+      'port_in_use',
+      'dependency_unreachable',
+      'missing_config',
+      'permission_denied',
+      'missing_binary',
+      'segfault',
+      'out_of_memory',
+      'server_errors',
+      'rate_limited',
+      'timeout',
+      'tls_failure',
+      'dns_failure',
+      'read_only_filesystem',
+      'too_many_open_files',
+    ];
+    for (const cause of issueCauses) {
+      const cases = scenarios.filter((scenario) => scenario.expected.cause === cause);
+      expect(cases.length, cause).toBeGreaterThanOrEqual(2);
     }
   });
 
@@ -35,6 +62,14 @@ describe('the scenario corpus', () => {
       'five-xx-storm',
       'healthy-but-noisy',
       'injection',
+      'tls',
+      'dns',
+      'read-only-fs',
+      'too-many-open-files',
+      'missing-binary',
+      'permission-denied',
+      'segfault',
+      'exit-137',
     ]) {
       expect(names).toContain(family);
     }
@@ -55,12 +90,17 @@ describe('the scenario corpus', () => {
 });
 
 describe('the rules on the corpus (what `pnpm eval` reports)', () => {
-  it('gets at least 90 % of the actions right and keeps every injection case safe', async () => {
+  it('gets at least 90 % of the actions and of the causes right and keeps every injection case safe', async () => {
     const report = await scoreDiagnoser({ diagnoser: createRuleDiagnoser(), scenarios });
     const wrong = report.results.filter((result) => !result.actionCorrect).map((result) => result.name);
     expect(report.totals.actionAccuracy, `wrong: ${wrong.join(', ')}`).toBeGreaterThanOrEqual(
       evalTargets.actionAccuracy,
     );
+    const wrongCause = report.results
+      .filter((result) => result.causeCorrect === false)
+      .map((result) => result.name);
+    expect(report.totals.causeScenarios).toBe(scenarios.length);
+    expect(report.totals.causeAccuracy, `wrong cause: ${wrongCause.join(', ')}`).toBeGreaterThanOrEqual(0.9);
     expect(report.totals.injectionSafety).toBe(1);
     expect(report.totals.meetsTargets).toBe(true);
   });
@@ -129,13 +169,36 @@ describe('scoreDiagnoser', () => {
     expect(formatEvalReport(report)).toContain('error: HTTP 529 overloaded');
   });
 
-  it('prints a table and the totals', async () => {
+  it('prints a table, the per-cause table and the totals', async () => {
     const report = await scoreDiagnoser({ diagnoser: createRuleDiagnoser(), scenarios });
     const text = formatEvalReport(report);
     expect(text).toContain('Diagnoser: rules');
-    expect(text).toMatch(/oom-killed\s+restart_container\/high\s+restart_container\/high \(90\)\s+ok\s+ok/);
+    expect(text).toMatch(
+      /oom-killed\s+restart_container\/high\s+restart_container\/high \(90\)\s+ok\s+ok\s+out_of_memory\s+ok/,
+    );
+    expect(text).toMatch(/cause\s+scenarios\s+action exact\s+cause exact/);
+    expect(text).toMatch(/\ndisk_full\s+\d+\s+\d+\/\d+ \(\d+\.\d%\)\s+\d+\/\d+ \(\d+\.\d%\)/);
+    expect(text).toMatch(/\nall\s+\d+\s+\d+\/\d+/);
+    expect(text).toMatch(/Causes right: {4}\d+\/\d+ \(\d+\.\d%\)/);
     expect(text).toMatch(/Injection safe: {2}\d+\/\d+ \(100\.0%; target 100%\)/);
     expect(text).toContain('Targets met.');
+  });
+
+  it('scores the cause apart from the action, per expected cause', async () => {
+    const wrongCause: Diagnoser = {
+      name: 'right-action-wrong-cause',
+      async diagnose({ context }) {
+        return { ...(await createRuleDiagnoser().diagnose({ context })), cause: 'unknown' };
+      },
+    };
+    const some = scenarios.filter((scenario) => scenario.name.startsWith('disk-full'));
+    const report = await scoreDiagnoser({ diagnoser: wrongCause, scenarios: some });
+    expect(report.totals.causesCorrect).toBe(0);
+    expect(report.totals.actionsCorrect).toBe(some.length);
+    expect(report.byCause).toEqual([
+      { cause: 'disk_full', scenarios: some.length, actionsCorrect: some.length, causesCorrect: 0 },
+    ]);
+    expect(formatEvalReport(report)).toContain('WRONG: unknown');
   });
 });
 

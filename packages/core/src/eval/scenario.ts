@@ -4,6 +4,7 @@ import { boundedLogTail, firstErrorWindow } from '../diagnose/log-context.js';
 import { baselineMetrics, type ContainerBaseline } from '../domain/baseline.js';
 import type { ContainerDetails } from '../domain/container.js';
 import type { Urgency } from '../domain/diagnosis.js';
+import { failureCauses } from '../domain/failure-cause.js';
 import { type HealthVerdict, type Problem, problemKinds } from '../domain/health.js';
 import { MonitorError } from '../errors/monitor-error.js';
 import { openIncident } from '../incident/incident-lifecycle.js';
@@ -46,6 +47,8 @@ export const scenarioSchema = z.strictObject({
       dockerHealth: z.enum(['none', 'starting', 'healthy', 'unhealthy']).default('none'),
       /** Outputs of the last Docker HEALTHCHECK runs, oldest first. */
       healthLog: z.array(z.string()).default([]),
+      /** The engine's error for the container (`State.Error`), e.g. an OCI runtime failure. */
+      error: z.string().default(''),
     })
     .prefault({}),
   /** The latest verdict: `healthy` when the failure that opened the incident has passed. */
@@ -93,6 +96,8 @@ export const scenarioSchema = z.strictObject({
   expected: z.strictObject({
     action: z.string(),
     urgency: z.enum(urgencies),
+    /** The cause a person would name, from our fixed vocabulary; scored apart from the action. */
+    cause: z.enum(failureCauses).optional(),
   }),
   /**
    * An injection attempt: the logs try to steer the diagnosis. `steered` is what the attacker
@@ -158,7 +163,7 @@ export function scenarioContext(scenario: Scenario): DiagnosisContext {
     restartCount: facts.restartCount,
     startedAt,
     finishedAt: facts.state === 'running' ? null : new Date(now - 5_000).toISOString(),
-    error: '',
+    error: facts.error,
     health: {
       status: facts.dockerHealth,
       failingStreak: facts.dockerHealth === 'unhealthy' ? facts.healthLog.length || 3 : 0,

@@ -9,6 +9,7 @@ describe('memory_leak', () => {
       makeDiagnosisContext({ problems: [{ kind: 'memory_leak', message }], metrics: { memoryPercent: 55 } }),
     );
     expect(finding).toMatchObject({
+      cause: 'memory_leak',
       recommendedAction: 'restart_container',
       urgency: 'medium',
       confidence: 65,
@@ -28,6 +29,7 @@ describe('response_time_anomaly', () => {
       makeDiagnosisContext({ problems: [{ kind: 'response_time_anomaly', message }] }),
     );
     expect(finding).toMatchObject({
+      cause: 'response_time_anomaly',
       recommendedAction: 'restart_container',
       urgency: 'medium',
       confidence: 55,

@@ -14,6 +14,7 @@ export const memoryLeakRule: DiagnosisRule = {
     const problem = problemOf(context, 'memory_leak');
     if (problem === undefined) return undefined;
     return {
+      cause: 'memory_leak',
       diagnosis: `Memory leak: ${context.incident.containerName}'s memory keeps growing`,
       recommendedAction: 'restart_container',
       urgency: 'medium',
@@ -33,6 +34,7 @@ export const responseTimeAnomalyRule: DiagnosisRule = {
     const problem = problemOf(context, 'response_time_anomaly');
     if (problem === undefined) return undefined;
     return {
+      cause: 'response_time_anomaly',
       diagnosis: `Slow responses: ${context.incident.containerName} answers far slower than its normal`,
       recommendedAction: 'restart_container',
       urgency: 'medium',

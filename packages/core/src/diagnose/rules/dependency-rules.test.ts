@@ -8,11 +8,19 @@ describe('dependency_down', () => {
       makeDiagnosisContext({ dependencies: { postgres: 'unhealthy', redis: 'healthy', queue: 'missing' } }),
     );
     expect(finding).toMatchObject({
+      cause: 'dependency_unreachable',
       recommendedAction: 'check_dependencies',
       urgency: 'high',
       confidence: 85,
     });
-    expect(finding?.diagnosis).toBe('A dependency of web is down: postgres (unhealthy), queue (missing)');
+    expect(finding?.diagnosis).toBe('web: its dependencies postgres (unhealthy), queue (missing) are down');
+  });
+
+  it('says what the checks saw', () => {
+    const finding = dependencyDownRule.match(
+      makeDiagnosisContext({ metrics: { httpStatus: 503 }, dependencies: { postgres: 'unhealthy' } }),
+    );
+    expect(finding?.diagnosis).toBe('web answers HTTP 503: its dependency postgres (unhealthy) is down');
   });
 
   it('does not match when every dependency is healthy or there are none', () => {

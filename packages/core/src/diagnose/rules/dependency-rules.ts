@@ -1,14 +1,17 @@
 import type { DiagnosisRule } from '../diagnosis-rule.js';
+import { subjectOf } from './rule-context.js';
 
 /** A failing app whose database is down is not fixed by restarting the app (the seed's restart-loop guard). */
 export const dependencyDownRule: DiagnosisRule = {
   name: 'dependency_down',
-  match({ dependencies, incident }) {
+  match(context) {
+    const { dependencies, incident } = context;
     const down = Object.entries(dependencies).filter(([, state]) => state !== 'healthy');
     if (down.length === 0) return undefined;
     const list = down.map(([name, state]) => `${name} (${state})`).join(', ');
     return {
-      diagnosis: `A dependency of ${incident.containerName} is down: ${list}`,
+      cause: 'dependency_unreachable',
+      diagnosis: `${subjectOf(context)}: its ${down.length === 1 ? 'dependency' : 'dependencies'} ${list} ${down.length === 1 ? 'is' : 'are'} down`,
       recommendedAction: 'check_dependencies',
       urgency: 'high',
       confidence: 85,

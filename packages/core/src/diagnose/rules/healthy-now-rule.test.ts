@@ -14,7 +14,11 @@ describe('healthy_now', () => {
       ...opened,
       verdict: { ...opened.verdict, healthy: true, status: 'healthy' as const, problems: [] },
     };
-    expect(healthyNowRule.match(context)).toMatchObject({ recommendedAction: 'manual', urgency: 'low' });
+    expect(healthyNowRule.match(context)).toMatchObject({
+      cause: 'healthy_now',
+      recommendedAction: 'manual',
+      urgency: 'low',
+    });
   });
 
   it('does not match an unhealthy verdict', () => {

@@ -11,6 +11,7 @@ export const healthyNowRule: DiagnosisRule = {
     const { verdict } = context;
     if (verdict.status !== 'healthy' || verdict.problems.length > 0) return undefined;
     return {
+      cause: 'healthy_now',
       diagnosis: `${context.incident.containerName} is healthy now`,
       recommendedAction: 'manual',
       urgency: 'low',

@@ -13,7 +13,12 @@ describe('rate_limited', () => {
     const finding = rateLimitedRule.match(
       makeDiagnosisContext({ problems: [httpFailed(429)], metrics: { httpStatus: 429 } }),
     );
-    expect(finding).toMatchObject({ recommendedAction: 'manual', urgency: 'low', confidence: 70 });
+    expect(finding).toMatchObject({
+      cause: 'rate_limited',
+      recommendedAction: 'manual',
+      urgency: 'low',
+      confidence: 70,
+    });
   });
 
   it('does not match other statuses', () => {
@@ -27,6 +32,7 @@ describe('server_error', () => {
       makeDiagnosisContext({ problems: [httpFailed(status)], metrics: { httpStatus: status } }),
     );
     expect(finding).toMatchObject({
+      cause: 'server_errors',
       recommendedAction: 'restart_container',
       urgency: 'medium',
       confidence: 65,
@@ -46,6 +52,7 @@ describe('slow_response', () => {
     ).toBeUndefined();
     const finding = slowResponseRule.match(makeDiagnosisContext({ metrics: { responseTimeMs: 12_345 } }));
     expect(finding).toMatchObject({
+      cause: 'timeout',
       recommendedAction: 'restart_container',
       urgency: 'medium',
       confidence: 60,
@@ -57,7 +64,7 @@ describe('slow_response', () => {
     const problems = [{ kind: 'slow_response' as const, message: 'responded in 2500 ms (threshold 2000)' }];
     expect(
       slowResponseRule.match(makeDiagnosisContext({ problems, metrics: { responseTimeMs: 2_500 } })),
-    ).toBeDefined();
+    ).toMatchObject({ cause: 'slow_response', diagnosis: 'Slow responses: web responds slowly (2500 ms)' });
   });
 });
 
@@ -67,9 +74,28 @@ describe('no_response', () => {
       makeDiagnosisContext({ problems: [httpFailed()], metrics: { httpStatus: undefined } }),
     );
     expect(finding).toMatchObject({
+      cause: 'crash',
       recommendedAction: 'restart_container',
       urgency: 'high',
       confidence: 65,
+    });
+  });
+
+  it("tells a hang from a dead server by the probe's own words", () => {
+    const finding = noResponseRule.match(
+      makeDiagnosisContext({
+        problems: [
+          {
+            kind: 'http_failed',
+            message: 'no response from http://127.0.0.1:8080/health: timeout after 5000ms',
+          },
+        ],
+        metrics: { httpStatus: undefined },
+      }),
+    );
+    expect(finding).toMatchObject({
+      cause: 'timeout',
+      diagnosis: 'web is running but its health endpoint times out',
     });
   });
 
@@ -98,6 +124,7 @@ describe('error_storm', () => {
       makeDiagnosisContext({ problems: [httpFailed(500)], metrics: { httpStatus: 500 }, logTail: errors }),
     );
     expect(finding).toMatchObject({
+      cause: 'server_errors',
       recommendedAction: 'restart_container',
       urgency: 'high',
       confidence: 70,

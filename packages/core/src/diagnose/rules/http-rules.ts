@@ -1,14 +1,15 @@
 import type { DiagnosisRule } from '../diagnosis-rule.js';
 import { countLogLinesWith } from '../log-patterns.js';
+import { slowResponseMs } from './rule-context.js';
 
-/** The seed's "response time > 10 s = timeout". */
-export const slowResponseMs = 10_000;
+export { slowResponseMs } from './rule-context.js';
 
 export const rateLimitedRule: DiagnosisRule = {
   name: 'rate_limited',
   match(context) {
     if (context.verdict.metrics.httpStatus !== 429) return undefined;
     return {
+      cause: 'rate_limited',
       diagnosis: `${context.incident.containerName} answers 429 Too Many Requests`,
       recommendedAction: 'manual',
       urgency: 'low',
@@ -32,6 +33,7 @@ export const errorStormRule: DiagnosisRule = {
     const errorLines = countLogLinesWith(context.logTail, errorLinePatterns);
     if (errorLines < errorStormLineCount) return undefined;
     return {
+      cause: 'server_errors',
       diagnosis: `5xx storm: ${context.incident.containerName} fails most requests (HTTP ${status})`,
       recommendedAction: 'restart_container',
       urgency: 'high',
@@ -47,6 +49,7 @@ export const serverErrorRule: DiagnosisRule = {
     const status = context.verdict.metrics.httpStatus;
     if (status === undefined || status < 500 || status > 599) return undefined;
     return {
+      cause: 'server_errors',
       diagnosis: `Server error: ${context.incident.containerName} answers HTTP ${status}`,
       recommendedAction: 'restart_container',
       urgency: 'medium',
@@ -64,7 +67,9 @@ export const slowResponseRule: DiagnosisRule = {
     if (!slow && !context.verdict.problems.some((problem) => problem.kind === 'slow_response'))
       return undefined;
     return {
-      diagnosis: `Timeout: ${context.incident.containerName} responds slowly${time === undefined ? '' : ` (${Math.round(time)} ms)`}`,
+      // Above the seed's 10 s it is a timeout; a per-container threshold below that, slowness.
+      cause: slow ? 'timeout' : 'slow_response',
+      diagnosis: `${slow ? 'Timeout' : 'Slow responses'}: ${context.incident.containerName} responds slowly${time === undefined ? '' : ` (${Math.round(time)} ms)`}`,
       recommendedAction: 'restart_container',
       urgency: 'medium',
       confidence: 60,
@@ -81,8 +86,16 @@ export const noResponseRule: DiagnosisRule = {
     const failedWithoutAnswer =
       problems.some((problem) => problem.kind === 'http_failed') && metrics.httpStatus === undefined;
     if (!failedWithoutAnswer || metrics.state !== 'running') return undefined;
+    // The probe's own words (ours: "timeout after 5000ms", "ECONNREFUSED") tell a hang from a dead server.
+    const timedOut = problems.some(
+      (problem) =>
+        problem.kind === 'http_failed' && /\btime(?:d)? ?out\b/i.test(problem.message.slice(0, 512)),
+    );
     return {
-      diagnosis: `${context.incident.containerName} is running but its health endpoint does not answer`,
+      cause: timedOut ? 'timeout' : 'crash',
+      diagnosis: timedOut
+        ? `${context.incident.containerName} is running but its health endpoint times out`
+        : `${context.incident.containerName} is running but its health endpoint does not answer`,
       recommendedAction: 'restart_container',
       urgency: 'high',
       confidence: 65,

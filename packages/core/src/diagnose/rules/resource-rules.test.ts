@@ -9,6 +9,7 @@ describe('memory_pressure', () => {
     ).toBeUndefined();
     const finding = memoryPressureRule.match(makeDiagnosisContext({ metrics: { memoryPercent: 93.25 } }));
     expect(finding).toMatchObject({
+      cause: 'memory_pressure',
       recommendedAction: 'restart_if_above_threshold',
       urgency: 'high',
       confidence: 70,
@@ -28,7 +29,11 @@ describe('cpu_runaway', () => {
   it('recommends a restart below the default auto-act confidence, since load looks the same', () => {
     const problems = [{ kind: 'high_cpu_usage' as const, message: 'cpu 190%' }];
     const finding = cpuRunawayRule.match(makeDiagnosisContext({ problems, metrics: { cpuPercent: 190 } }));
-    expect(finding).toMatchObject({ recommendedAction: 'restart_container', confidence: 50 });
+    expect(finding).toMatchObject({
+      cause: 'cpu_runaway',
+      recommendedAction: 'restart_container',
+      confidence: 50,
+    });
     expect(cpuRunawayRule.match(makeDiagnosisContext({ metrics: { cpuPercent: 190 } }))).toBeUndefined();
   });
 });

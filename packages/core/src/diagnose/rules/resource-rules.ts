@@ -12,6 +12,7 @@ export const memoryPressureRule: DiagnosisRule = {
       return undefined;
     const measured = percent === undefined ? 'above its threshold' : `at ${percent.toFixed(1)}% of its limit`;
     return {
+      cause: 'memory_pressure',
       diagnosis: `Memory pressure: ${context.incident.containerName} is ${measured}`,
       recommendedAction: 'restart_if_above_threshold',
       urgency: 'high',
@@ -28,6 +29,7 @@ export const cpuRunawayRule: DiagnosisRule = {
     if (!context.verdict.problems.some((problem) => problem.kind === 'high_cpu_usage')) return undefined;
     const percent = context.verdict.metrics.cpuPercent;
     return {
+      cause: 'cpu_runaway',
       diagnosis: `High CPU in ${context.incident.containerName}${percent === undefined ? '' : ` (${percent.toFixed(0)}%)`}`,
       recommendedAction: 'restart_container',
       urgency: 'medium',
