@@ -1,9 +1,11 @@
 import { createCheckRunner } from '../check/check-runner.js';
-import { evaluateHealth } from '../check/evaluate-health.js';
-import type { MonitorConfig } from '../config/monitor-config.js';
+import { evaluateHealth, type ResourceMetrics } from '../check/evaluate-health.js';
+import { probeEndpoint } from '../check/probe-endpoint.js';
+import { planScheduledCheck, nextProbeAt as scheduleNextProbe } from '../check/probe-schedule.js';
+import type { ContainerSettings, MonitorConfig } from '../config/monitor-config.js';
 import { resolveContainerSettings } from '../config/resolve-container-settings.js';
 import type { ContainerDetails, ContainerEvent } from '../domain/container.js';
-import type { HealthVerdict } from '../domain/health.js';
+import type { HealthMetrics, HealthVerdict } from '../domain/health.js';
 import type { Incident } from '../domain/incident.js';
 import { ContainerRuntimeError } from '../errors/monitor-error.js';
 import { mergeProblems } from '../incident/incident-lifecycle.js';
@@ -38,10 +40,17 @@ export interface CheckRequest {
   readonly reason: string;
   readonly healthEndpoint?: string;
   readonly exited?: { readonly exitCode: number | null; readonly oomKilled: boolean; readonly time: number };
+  /**
+   * An HTTP probe between two full checks (`planScheduledCheck`): the container's state is taken
+   * as last inspected, which the event stream keeps current, instead of a new inspect.
+   */
+  readonly knownState?: boolean;
+  /** Take a stats reading; by default a check that probes does. */
+  readonly stats?: boolean;
 }
 
 const recentEventsKept = 20;
-/** How often due probes are looked for: a quarter of the shortest probe period (1 s). */
+/** How often due probes are looked for: half the default confirm interval (0.5 s). */
 export const probeTickMs = 250;
 
 export interface ContainerObserverDeps {
@@ -65,6 +74,8 @@ export interface ContainerObserverDeps {
   readonly heal: (watch: ContainerWatch) => Promise<void>;
   readonly track: TrackWork;
   readonly signal: AgentSignal;
+  /** Whether the engine's event stream is connected now: probes between checks then skip the inspect. */
+  readonly engineConnected: () => boolean;
 }
 
 /**
@@ -175,7 +186,11 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
     for (const container of listed) {
       seen.add(container.id);
       const watch = containers.watchFor(container.id, container.name);
-      scheduleCheck(watch, { probe: clock.now() >= watch.nextProbeAt, reason: `pass:${reason}` });
+      scheduleCheck(watch, {
+        probe: clock.now() >= watch.nextProbeAt,
+        stats: clock.now() >= watch.nextCheckAt,
+        reason: `pass:${reason}`,
+      });
     }
     for (const id of containers.ids()) {
       if (!seen.has(id)) await forget(id, 'container no longer listed');
@@ -185,10 +200,19 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
 
   const probeDueContainers = (): void => {
     const now = clock.now();
+    const engineConnected = deps.engineConnected();
     for (const watch of containers.watches()) {
-      if (watch.settings && watch.details?.state === 'running' && now >= watch.nextProbeAt) {
-        scheduleCheck(watch, { probe: true, reason: 'probe' });
-      }
+      if (!watch.settings || watch.details?.state !== 'running') continue;
+      const due = planScheduledCheck({
+        now,
+        nextProbeAt: watch.nextProbeAt,
+        nextCheckAt: watch.nextCheckAt,
+        hasEndpoint: watch.settings.healthEndpoint !== undefined,
+        engineConnected,
+        stateKnown: true,
+      });
+      if (due)
+        scheduleCheck(watch, { probe: true, stats: due.stats, knownState: !due.inspect, reason: 'probe' });
     }
   };
 
@@ -198,11 +222,16 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
       const exited = request.reason.startsWith('event:')
         ? request.exited
         : (request.exited ?? watch.checkAgain?.exited);
+      const waiting = watch.checkAgain;
       watch.checkAgain = {
-        probe: request.probe || (watch.checkAgain?.probe ?? false),
-        reason: watch.checkAgain?.reason ?? request.reason,
+        probe: request.probe || (waiting?.probe ?? false),
+        reason: waiting?.reason ?? request.reason,
         // A die that arrives during a check keeps its facts, so the next check need not inspect.
         ...(exited ? { exited } : {}),
+        // One check serves both: it skips the inspect only if neither needs one.
+        knownState: (request.knownState ?? false) && (waiting === undefined || (waiting.knownState ?? false)),
+        stats:
+          (request.stats ?? request.probe) || (waiting !== undefined && (waiting.stats ?? waiting.probe)),
       };
       return watch.checkLoop;
     }
@@ -225,6 +254,122 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
   };
 
   const check = async (watch: ContainerWatch, request: CheckRequest): Promise<HealthVerdict | undefined> => {
+    // A probe between checks trusts the state the last inspect and the events since left.
+    const known =
+      request.knownState === true && watch.details?.state === 'running' ? watch.details : undefined;
+    const inspected =
+      known && watch.settings ? { details: known, settings: watch.settings } : await inspect(watch, request);
+    if (!inspected) return undefined;
+    const { details, settings } = inspected;
+
+    const now = clock.now();
+    const running = details.state === 'running';
+    const probe = request.probe && running;
+    const readStats = running && (request.stats ?? request.probe);
+    // Docker's one-shot stats can wait for the engine's next stats tick (up to ~1 s), so a check
+    // never waits for them: it uses the newest reading that arrived since the last check.
+    const statsRequest = readStats ? sampleStats(watch) : undefined;
+    if (readStats) watch.nextCheckAt = now + settings.checkIntervalSeconds * 1000;
+    const sameRun = watch.counters.startedAt === details.startedAt;
+    const snapshot = baselines.snapshot(details.name, details.image);
+    const signal = deps.signal();
+    const http =
+      probe && settings.healthEndpoint
+        ? await probeEndpoint({
+            prober: deps.prober,
+            url: settings.healthEndpoint,
+            expectedStatus: settings.expectedStatus,
+            configuredTimeoutMs: config.monitoring.healthCheckTimeoutSeconds * 1000,
+            baselines: snapshot,
+            settings,
+            ...(sameRun ? { counters: watch.counters } : {}),
+            ...(signal ? { signal } : {}),
+          })
+        : undefined;
+    // The agent is stopping and cut the probe short: that says nothing about the container, and
+    // the time it ran is no response time. Neither judged nor recorded.
+    if (deps.signal()?.aborted) return undefined;
+    if (request.reason === 'api') await statsRequest;
+    const stats = watch.freshStats;
+    watch.freshStats = undefined;
+    const previous = watch.verdict;
+    const lastResources =
+      sameRun && previous?.metrics.state === 'running' ? resourcesOf(previous.metrics) : undefined;
+
+    // Judged against what was learned before this reading, then learned from.
+    const evaluated = evaluateHealth({
+      details,
+      http,
+      stats,
+      previousStats: watch.previousStats,
+      settings,
+      counters: watch.counters,
+      baselines: snapshot,
+      now,
+      ...(lastResources ? { lastResources } : {}),
+    });
+    if (stats) watch.previousStats = stats;
+    watch.counters = evaluated.counters;
+    // From the probe's start, not its end, so the period does not drift by the probe's duration;
+    // a failure not yet confirmed is probed again at the confirm interval.
+    if (probe) watch.nextProbeAt = scheduleNextProbe({ probedAt: now, counters: watch.counters, settings });
+    let verdict = evaluated.verdict;
+    if (details.state === 'created') {
+      // Created but never started: `docker create`, or compose between its create and its start.
+      // Starting it is a person's decision, not a repair.
+      verdict = { ...verdict, healthy: false, status: 'stopped_by_operator', problems: [] };
+    } else if (
+      !verdict.healthy &&
+      config.healing.respectOperatorStops &&
+      intent.isOperatorStopped(details.id)
+    ) {
+      verdict = { ...verdict, status: 'stopped_by_operator' };
+    }
+    watch.verdict = verdict;
+    // Only this round's own readings are learned: carried resource figures were learned already.
+    baselines.observe({ verdict: { ...verdict, metrics: evaluated.readings }, image: details.image, now });
+    // A passing probe between checks that changes nothing is not worth a row: the store keeps
+    // the check interval's cadence, and every change, failure and stats reading.
+    const routine =
+      !readStats &&
+      http?.ok === true &&
+      previous !== undefined &&
+      previous.status === verdict.status &&
+      problemText(previous) === problemText(verdict);
+    if (!routine) {
+      recorder.addHealthSample({
+        id: deps.newId(),
+        host: deps.host,
+        containerId: verdict.containerId,
+        containerName: verdict.containerName,
+        checkedAt: verdict.checkedAt,
+        healthy: verdict.healthy,
+        status: verdict.status,
+        problems: verdict.problems,
+        metrics: verdict.metrics,
+      });
+    }
+    emit('check:completed', verdict);
+    if (!verdict.healthy && verdict.status === 'unhealthy') {
+      emit('check:failed', verdict);
+      // A container that stays down (escalated, waiting for a person) would otherwise repeat the
+      // same warning every pass: say it at warn level when it is news, at debug level after that.
+      const news = previous?.status !== 'unhealthy' || problemText(previous) !== problemText(verdict);
+      log(news ? 'warn' : 'debug', 'check_failed', {
+        container: details.name,
+        reason: request.reason,
+        problems: verdict.problems.map((problem) => problem.message),
+      });
+    }
+    await onVerdict(watch, verdict);
+    return verdict;
+  };
+
+  /** Inspects the container and resolves its settings; undefined when it is gone or not monitored. */
+  const inspect = async (
+    watch: ContainerWatch,
+    request: CheckRequest,
+  ): Promise<{ details: ContainerDetails; settings: ContainerSettings } | undefined> => {
     let details: ContainerDetails;
     try {
       const known = watch.details;
@@ -263,84 +408,7 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
       const restored = deps.restoredIncidents.take(watch.name);
       if (restored) incidents.adopt(watch, restored);
     }
-
-    const now = clock.now();
-    const running = details.state === 'running';
-    const probe = request.probe && running;
-    // Docker's one-shot stats can wait for the engine's next stats tick (up to ~1 s), so a check
-    // never waits for them: it uses the newest reading that arrived since the last check.
-    const statsRequest = probe ? sampleStats(watch) : undefined;
-    const http =
-      probe && settings.healthEndpoint
-        ? await deps.prober.probe({
-            url: settings.healthEndpoint,
-            timeoutMs: config.monitoring.healthCheckTimeoutSeconds * 1000,
-            expectedStatus: settings.expectedStatus,
-            signal: deps.signal(),
-          })
-        : undefined;
-    // The agent is stopping and cut the probe short: that says nothing about the container, and
-    // the time it ran is no response time. Neither judged nor recorded.
-    if (deps.signal()?.aborted) return undefined;
-    if (request.reason === 'api') await statsRequest;
-    const stats = watch.freshStats;
-    watch.freshStats = undefined;
-    // From the check's start, not its end, so the period does not drift by the probe's duration.
-    if (probe) watch.nextProbeAt = now + settings.checkIntervalSeconds * 1000;
-
-    // Judged against what was learned before this reading, then learned from.
-    const evaluated = evaluateHealth({
-      details,
-      http,
-      stats,
-      previousStats: watch.previousStats,
-      settings,
-      counters: watch.counters,
-      baselines: baselines.snapshot(details.name, details.image),
-      now,
-    });
-    if (stats) watch.previousStats = stats;
-    watch.counters = evaluated.counters;
-    let verdict = evaluated.verdict;
-    if (details.state === 'created') {
-      // Created but never started: `docker create`, or compose between its create and its start.
-      // Starting it is a person's decision, not a repair.
-      verdict = { ...verdict, healthy: false, status: 'stopped_by_operator', problems: [] };
-    } else if (
-      !verdict.healthy &&
-      config.healing.respectOperatorStops &&
-      intent.isOperatorStopped(details.id)
-    ) {
-      verdict = { ...verdict, status: 'stopped_by_operator' };
-    }
-    const previous = watch.verdict;
-    watch.verdict = verdict;
-    baselines.observe({ verdict, image: details.image, now });
-    recorder.addHealthSample({
-      id: deps.newId(),
-      host: deps.host,
-      containerId: verdict.containerId,
-      containerName: verdict.containerName,
-      checkedAt: verdict.checkedAt,
-      healthy: verdict.healthy,
-      status: verdict.status,
-      problems: verdict.problems,
-      metrics: verdict.metrics,
-    });
-    emit('check:completed', verdict);
-    if (!verdict.healthy && verdict.status === 'unhealthy') {
-      emit('check:failed', verdict);
-      // A container that stays down (escalated, waiting for a person) would otherwise repeat the
-      // same warning every pass: say it at warn level when it is news, at debug level after that.
-      const news = previous?.status !== 'unhealthy' || problemText(previous) !== problemText(verdict);
-      log(news ? 'warn' : 'debug', 'check_failed', {
-        container: details.name,
-        reason: request.reason,
-        problems: verdict.problems.map((problem) => problem.message),
-      });
-    }
-    await onVerdict(watch, verdict);
-    return verdict;
+    return { details, settings };
   };
 
   /** One stats reading in flight per container at most; the result waits in `freshStats`. */
@@ -462,6 +530,15 @@ function exitedFromEvent(
     exitCode: exited.exitCode,
     oomKilled: exited.oomKilled,
     finishedAt: new Date(exited.time).toISOString(),
+  };
+}
+
+function resourcesOf(metrics: HealthMetrics): ResourceMetrics {
+  return {
+    memoryBytes: metrics.memoryBytes,
+    memoryLimitBytes: metrics.memoryLimitBytes,
+    memoryPercent: metrics.memoryPercent,
+    cpuPercent: metrics.cpuPercent,
   };
 }
 

@@ -34,12 +34,18 @@ export interface ContainerWatch {
         probe: boolean;
         reason: string;
         exited?: { readonly exitCode: number | null; readonly oomKilled: boolean; readonly time: number };
+        /** See `CheckRequest`: every check merged into this one could skip the inspect. */
+        knownState?: boolean;
+        stats?: boolean;
       }
     | undefined;
   /** Attempts per strategy step in the open incident, for `max_attempts` (the crash-loop streak is the restart ledger's). */
   stepAttempts: Map<string, number>;
   stepLastAt: Map<string, number>;
+  /** When the HTTP probe is next due (`nextProbeAt` of check/probe-schedule). */
   nextProbeAt: number;
+  /** When the next full check (inspect + stats + probe) is due: `check_interval_seconds` after the last. */
+  nextCheckAt: number;
   /** Earliest pending re-check, so waits do not pile up timers. */
   recheckAt: number | undefined;
   /** When Docker's own restart policy started being given its chance. */
@@ -51,6 +57,14 @@ export interface ContainerWatch {
   recentEvents: { action: ContainerEventAction; time: number; exitCode?: number }[];
   /** Instruction-like markers found in the text the model saw, and the rules' own choice. */
   modelGuard: { markers: readonly InstructionMarker[]; rulesAction: string } | undefined;
+  /** A restart slot the queue granted to this container's waiting restart, not yet used. */
+  grantedSlot: boolean;
+  /** Since when the open incident has waited for an unhealthy dependency (bounded by config). */
+  dependencyWaitSince: number | undefined;
+  /** A dependency this container waited for recovered during the open incident. */
+  dependencyRecovered: boolean;
+  /** The open incident was reopened: the failure that came back is diagnosed afresh. */
+  rediagnose: boolean;
   /** Log tail requested when a failure event arrived, ready for the diagnosis. */
   logPrefetch:
     | {
@@ -82,12 +96,17 @@ export function createContainerWatch(id: string, name: string): ContainerWatch {
     stepAttempts: new Map(),
     stepLastAt: new Map(),
     nextProbeAt: 0,
+    nextCheckAt: 0,
     recheckAt: undefined,
     dockerRestartSince: undefined,
     labelIssuesLogged: new Set(),
     oomAt: undefined,
     recentEvents: [],
     modelGuard: undefined,
+    grantedSlot: false,
+    dependencyWaitSince: undefined,
+    dependencyRecovered: false,
+    rediagnose: false,
     logPrefetch: undefined,
   };
 }

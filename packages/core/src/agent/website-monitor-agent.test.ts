@@ -314,10 +314,12 @@ monitoring:
   });
 
   it('restarts a container whose HTTP endpoint fails only after the failure threshold', async () => {
+    // Kubelet's timing (every probe a period apart), so the threshold is counted in whole periods.
     const config = configFrom(`
 monitoring:
   defaults:
     check_interval_seconds: 2
+    confirm_interval_seconds: 2
     start_period_seconds: 0
   containers:
     - name: web

@@ -172,6 +172,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
       heal: (watch) => this.#healer.heal(watch),
       track,
       signal,
+      engineConnected: () => this.#engineConnected,
     });
     this.#healer = createHealer({
       config,

@@ -521,3 +521,67 @@ describe('evaluateHealth: leak detection waits out the start-up', () => {
     expect(result.verdict.healthy).toBe(true);
   });
 });
+
+describe('evaluateHealth: a probe between two checks (no stats reading)', () => {
+  const high = { memoryBytes: 950, memoryLimitBytes: 1000, memoryPercent: 95, cpuPercent: 12 };
+
+  it('shows the last resource figures but neither counts nor learns them again', () => {
+    const thresholds = { ...settings, memoryPercentThreshold: 90 };
+    let counters: ProbeCounters | undefined;
+    const results = [1, 2, 3].map((round) => {
+      const result = evaluateHealth({
+        details: details(),
+        http: ok,
+        settings: thresholds,
+        now: afterStart + round * 3_000,
+        lastResources: high,
+        ...(counters ? { counters } : {}),
+      });
+      counters = result.counters;
+      return result;
+    });
+    // Three probes with the same old reading are not three high readings.
+    expect(results.map((result) => result.verdict.status)).toEqual(['healthy', 'healthy', 'healthy']);
+    expect(counters?.memory.consecutiveFailures).toBe(0);
+    expect(results[0]!.verdict.metrics).toMatchObject(high);
+    expect(results[0]!.readings).toMatchObject({
+      memoryBytes: undefined,
+      memoryPercent: undefined,
+      cpuPercent: undefined,
+      httpStatus: 200,
+    });
+  });
+
+  it('keeps the reading in the message of a memory problem already failing', () => {
+    const thresholds = { ...settings, memoryPercentThreshold: 90, failureThreshold: 1 };
+    const reading = stats(afterStart, { usage: 950, limit: 1000 });
+    const first = evaluateHealth({
+      details: details(),
+      http: ok,
+      stats: reading,
+      settings: thresholds,
+      now: afterStart,
+    });
+    const between = evaluateHealth({
+      details: details(),
+      http: ok,
+      settings: thresholds,
+      now: afterStart + 3_000,
+      counters: first.counters,
+      lastResources: high,
+    });
+    expect(between.verdict.problems.map((problem) => problem.message)).toEqual([
+      'memory at 95.0% (0 of 0 MiB), threshold 90%',
+    ]);
+  });
+
+  it('does not carry figures into a verdict of a stopped container', () => {
+    const result = evaluateHealth({
+      details: details({ state: 'exited', exitCode: 1 }),
+      settings,
+      now: afterStart,
+      lastResources: high,
+    });
+    expect(result.verdict.metrics.memoryPercent).toBeUndefined();
+  });
+});

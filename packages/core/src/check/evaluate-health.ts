@@ -51,12 +51,29 @@ export interface EvaluateHealthInput {
    * thresholds apply.
    */
   readonly baselines?: BaselineSnapshot;
+  /**
+   * The newest resource figures of this run, for a round that read no stats (an HTTP probe
+   * between two checks): shown in the verdict's metrics and problem messages, never counted or
+   * learned from again.
+   */
+  readonly lastResources?: ResourceMetrics;
 }
+
+/** The resource figures of a verdict, which only a stats reading renews. */
+export type ResourceMetrics = Pick<
+  HealthMetrics,
+  'memoryBytes' | 'memoryLimitBytes' | 'memoryPercent' | 'cpuPercent'
+>;
 
 export interface HealthEvaluation {
   readonly verdict: HealthVerdict;
   /** Hand these to the next evaluation of the same container. */
   readonly counters: ProbeCounters;
+  /**
+   * This round's own readings: the verdict's metrics without figures carried from `lastResources`.
+   * What a baseline may learn from.
+   */
+  readonly readings: HealthMetrics;
 }
 
 /**
@@ -103,7 +120,12 @@ export interface HealthEvaluation {
  */
 export function evaluateHealth(input: EvaluateHealthInput): HealthEvaluation {
   const { details, http, stats, previousStats, settings, now, baselines } = input;
-  const metrics = healthMetrics(details, http, stats, previousStats);
+  const readings = healthMetrics(details, http, stats, previousStats);
+  // Shown, not judged: every decision below reads `readings`.
+  const metrics =
+    stats === undefined && input.lastResources !== undefined && details.state === 'running'
+      ? { ...readings, ...input.lastResources }
+      : readings;
   const sameRun = input.counters !== undefined && input.counters.startedAt === details.startedAt;
   const counters = sameRun && input.counters ? input.counters : initialProbeCounters(details.startedAt);
   const verdict = (status: HealthStatus, problems: readonly Problem[]): HealthVerdict => ({
@@ -118,7 +140,7 @@ export function evaluateHealth(input: EvaluateHealthInput): HealthEvaluation {
 
   switch (details.state) {
     case 'paused':
-      return { verdict: verdict('paused', []), counters };
+      return { verdict: verdict('paused', []), counters, readings };
     case 'restarting':
       return {
         verdict: verdict('unhealthy', [
@@ -129,6 +151,7 @@ export function evaluateHealth(input: EvaluateHealthInput): HealthEvaluation {
           ...(details.oomKilled ? [oomProblem(details)] : []),
         ]),
         counters: initialProbeCounters(details.startedAt),
+        readings,
       };
     case 'running':
       break;
@@ -136,6 +159,7 @@ export function evaluateHealth(input: EvaluateHealthInput): HealthEvaluation {
       return {
         verdict: verdict('unhealthy', [details.oomKilled ? oomProblem(details) : stoppedProblem(details)]),
         counters: initialProbeCounters(details.startedAt),
+        readings,
       };
   }
 
@@ -143,7 +167,7 @@ export function evaluateHealth(input: EvaluateHealthInput): HealthEvaluation {
   const learned = learnedEvidence(
     baselines,
     http,
-    metrics,
+    readings,
     now,
     startTime(details.startedAt) + startupSettleMs,
   );
@@ -176,17 +200,17 @@ export function evaluateHealth(input: EvaluateHealthInput): HealthEvaluation {
     }
   }
   if (
-    metrics.memoryPercent !== undefined &&
+    readings.memoryPercent !== undefined &&
     (settings.memoryPercentThreshold !== undefined || memoryLeak !== undefined)
   ) {
     const high =
       settings.memoryPercentThreshold !== undefined &&
-      metrics.memoryPercent >= settings.memoryPercentThreshold;
+      readings.memoryPercent >= settings.memoryPercentThreshold;
     const failed = high || memoryLeak?.leaking === true;
     next = { ...next, memory: record(next.memory, failed ? 'failure' : 'success') };
   }
-  if (settings.cpuPercentThreshold !== undefined && metrics.cpuPercent !== undefined) {
-    const high = metrics.cpuPercent >= settings.cpuPercentThreshold;
+  if (settings.cpuPercentThreshold !== undefined && readings.cpuPercent !== undefined) {
+    const high = readings.cpuPercent >= settings.cpuPercentThreshold;
     next = { ...next, cpu: record(next.cpu, high ? 'failure' : 'success') };
   }
 
@@ -202,7 +226,7 @@ export function evaluateHealth(input: EvaluateHealthInput): HealthEvaluation {
   let status: HealthStatus = 'healthy';
   if (problems.length > 0) status = 'unhealthy';
   else if (details.health.status === 'starting' || inStartPeriod()) status = 'starting';
-  return { verdict: verdict(status, problems), counters: next };
+  return { verdict: verdict(status, problems), counters: next, readings };
 }
 
 function healthMetrics(
