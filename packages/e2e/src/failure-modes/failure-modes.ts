@@ -14,6 +14,20 @@ echo 'service ready'
 while [ -z "$go" ]; do sleep 1 & wait $!; done
 `;
 
+/**
+ * The prelude of a failure a restart cannot fix: once it has happened, every later start fails
+ * the same way at once (the busy port, the missing variable, the read-only disk are still there),
+ * as in real life. The mark lives in /tmp, which survives a restart (the container's own layer,
+ * or a volume when the root file system is read-only).
+ */
+export const failAgainOnRestart = `trap 'go=1' USR1
+go=''
+[ -e /tmp/.failed-once ] && go=1
+echo 'service ready'
+while [ -z "$go" ]; do sleep 1 & wait $!; done
+: > /tmp/.failed-once
+`;
+
 /** One way a real container fails, with what it prints and how it exits (checked by hand on busybox 1.36, Docker 20.10). */
 export interface FailureMode {
   readonly title: string;
@@ -31,8 +45,6 @@ export interface FailureMode {
    * `true`: a restart is the fix (the next run is healthy). `undefined`: either ending is fine.
    */
   readonly restartHelps: boolean | undefined;
-  /** The exit code alone (126, 127, 139, OOM) may already name the cause, so a refined diagnosis may agree with the first. */
-  readonly exitCodeNamesCause?: boolean;
 }
 
 export const failureModes: readonly FailureMode[] = [
@@ -82,6 +94,7 @@ export const failureModes: readonly FailureMode[] = [
     container: {
       purpose: 'fm-read-only',
       readonlyRootfs: true,
+      volumes: ['/tmp'],
       failure: 'touch /app/state.db || exit 1',
     },
     exitCode: 1,
@@ -97,7 +110,6 @@ export const failureModes: readonly FailureMode[] = [
     logLine: /^sh: exec: line \d+: \/app\/server: not found$/m,
     words: /binary|executable|entrypoint|command|not found/i,
     restartHelps: false,
-    exitCodeNamesCause: true,
   },
   {
     title: 'not executable: exec of a file without the x bit (126)',
@@ -110,7 +122,6 @@ export const failureModes: readonly FailureMode[] = [
     logLine: /^sh: exec: line \d+: \/app\/server: Permission denied$/m,
     words: /binary|executable|entrypoint|command/i,
     restartHelps: false,
-    exitCodeNamesCause: true,
   },
   {
     title: 'missing environment variable: ${DATABASE_URL:?}',
@@ -150,7 +161,6 @@ export const failureModes: readonly FailureMode[] = [
     logLine: /^Segmentation fault$/m,
     words: /segmentation fault|segfault|SIGSEGV/i,
     restartHelps: true,
-    exitCodeNamesCause: true,
   },
   {
     title: 'too many open files: ulimit -n 3',
@@ -175,11 +185,11 @@ export const failureModes: readonly FailureMode[] = [
     logLine: /^testapp: allocated 16 MiB$/m,
     words: /memory|OOM/i,
     restartHelps: true,
-    exitCodeNamesCause: true,
   },
 ];
 
 /** The container's script: the prelude, then the failure. */
 export function failureScript(mode: FailureMode): string {
-  return `${waitForTrigger}${mode.container.failure}\n`;
+  const prelude = mode.restartHelps === false ? failAgainOnRestart : waitForTrigger;
+  return `${prelude}${mode.container.failure}\n`;
 }

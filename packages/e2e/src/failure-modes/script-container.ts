@@ -33,6 +33,8 @@ export interface ScriptContainerOptions {
   /** `User`, e.g. `65534` (nobody). */
   readonly user?: string;
   readonly readonlyRootfs?: boolean;
+  /** Anonymous volumes (removed with the container), e.g. `/tmp` to keep a file across restarts of a read-only container. */
+  readonly volumes?: readonly string[];
   /** Mount point -> tmpfs options, e.g. `{ '/data': 'size=64k' }`. */
   readonly tmpfs?: Readonly<Record<string, string>>;
   /** Memory limit; swap is limited to the same value. */
@@ -81,6 +83,7 @@ export async function startScriptContainer(options: ScriptContainerOptions): Pro
     Env: Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${value}`),
     Labels: { ...options.labels, [TEST_LABEL]: '1', [TEST_RUN_LABEL]: testRunId },
     ...(options.user === undefined ? {} : { User: options.user }),
+    ...(options.volumes ? { Volumes: Object.fromEntries(options.volumes.map((path) => [path, {}])) } : {}),
     ...(publish ? { ExposedPorts: { [appPort]: {} } } : {}),
     HostConfig: {
       Init: true,
