@@ -10,6 +10,7 @@ import type { Incident } from '../domain/incident.js';
 import { ContainerRuntimeError } from '../errors/monitor-error.js';
 import { mergeProblems } from '../incident/incident-lifecycle.js';
 import type { BaselineBook } from '../learn/baseline-book.js';
+import type { RunLogFollower } from '../observe/run-log-follower.js';
 import type { OperatorIntentTracker } from '../policy/operator-intent.js';
 import type { Clock } from '../ports/clock.js';
 import type { ContainerRuntime } from '../ports/container-runtime.js';
@@ -70,6 +71,8 @@ export interface ContainerObserverDeps {
   readonly incidents: IncidentCoordinator;
   readonly restoredIncidents: RestoredIncidents;
   readonly diagnosis: Pick<DiagnosisService, 'prefetchLogs'>;
+  /** Follows each monitored run's first seconds of output (start-up failures show there). */
+  readonly runLogs?: Pick<RunLogFollower, 'startRun' | 'forget'>;
   /** Acts on an open incident (the healer). */
   readonly heal: (watch: ContainerWatch) => Promise<void>;
   readonly track: TrackWork;
@@ -110,13 +113,29 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
     maxConcurrent: config.monitoring.maxConcurrentChecks,
   });
   let lastFullPassAt: number | undefined;
+  /** When each container's last run ended, so the next run's followed lines start after it. */
+  const lastDieAt = new Map<string, number>();
 
   const onEvent = (event: ContainerEvent): void => {
     const cause = intent.observe(event);
     log('debug', 'docker_event', { container: event.containerName, action: event.action, cause });
     if (event.action === 'destroy') {
+      lastDieAt.delete(event.containerId);
+      deps.runLogs?.forget(event.containerId);
       deps.track(forget(event.containerId, 'container removed'));
       return;
+    }
+    if (event.action === 'die') lastDieAt.set(event.containerId, event.time);
+    // Every run of a monitored container, ours included (a restart that fails again at start-up
+    // must show why): its first lines are followed, so a failure at start is diagnosed at its die.
+    if (event.action === 'start' && deps.runLogs && isMonitored(event)) {
+      const previousEnd = lastDieAt.get(event.containerId);
+      deps.runLogs.startRun({
+        id: event.containerId,
+        name: event.containerName,
+        startedAt: event.time,
+        ...(previousEnd !== undefined && previousEnd <= event.time ? { since: previousEnd } : {}),
+      });
     }
     // Our own restart's kill/die/stop/start: we re-check when the action returns.
     if (cause === 'own') return;
@@ -125,17 +144,7 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
     // the die and can open an incident for a container a person is stopping.
     if (event.action === 'kill') return;
     // Containers this configuration does not monitor cost no inspect: events carry their labels.
-    const known = containers.get(event.containerId);
-    if (
-      (known && known.settings === null && known.details) ||
-      (!known &&
-        !resolveContainerSettings({
-          config,
-          container: { name: event.containerName, labels: event.labels },
-        }).settings)
-    ) {
-      return;
-    }
+    if (!isMonitored(event)) return;
     const watch = containers.watchFor(event.containerId, event.containerName);
     watch.recentEvents.push({
       action: event.action,
@@ -464,6 +473,16 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
       if (merged !== watch.incident) await incidents.update(watch, merged);
     }
     deps.track(deps.heal(watch));
+  };
+
+  const isMonitored = (event: ContainerEvent): boolean => {
+    const known = containers.get(event.containerId);
+    if (known?.details) return known.settings !== null;
+    return (
+      known !== undefined ||
+      resolveContainerSettings({ config, container: { name: event.containerName, labels: event.labels } })
+        .settings !== null
+    );
   };
 
   const recheckAt = (watch: ContainerWatch, at: number): void => {

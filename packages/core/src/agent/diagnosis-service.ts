@@ -3,6 +3,7 @@ import { createRuleDiagnoser } from '../diagnose/rule-diagnoser.js';
 import type { Diagnosis } from '../domain/diagnosis.js';
 import type { Incident } from '../domain/incident.js';
 import type { BaselineBook } from '../learn/baseline-book.js';
+import type { RunLogFollower } from '../observe/run-log-follower.js';
 import { detectInstructionLikeContext } from '../policy/instruction-detector.js';
 import type { Clock } from '../ports/clock.js';
 import type { ContainerRuntime } from '../ports/container-runtime.js';
@@ -22,9 +23,20 @@ import type { RestartLedger } from './restart-ledger.js';
 const logReadLines = 500;
 /** A tail fetched at an event is used for the diagnosis only if it is this fresh. */
 const logPrefetchMaxAgeMs = 2_000;
+/**
+ * How long a crash's first diagnosis waits for the run's followed log stream to end. Measured on
+ * Docker 20.10: the stream ends within ~4 ms of the `die` for a process that ran a while, and
+ * 40-95 ms after it for one that died at once (the lines arrive with the end). Past this the
+ * restart goes ahead on the exit code, and the diagnosis is refined once the tail is read.
+ */
+const runLogWaitMs = 150;
 
-/** How much of the log tail a diagnosis waits for. */
-export type LogWait = 'wait' | 'if-ready' | 'none';
+/**
+ * How much of the log tail a diagnosis waits for. `run`: the lines the current run wrote, when
+ * they were followed since its start (they are at hand at the `die`), else what a prefetch has
+ * ready; `if-ready`: only a prefetch that has already arrived; `wait`: the tail, read if need be.
+ */
+export type LogWait = 'wait' | 'run' | 'if-ready' | 'none';
 
 export interface DiagnosisServiceDeps {
   readonly runtime: ContainerRuntime;
@@ -36,8 +48,13 @@ export interface DiagnosisServiceDeps {
   readonly baselines: Pick<BaselineBook, 'snapshot'>;
   /** The configured diagnoser (Claude when set up); the rules when none is. */
   readonly diagnoser: Diagnoser | undefined;
+  /** Follows each run's first seconds of output, so a start-up failure's lines are in at its `die`. */
+  readonly runLogs?: Pick<RunLogFollower, 'whenComplete'>;
   readonly signal: AgentSignal;
 }
+
+/** A diagnosis context, and whether its log tail is all there is (false: a later read may say more). */
+export type DiagnosisContextWithLogs = DiagnosisContext & { readonly logsComplete: boolean };
 
 /** What the policy needs to keep a model in check (`ContainerWatch.modelGuard`). */
 export type ModelGuard = NonNullable<ContainerWatch['modelGuard']>;
@@ -56,7 +73,7 @@ export interface DiagnosisService {
     watch: ContainerWatch,
     incident: Incident,
     options?: { readonly logs: LogWait },
-  ): Promise<DiagnosisContext>;
+  ): Promise<DiagnosisContextWithLogs>;
   /** Starts reading the log tail at a failure event, alongside the check's inspect. */
   prefetchLogs(watch: ContainerWatch): void;
   /** The rules' diagnosis, announced as `diagnosis:completed`. */
@@ -123,13 +140,23 @@ export function createDiagnosisService(deps: DiagnosisServiceDeps): DiagnosisSer
         const dependency = deps.containers.findByName(name);
         dependencies[name] = !dependency ? 'missing' : dependency.verdict?.healthy ? 'healthy' : 'unhealthy';
       }
-      const rawLog =
-        options.logs === 'none'
-          ? []
-          : options.logs === 'if-ready'
-            ? (watch.logPrefetch?.ready ?? [])
-            : await readLog(watch);
+      let rawLog: readonly string[] = [];
+      let logsComplete = options.logs !== 'none';
+      if (options.logs === 'wait') {
+        rawLog = await readLog(watch);
+      } else if (options.logs === 'run' || options.logs === 'if-ready') {
+        const run =
+          options.logs === 'run' ? await deps.runLogs?.whenComplete(watch.id, runLogWaitMs) : undefined;
+        if (run?.complete) {
+          rawLog = run.lines;
+        } else {
+          const ready = watch.logPrefetch?.ready;
+          rawLog = ready ?? run?.lines ?? [];
+          logsComplete = ready !== undefined;
+        }
+      }
       return {
+        logsComplete,
         incident,
         container: watch.details ?? null,
         verdict: watch.verdict!,

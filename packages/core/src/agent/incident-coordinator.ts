@@ -77,6 +77,8 @@ export function createIncidentCoordinator(deps: IncidentCoordinatorDeps): Incide
       const incident = openIncident({ id: deps.newId(), host: deps.host, verdict, now: clock.now() });
       watch.healedByUs = false;
       watch.stepAttempts.clear();
+      watch.dependencyRecovered = false;
+      watch.dependencyWaitSince = undefined;
       await recorder.saveIncident(incident);
       emit('incident:opened', incident);
       log('warn', 'incident_opened', {

@@ -80,10 +80,11 @@ describe('restart ledger', () => {
   });
 
   it('counts restarts in flight across containers', () => {
-    const ledger = createRestartLedger({ restartsContainer: () => true });
-    ledger.restartStarted();
-    ledger.restartStarted();
-    ledger.restartFinished();
+    const ledger = createRestartLedger({ restartsContainer: () => true, maxConcurrentRestarts: 2 });
+    expect(ledger.slots.tryAcquire('a')).toBe(true);
+    expect(ledger.slots.tryAcquire('b')).toBe(true);
+    expect(ledger.slots.tryAcquire('c')).toBe(false);
+    ledger.slots.release('a');
     expect(ledger.inFlight).toBe(1);
   });
 });

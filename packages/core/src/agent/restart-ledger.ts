@@ -1,6 +1,7 @@
 import type { HealingActionRecord } from '../domain/healing-action.js';
 import type { HealingStrategyRegistry } from '../heal/strategy-registry.js';
 import { createRestartBudget } from '../policy/restart-budget.js';
+import { createRestartQueue, type RestartQueue } from '../policy/restart-queue.js';
 
 /** A container that has run this long without trouble starts a new backoff streak (kubelet: 10 min). */
 export const stableResetMs = 10 * 60_000;
@@ -14,7 +15,8 @@ export interface RestartStreak {
 /**
  * Every restart the agent makes, counted once: the sliding-hour budget (by container name, so a
  * recreated container keeps it), the crash-loop streak that drives backoff (by container ID), and
- * the restarts running now (for the global cap). Fed live by the healer and, after an agent
+ * the restarts running now and those waiting for a slot under the global cap (`slots`, critical
+ * containers first, dependencies before dependents). Fed live by the healer and, after an agent
  * restart, by `restore` from the stored actions, with the same notion of what a restart is.
  */
 export interface RestartLedger {
@@ -35,8 +37,8 @@ export interface RestartLedger {
   noteHealthy(input: { readonly id: string; readonly now: number }): void;
   /** Restarts running now, across containers. */
   readonly inFlight: number;
-  restartStarted(): void;
-  restartFinished(): void;
+  /** `healing.max_concurrent_restarts` slots, and the line of restarts waiting for one. */
+  readonly slots: RestartQueue;
   /** The container went away: its streak goes with its ID (the budget stays with its name). */
   forget(id: string): void;
   /**
@@ -49,11 +51,13 @@ export interface RestartLedger {
 export function createRestartLedger(deps: {
   /** Whether the named action restarts (or stops) the container. */
   readonly restartsContainer: (action: string) => boolean;
+  /** `healing.max_concurrent_restarts`; unbounded when not given. */
+  readonly maxConcurrentRestarts?: number;
   readonly windowMs?: number;
 }): RestartLedger {
   const budget = createRestartBudget(deps.windowMs === undefined ? {} : { windowMs: deps.windowMs });
   const streaks = new Map<string, { attempts: number; lastAttemptAt: number | undefined }>();
-  let inFlight = 0;
+  const slots = createRestartQueue({ limit: deps.maxConcurrentRestarts ?? Number.MAX_SAFE_INTEGER });
 
   return {
     remaining: (input) => budget.remaining(input),
@@ -75,14 +79,9 @@ export function createRestartLedger(deps: {
         streak.attempts = 0;
     },
     get inFlight() {
-      return inFlight;
+      return slots.running().length;
     },
-    restartStarted() {
-      inFlight++;
-    },
-    restartFinished() {
-      inFlight--;
-    },
+    slots,
     forget(id) {
       streaks.delete(id);
     },

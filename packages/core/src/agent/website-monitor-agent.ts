@@ -9,6 +9,7 @@ import { createDefaultStrategyRegistry, type HealingStrategyRegistry } from '../
 import { type BaselineBook, createBaselineBook } from '../learn/baseline-book.js';
 import { watchContainerEvents } from '../observe/event-watcher.js';
 import { runPeriodically } from '../observe/periodic.js';
+import { createRunLogFollower, type RunLogFollower } from '../observe/run-log-follower.js';
 import { createApprovalQueue } from '../policy/approval-queue.js';
 import { createCircuitBreaker } from '../policy/circuit-breaker.js';
 import { createOperatorIntentTracker } from '../policy/operator-intent.js';
@@ -89,6 +90,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
   readonly #observer: ContainerObserver;
   readonly #healer: Healer;
   readonly #restoreDeps: RestoreDeps;
+  readonly #runLogs: RunLogFollower;
   #abort: AbortController | undefined;
   #loops: Promise<unknown>[] = [];
   #started = false;
@@ -116,7 +118,12 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
     this.#recorder = new Recorder({ store: options.store ?? new MemoryStore(), clock, logger });
     this.#registry = createDefaultStrategyRegistry({ strategies: options.strategies ?? [] });
     this.#containers = createContainerRegistry();
-    this.#ledger = createRestartLedger({ restartsContainer: restartsContainerIn(this.#registry) });
+    this.#ledger = createRestartLedger({
+      restartsContainer: restartsContainerIn(this.#registry),
+      maxConcurrentRestarts: config.healing.maxConcurrentRestarts,
+    });
+    this.#runLogs = createRunLogFollower({ runtime: options.runtime, clock, logger });
+    const runLogs = this.#runLogs;
     this.#work = createWorkTracker({ log });
     const track = this.#work.track.bind(this.#work);
     const baselines: BaselineBook = createBaselineBook({ host });
@@ -139,6 +146,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
       ledger,
       baselines,
       diagnoser: options.diagnoser,
+      runLogs,
       signal,
     });
     const incidents = createIncidentCoordinator({
@@ -169,6 +177,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
       incidents,
       restoredIncidents,
       diagnosis,
+      runLogs,
       heal: (watch) => this.#healer.heal(watch),
       track,
       signal,
@@ -318,6 +327,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
     if (!this.#started) return;
     this.#started = false;
     this.#abort?.abort();
+    await this.#runLogs.stop();
     await Promise.allSettled(this.#loops);
     this.#loops = [];
     await this.idle();

@@ -82,6 +82,10 @@ describe('planHealing', () => {
     expect(actions(plan({ diagnosis: refused, dependencyRecovered: true }).steps)).toEqual([
       'restart_container',
     ]);
+    // A watched dependency being healed now: the restart waits for it in the policy, not dropped.
+    expect(actions(plan({ diagnosis: refused, dependencyPending: true }).steps)).toEqual([
+      'restart_container',
+    ]);
   });
 
   it('puts the model recommendation first, marked as the model’s, with the user’s step settings', () => {

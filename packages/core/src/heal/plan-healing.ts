@@ -35,6 +35,11 @@ export interface PlanHealingInput {
    * logs is history, and a restart now connects to the recovered dependency.
    */
   readonly dependencyRecovered?: boolean;
+  /**
+   * A dependency this container declares, and the agent watches, is unhealthy now: it is healed
+   * first, and the restart stays in the plan for when it is back (the policy makes it wait).
+   */
+  readonly dependencyPending?: boolean;
 }
 
 /**
@@ -65,7 +70,8 @@ export function planHealing(input: PlanHealingInput): HealingPlan {
   const traits = cause === undefined ? undefined : failureCauseTraits(cause);
   const restartHelps =
     (traits?.restartHelps ?? true) ||
-    (cause === 'dependency_unreachable' && input.dependencyRecovered === true);
+    (cause === 'dependency_unreachable' &&
+      (input.dependencyRecovered === true || input.dependencyPending === true));
   const candidates: PlannedStep[] = [];
   const recommended = diagnosis?.recommendedAction;
   if (
@@ -77,7 +83,10 @@ export function planHealing(input: PlanHealingInput): HealingPlan {
     candidates.push({ step: bareStep(recommended), requestedBy: 'model' });
   }
   const remedies = traits?.remedies ?? [];
-  for (const remedy of remedies) candidates.push({ step: bareStep(remedy), requestedBy: 'rule' });
+  // A remedy is tried once per incident: when the cause is still there after it, a person is told
+  // (unless the user's own step for the same action says otherwise).
+  for (const remedy of remedies)
+    candidates.push({ step: { ...bareStep(remedy), maxAttempts: 1 }, requestedBy: 'rule' });
   for (const step of healing.strategies[input.trigger] ?? []) candidates.push({ step, requestedBy: 'rule' });
 
   const dropped: { action: string; reason: string }[] = [];
@@ -128,16 +137,17 @@ function dedupe(steps: readonly PlannedStep[]): PlannedStep[] {
     const earlier = byAction.get(name);
     if (earlier === undefined) {
       byAction.set(name, planned);
-    } else if (isBare(earlier.step) && !isBare(planned.step)) {
+    } else if (isGenerated(earlier.step) && !isGenerated(planned.step)) {
       byAction.set(name, { step: planned.step, requestedBy: earlier.requestedBy });
     }
   }
   return [...byAction.values()];
 }
 
-function isBare(step: StrategyStep): boolean {
+/** A step we made up (a remedy, a recommendation) rather than one the user's table wrote. */
+function isGenerated(step: StrategyStep): boolean {
   return (
-    step.maxAttempts === undefined &&
+    (step.maxAttempts === undefined || step.maxAttempts === 1) &&
     step.backoffSeconds === undefined &&
     step.thresholdPercent === undefined &&
     step.script === undefined &&
