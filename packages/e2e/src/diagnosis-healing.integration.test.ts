@@ -3,7 +3,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerEvent, Diagnosis, HealingActionRecord, Incident } from '@website-monitor/core';
 import {
   type ContainerLogs,
-  crashContainer,
   crashOnDemand,
   removeTestContainers,
   startTestContainer,
@@ -25,8 +24,13 @@ import {
   restartsIn,
   waitForIncidentEnd,
 } from './failure-modes/incident-story.js';
-import { type ScriptContainer, startScriptContainer } from './failure-modes/script-container.js';
+import {
+  type ScriptContainer,
+  scriptContainerName,
+  startScriptContainer,
+} from './failure-modes/script-container.js';
 import { seedConfigFor } from './failure-modes/seed-config.js';
+import { triggerFailure } from './failure-modes/trigger-failure.js';
 import { type E2eAgent, type RecordedAgentEvent, startE2eAgent } from './harness/e2e-agent.js';
 import { reportFigure } from './harness/report-figure.js';
 import { waitUntil } from './harness/wait-until.js';
@@ -81,23 +85,27 @@ interface ModeOutcome {
 describe('a container that fails for a reason of its own', () => {
   let engine: EngineEventLog | undefined;
   let monitor: E2eAgent | undefined;
-  const containers: ScriptContainer[] = [];
+  const containers = new Map<FailureMode, ScriptContainer>();
   const outcomes = new Map<FailureMode, Promise<ModeOutcome>>();
   /** Every diagnosis the agent announced, in order. */
   const announced: { readonly containerName: string; readonly diagnosis: Diagnosis }[] = [];
 
   beforeAll(async () => {
     engine = await recordEngineEvents();
-    containers.push(
-      ...(await Promise.all(
-        failureModes.map((mode) => {
-          const { failure: _failure, ...options } = mode.container;
-          return startScriptContainer({ ...options, script: failureScript(mode) });
-        }),
-      )),
-    );
-    // One agent watches every mode's container, as it would on a host; each container fails on
-    // its own trigger, all at about the same time.
+    const start = (mode: FailureMode, name?: string) => {
+      const { failure: _failure, ...options } = mode.container;
+      return startScriptContainer({ ...options, script: failureScript(mode), ...(name ? { name } : {}) });
+    };
+    // Services that run healthy until their trigger are up before the agent: their run began
+    // before it watched (as on a host where the agent starts later), so when they fail, nothing
+    // of their start-up output was followed and the first diagnosis has only the exit code.
+    const running = failureModes.filter((mode) => mode.fails === 'on-trigger');
+    await Promise.all(running.map(async (mode) => containers.set(mode, await start(mode))));
+    // Start-up failures start under the agent's eyes: one agent watches every mode's container,
+    // as it would on a host, and they all fail at about the same time.
+    const booting = failureModes.filter((mode) => mode.fails === 'at-start-up');
+    const names = new Map(booting.map((mode) => [mode, scriptContainerName(mode.container.purpose)]));
+    const listed = [...[...containers.values()].map((container) => container.name), ...names.values()];
     monitor = await startE2eAgent({
       yaml: `
 monitoring:
@@ -107,7 +115,7 @@ monitoring:
     start_period_seconds: 0
     check_interval_seconds: 1
   containers:
-${containers.map((container) => `    - name: ${container.name}`).join('\n')}
+${listed.map((name) => `    - name: ${name}`).join('\n')}
 healing:
   resolve_after_seconds: 2
 `,
@@ -115,17 +123,18 @@ healing:
     monitor.agent.on('diagnosis:completed', ({ incident, diagnosis }) => {
       announced.push({ containerName: incident.containerName, diagnosis });
     });
-    failureModes.forEach((mode, index) => {
-      const outcome = runFailureMode(engine!, monitor!, containers[index]!);
+    await Promise.all(booting.map(async (mode) => containers.set(mode, await start(mode, names.get(mode)))));
+    for (const mode of failureModes) {
+      const outcome = runFailureMode(engine, monitor, mode, containers.get(mode)!);
       outcome.catch(() => {}); // read by the mode's own test
       outcomes.set(mode, outcome);
-    });
+    }
   });
 
   afterAll(async () => {
     await monitor?.[Symbol.asyncDispose]();
     await engine?.[Symbol.asyncDispose]();
-    await Promise.all(containers.map((container) => container.remove()));
+    await Promise.all([...containers.values()].map((container) => container.remove()));
   });
 
   for (const mode of failureModes) {
@@ -168,19 +177,23 @@ healing:
       expect(named, story).toBeDefined();
 
       if (mode.restartHelps === false) {
+        const restartsAllowed = mode.restartsAllowed ?? 0;
         expect(incident.status, story).toBe('escalated');
         expect(incident.escalationReason, story).toMatch(/^a restart will not help/);
         expect(outcome.ended.name).toBe('incident:escalated');
         const diagnosisToEscalationMs = outcome.ended.at - named!.at;
         reportFigure(`${mode.cause}: cause diagnosed -> escalated`, diagnosisToEscalationMs, 'ms');
         expect(diagnosisToEscalationMs, story).toBeLessThanOrEqual(2_000);
-        // No restart: not by the agent (no action) and not on the engine (no start).
-        expect(restartsIn(outcome.actions), story).toEqual([]);
+        // No restart (or only the fast one before the log tail was in): not by the agent (its
+        // actions) and not on the engine (its starts).
+        expect(restartsIn(outcome.actions).length, story).toBeLessThanOrEqual(restartsAllowed);
         expect(
-          incident.actionsTaken.filter((action) => restartingActions.includes(action)),
+          incident.actionsTaken.filter((action) => restartingActions.includes(action)).length,
           story,
-        ).toEqual([]);
-        expect(outcome.startsAfterDie, 'engine starts after the die').toEqual([]);
+        ).toBeLessThanOrEqual(restartsAllowed);
+        expect(outcome.startsAfterDie.length, 'engine starts after the die').toBeLessThanOrEqual(
+          restartsAllowed,
+        );
         expect(outcome.runningAtEnd).toBe(false);
       } else if (mode.restartHelps === true) {
         expect(incident.status, story).toBe('resolved');
@@ -204,10 +217,13 @@ healing:
 async function runFailureMode(
   engine: EngineEventLog,
   monitor: E2eAgent,
+  mode: FailureMode,
   container: ScriptContainer,
 ): Promise<ModeOutcome> {
-  await waitForHealthyCheck(monitor, container.name);
-  await crashContainer(container);
+  if (mode.fails === 'on-trigger') {
+    await waitForHealthyCheck(monitor, container.name);
+    await triggerFailure(container);
+  }
   const die = await engine.waitFor(container.id, 'die', { timeoutMs: 20_000 });
   const ended = await waitForIncidentEnd(monitor, container.name, incidentEndTimeoutMs);
   await sleep(settleMs);
@@ -264,7 +280,7 @@ healing:
     });
     await waitForHealthyCheck(monitor, app.name);
     const triggeredAt = Date.now();
-    await crashContainer(app);
+    await triggerFailure(app);
     await waitUntil('/health to answer 500', async () => {
       const response = await fetch(app.url('/health'), { signal: AbortSignal.timeout(2_000) });
       await response.body?.cancel();
@@ -335,7 +351,7 @@ wait
     // The seed checks every 10 s by default: the first check comes with the agent's start.
     await waitForHealthyCheck(monitor, app.name, 40_000);
     const triggeredAt = Date.now();
-    await crashContainer(app);
+    await triggerFailure(app);
     const ended = await waitForIncidentEnd(monitor, app.name, 90_000);
     await sleep(settleMs);
 
@@ -436,7 +452,7 @@ healing:
     ];
     await Promise.all(cases.map(({ app }) => waitForHealthyCheck(monitor, app.name)));
     const crashedAt = Date.now();
-    await Promise.all(cases.map(({ app }) => crashContainer(app)));
+    await Promise.all(cases.map(({ app }) => triggerFailure(app)));
     const results = await Promise.all(
       cases.map(async ({ app, dependency }) => {
         const die = await engine.waitFor(app.id, 'die');
@@ -455,6 +471,8 @@ healing:
         `unwatched dependency (${dependency}): die -> ${ended.name}, waits`,
         `${ended.at - die.time} ms, ${waits.length}`,
       );
+      if (incident?.escalationReason)
+        reportFigure(`unwatched dependency (${dependency}): reason`, incident.escalationReason);
       if (ended.name === 'incident:resolved') {
         expect(incident?.autoHealed, story).toBe(true);
         const start = engine.of(app.id, ['start']).find((event) => event.timeNano > die.timeNano);

@@ -25,6 +25,8 @@ type InspectInfo = Awaited<ReturnType<TestContainer['inspect']>>;
 export interface ScriptContainerOptions {
   /** Part of the name `wm-test-<purpose>-<random>`. */
   readonly purpose: string;
+  /** The whole name instead (see `scriptContainerName`), for an agent that must list it before it exists. */
+  readonly name?: string;
   /** Run by busybox `sh -c` (the image's entrypoint is replaced). */
   readonly script: string;
   readonly env?: Readonly<Record<string, string>>;
@@ -72,7 +74,7 @@ const appPort = `${TEST_APP_PORT}/tcp`;
 export async function startScriptContainer(options: ScriptContainerOptions): Promise<ScriptContainer> {
   const docker = getTestDocker();
   await ensureTestImage(docker);
-  const name = `wm-test-${options.purpose}-${randomBytes(3).toString('hex')}`;
+  const name = options.name ?? scriptContainerName(options.purpose);
   const publish = options.publishHttp === true;
   const hostPort = publish ? await freeLoopbackPort() : undefined;
   const container = await docker.createContainer({
@@ -137,6 +139,11 @@ export async function startScriptContainer(options: ScriptContainerOptions): Pro
     }
     throw error;
   }
+}
+
+/** A fresh container name `wm-test-<purpose>-<random>`. */
+export function scriptContainerName(purpose: string): string {
+  return `wm-test-${purpose}-${randomBytes(3).toString('hex')}`;
 }
 
 async function execIn(
