@@ -46,7 +46,8 @@ describe('the reload_process plugin', () => {
     });
     await agent.start();
     healthy = false;
-    for (let second = 0; second < 5; second++) {
+    // Seen failing, reloaded, then healthy for 10 s (healing.resolve_after_seconds) before resolved.
+    for (let second = 0; second < 15; second++) {
       await clock.advance(1_000);
       await agent.idle();
     }

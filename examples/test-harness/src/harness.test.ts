@@ -30,7 +30,9 @@ describe('payments stack runbook', () => {
     await agent.start();
 
     runtime.crash('redis', { exitCode: 137, oomKilled: true });
-    await elapse(10_000);
+    // Redis is restarted at once; its incident resolves once it stayed healthy 10 s
+    // (healing.resolve_after_seconds), and then payments, which depends on it, is restarted.
+    await elapse(20_000);
 
     const restarted = runtime.callsOf('restart').map((call) => (call.args as { id: string }).id);
     expect(restarted).toEqual([runtime.idOf('redis'), runtime.idOf('payments')]);

@@ -87,6 +87,9 @@ async function harness(
     await agent.idle();
     await clock.advance(6_000);
     await agent.idle();
+    // Past the start period, then healthy for healing.resolve_after_seconds (10 s).
+    await clock.advance(10_000);
+    await agent.idle();
     const [incident] = await store.listIncidents({ containerName: 'web' });
     return incident!;
   };

@@ -9,6 +9,11 @@ export interface AgentEvents {
   'check:failed': (verdict: HealthVerdict) => void;
   'incident:opened': (incident: Incident) => void;
   'incident:updated': (incident: Incident) => void;
+  /**
+   * The failure came back within `healing.reopen_window_seconds` of its resolution: the same
+   * incident is open again (`reopenCount`, a `reopened` history entry). `incident:updated` follows.
+   */
+  'incident:reopened': (incident: Incident) => void;
   'incident:resolved': (incident: Incident) => void;
   'incident:escalated': (incident: Incident) => void;
   'healing:attempt': (action: HealingActionRecord) => void;

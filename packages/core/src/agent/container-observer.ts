@@ -415,7 +415,10 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
     if (!settings) return undefined;
     if (!watch.incident) {
       const restored = deps.restoredIncidents.take(watch.name);
+      // What a previous agent resolved may still be reopened, unless it left one open since.
+      const earlier = deps.restoredIncidents.takeResolved(watch.name);
       if (restored) incidents.adopt(watch, restored);
+      else if (earlier) incidents.recall(earlier);
     }
     return { details, settings };
   };
@@ -449,12 +452,23 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
         recheckAt(watch, now + probeTickMs);
         return;
       }
+      // Resolved only once it stayed healthy a while (Docker's restart manager waits 10 s too):
+      // a crash loop between two failures reads as one incident, not one per crash.
+      watch.healthySince ??= now;
+      const resolveAt = watch.healthySince + config.healing.resolveAfterSeconds * 1000;
+      if (now < resolveAt) {
+        recheckAt(watch, resolveAt);
+        return;
+      }
       await incidents.resolve(watch, watch.healedByUs ? 'healed' : 'recovered');
       return;
     }
+    watch.healthySince = undefined;
     if (verdict.status === 'stopped_by_operator' || verdict.status === 'paused') {
       if (watch.incident)
-        await incidents.resolve(watch, `left alone: ${verdict.status.replaceAll('_', ' ')}`);
+        await incidents.resolve(watch, `left alone: ${verdict.status.replaceAll('_', ' ')}`, {
+          leftAlone: true,
+        });
       return;
     }
     if (verdict.status === 'starting') {
@@ -467,7 +481,7 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
     }
     if (verdict.status !== 'unhealthy') return;
     if (!watch.incident) {
-      await incidents.open(watch, verdict);
+      await incidents.openOrReopen(watch, verdict);
     } else {
       const merged = mergeProblems(watch.incident, verdict.problems, now);
       if (merged !== watch.incident) await incidents.update(watch, merged);
@@ -504,7 +518,7 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
   const forget = async (id: string, why: string): Promise<void> => {
     const watch = containers.get(id);
     if (!watch) return;
-    if (watch.incident) await incidents.resolve(watch, why);
+    if (watch.incident) await incidents.resolve(watch, why, { leftAlone: true });
     containers.remove(id);
     deps.ledger.forget(id);
     baselines.forget(watch.name);

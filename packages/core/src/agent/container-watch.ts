@@ -65,6 +65,11 @@ export interface ContainerWatch {
   dependencyRecovered: boolean;
   /** The open incident was reopened: the failure that came back is diagnosed afresh. */
   rediagnose: boolean;
+  /**
+   * Since when the container with an open incident has been judged healthy without a break: the
+   * incident resolves once this lasts `healing.resolve_after_seconds`.
+   */
+  healthySince: number | undefined;
   /** Log tail requested when a failure event arrived, ready for the diagnosis. */
   logPrefetch:
     | {
@@ -107,6 +112,7 @@ export function createContainerWatch(id: string, name: string): ContainerWatch {
     dependencyWaitSince: undefined,
     dependencyRecovered: false,
     rediagnose: false,
+    healthySince: undefined,
     logPrefetch: undefined,
   };
 }

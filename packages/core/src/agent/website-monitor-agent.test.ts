@@ -83,8 +83,10 @@ describe('WebsiteMonitorAgent with the published fakes', () => {
     runtime.crash('web', { exitCode: 3 });
     await settle();
     expect(runtime.callsOf('restart')).toHaveLength(1);
-    // Resolved once the new run is past its start period (5 s by default).
+    // Resolved once the new run is past its start period (5 s by default) and stayed healthy
+    // healing.resolve_after_seconds (10 s by default).
     await settle(6_000);
+    await settle(10_000);
 
     expect(runtime.callsOf('restart')).toHaveLength(1);
     expect(runtime.callsOf('restart')[0]?.args).toMatchObject({ timeoutSeconds: 10 });
@@ -219,7 +221,8 @@ healing:
     expect((await store.listApprovals({ statuses: ['pending'] })).map((a) => a.id)).toEqual([approval!.id]);
 
     const outcome = await agent.approve({ id: approval!.id, by: 'alice' });
-    await settle(6_000);
+    // Start period (5 s), then healthy for resolve_after_seconds (10 s).
+    await settle(16_000);
     expect(outcome).toMatchObject({ kind: 'act', changed: true });
     expect(runtime.callsOf('restart')).toHaveLength(1);
     const actions = await store.listHealingActions({});
@@ -296,7 +299,8 @@ monitoring:
     runtime.crash('web');
     await settle(1_000);
     runtime.dockerPolicyRestart('web');
-    await settle(10_000);
+    // Start period (5 s), then healthy for resolve_after_seconds (10 s).
+    await settle(16_000);
     expect(runtime.callsOf('restart')).toHaveLength(0);
     expect((await store.listIncidents({}))[0]).toMatchObject({ status: 'resolved', autoHealed: false });
   });

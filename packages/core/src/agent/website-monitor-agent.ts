@@ -159,6 +159,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
       notifier: options.notifier,
       breaker,
       afterResolved: (watch, resolved) => this.#healer.afterRecovery(watch, resolved),
+      reopenWindowSeconds: config.healing.reopenWindowSeconds,
     });
     this.#observer = createContainerObserver({
       config,
@@ -215,6 +216,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
       incidents: restoredIncidents,
       ledger,
       approvals,
+      reopenWindowSeconds: config.healing.reopenWindowSeconds,
     };
   }
 

@@ -370,14 +370,15 @@ monitoring:
   it('GET /monitor/incidents filters by hours and container', async () => {
     const { call, runtime, settle } = await harness({ containers: ['web', 'db'] });
     runtime.crash('web');
-    await settle(10_000);
+    // Restarted, past its start period (5 s), then healthy for resolve_after_seconds (10 s).
+    await settle(20_000);
     const all = (await (await call('/monitor/incidents?hours=24')).json()) as {
       incidents: { containerName: string; status: string }[];
     };
     expect(all.incidents).toMatchObject([{ containerName: 'web', status: 'resolved' }]);
     const db = (await (await call('/monitor/incidents?container=db')).json()) as { incidents: unknown[] };
     expect(db.incidents).toEqual([]);
-    // 0.001 h = 3.6 s: the crash was 10 s ago.
+    // 0.001 h = 3.6 s: the crash was 20 s ago.
     const recent = (await (await call('/monitor/incidents?hours=0.001&container=web')).json()) as {
       incidents: unknown[];
     };

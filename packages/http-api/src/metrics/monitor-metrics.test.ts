@@ -43,7 +43,8 @@ describe('GET /metrics', () => {
     const during = await scrape(h);
     expect(sample(during, 'spartan_monitor_container_up{container="web"}')).toBe(1);
     expect(sample(during, 'spartan_monitor_open_incidents')).toBe(1);
-    await h.settle(10_000);
+    // Restarted, past its start period (5 s), then healthy for resolve_after_seconds (10 s).
+    await h.settle(20_000);
 
     const text = await scrape(h);
     expect(sample(text, 'spartan_monitor_container_restarts_total{container="web"}')).toBe(1);
@@ -71,7 +72,7 @@ describe('GET /metrics', () => {
     expect(sample(text, 'spartan_monitor_diagnosis_calls_total{source="rules"}')).toBe(1);
     expect(sample(text, 'spartan_monitor_docker_engine_connected')).toBe(1);
     expect(sample(text, 'spartan_monitor_pending_approvals')).toBe(0);
-    expect(sample(text, 'spartan_monitor_uptime_seconds')).toBe(41);
+    expect(sample(text, 'spartan_monitor_uptime_seconds')).toBe(51);
     expect(text).toContain('# TYPE spartan_monitor_health_check_duration_seconds histogram');
     expect(text).toContain('# TYPE spartan_monitor_container_restarts_total counter');
   });
