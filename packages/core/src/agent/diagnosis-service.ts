@@ -30,6 +30,13 @@ const logPrefetchMaxAgeMs = 2_000;
  * restart goes ahead on the exit code, and the diagnosis is refined once the tail is read.
  */
 const runLogWaitMs = 150;
+/**
+ * A run older than this had its lines delivered before its `die` (measured 55-103 ms ahead): its
+ * followed lines are used as they are, without waiting for the stream's end (which lands 1-4 ms
+ * after the `die` and would hold up the restart). Only a run that died this young may still have
+ * lines on their way.
+ */
+const youngRunMs = 500;
 
 /**
  * How much of the log tail a diagnosis waits for. `run`: the lines the current run wrote, when
@@ -49,7 +56,7 @@ export interface DiagnosisServiceDeps {
   /** The configured diagnoser (Claude when set up); the rules when none is. */
   readonly diagnoser: Diagnoser | undefined;
   /** Follows each run's first seconds of output, so a start-up failure's lines are in at its `die`. */
-  readonly runLogs?: Pick<RunLogFollower, 'whenComplete'>;
+  readonly runLogs?: Pick<RunLogFollower, 'whenComplete' | 'linesFor'>;
   readonly signal: AgentSignal;
 }
 
@@ -115,6 +122,18 @@ export function createDiagnosisService(deps: DiagnosisServiceDeps): DiagnosisSer
     return diagnosis;
   };
 
+  /** The current run's followed lines, complete when they can be known to be. */
+  const runLines = async (
+    id: string,
+  ): Promise<{ lines: readonly string[]; complete: boolean } | undefined> => {
+    const run = deps.runLogs?.linesFor(id);
+    if (!run) return undefined;
+    if (run.complete || (run.state === 'following' && clock.now() - run.startedAt >= youngRunMs)) {
+      return { lines: run.lines, complete: true };
+    }
+    return deps.runLogs?.whenComplete(id, runLogWaitMs);
+  };
+
   /** The raw tail (wider than what is sent on, so the first error can be found in it). */
   const readLog = async (watch: ContainerWatch): Promise<readonly string[]> => {
     const prefetched = watch.logPrefetch;
@@ -145,8 +164,7 @@ export function createDiagnosisService(deps: DiagnosisServiceDeps): DiagnosisSer
       if (options.logs === 'wait') {
         rawLog = await readLog(watch);
       } else if (options.logs === 'run' || options.logs === 'if-ready') {
-        const run =
-          options.logs === 'run' ? await deps.runLogs?.whenComplete(watch.id, runLogWaitMs) : undefined;
+        const run = options.logs === 'run' ? await runLines(watch.id) : undefined;
         if (run?.complete) {
           rawLog = run.lines;
         } else {
