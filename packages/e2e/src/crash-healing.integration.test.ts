@@ -37,6 +37,9 @@ monitoring:
     start_period_seconds: 0
   containers:
     - name: ${app.name}
+healing:
+  # Resolved after 1 s of health instead of the default 10 s, so the test stays short.
+  resolve_after_seconds: 1
 `,
     });
 

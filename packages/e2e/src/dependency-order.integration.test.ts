@@ -48,6 +48,9 @@ monitoring:
       start_period_seconds: ${dbStartPeriodSeconds}
     - name: ${app.name}
       depends_on: [${db.name}]
+healing:
+  # Resolved after 1 s of health instead of the default 10 s, so the test stays short.
+  resolve_after_seconds: 1
 `,
     });
     await waitUntil(

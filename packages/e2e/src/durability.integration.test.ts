@@ -62,6 +62,10 @@ ${apps.map((app) => `    - name: ${app.name}`).join('\n')}
 healing:
   backoff_initial_seconds: 1
   backoff_max_seconds: 2
+  # Each crash is its own incident here (durability counts rows per incident, not grouping),
+  # resolved after 1 s of health so the test stays short.
+  resolve_after_seconds: 1
+  reopen_window_seconds: 0
   strategies:
     # The default step carries its own backoff_seconds: 10; the healing backoff applies without it.
     container_stopped:
@@ -199,6 +203,10 @@ monitoring:
 healing:
   backoff_initial_seconds: 1
   backoff_max_seconds: 2
+  # Each crash is its own incident here (durability counts rows per incident, not grouping),
+  # resolved after 1 s of health so the test stays short.
+  resolve_after_seconds: 1
+  reopen_window_seconds: 0
   strategies:
     container_stopped:
       - action: restart_container

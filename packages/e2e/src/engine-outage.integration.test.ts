@@ -29,6 +29,9 @@ monitoring:
     start_period_seconds: 0
   containers:
     - name: ${name}
+healing:
+  # Resolved after 1 s of health (its own timer, not a full pass) instead of the default 10 s.
+  resolve_after_seconds: 1
 `;
 
 const setupDockerd = findSetupDockerd();

@@ -33,6 +33,9 @@ monitoring:
     start_period_seconds: 0
   containers:
     - name: ${app.name}
+healing:
+  # Resolved after 1 s of health instead of the default 10 s, so the test stays short.
+  resolve_after_seconds: 1
 `,
     });
 
@@ -96,6 +99,9 @@ monitoring:
   containers:
     - name: ${app.name}
       health_endpoint: "${app.url('/health')}"
+healing:
+  # Resolved after 1 s of health instead of the default 10 s, so the test stays short.
+  resolve_after_seconds: 1
 `,
     });
     const probed = (event: { payload: HealthVerdict }) => event.payload.metrics.httpStatus !== undefined;

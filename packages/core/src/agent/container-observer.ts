@@ -1,7 +1,11 @@
 import { createCheckRunner } from '../check/check-runner.js';
 import { evaluateHealth, type ResourceMetrics } from '../check/evaluate-health.js';
 import { probeEndpoint } from '../check/probe-endpoint.js';
-import { planScheduledCheck, nextProbeAt as scheduleNextProbe } from '../check/probe-schedule.js';
+import {
+  nextStatsAt,
+  planScheduledCheck,
+  nextProbeAt as scheduleNextProbe,
+} from '../check/probe-schedule.js';
 import type { ContainerSettings, MonitorConfig } from '../config/monitor-config.js';
 import { resolveContainerSettings } from '../config/resolve-container-settings.js';
 import type { ContainerDetails, ContainerEvent } from '../domain/container.js';
@@ -278,7 +282,10 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
     // Docker's one-shot stats can wait for the engine's next stats tick (up to ~1 s), so a check
     // never waits for them: it uses the newest reading that arrived since the last check.
     const statsRequest = readStats ? sampleStats(watch) : undefined;
-    if (readStats) watch.nextCheckAt = now + settings.checkIntervalSeconds * 1000;
+    if (readStats) {
+      const hasEndpoint = settings.healthEndpoint !== undefined;
+      watch.nextCheckAt = nextStatsAt({ readAt: now, settings, hasEndpoint });
+    }
     const sameRun = watch.counters.startedAt === details.startedAt;
     const snapshot = baselines.snapshot(details.name, details.image);
     const signal = deps.signal();
@@ -445,6 +452,8 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
       deps.ledger.noteHealthy({ id: watch.id, now });
       watch.dockerRestartSince = undefined;
       if (!watch.incident) return;
+      // A heal round asked for by an earlier failure has nothing left to do: this check is newer.
+      watch.healAgain = false;
       if (watch.actionsInFlight > 0) return;
       // An incident about the endpoint is over only when the endpoint says so: a check that did
       // not probe it (an inspect after an event) proves the container runs, not that it answers.

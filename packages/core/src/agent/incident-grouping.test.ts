@@ -8,6 +8,7 @@ import { Recorder } from '../record/recorder.js';
 import {
   FakeClock,
   FakeContainerRuntime,
+  flushMicrotasks,
   MemoryLogger,
   MemoryStore,
   RecordingNotifier,
@@ -74,6 +75,14 @@ function harness(yaml = 'healing:\n  dry_run: false\n', shared: { store?: Memory
       await agent.idle();
     }
   };
+  /** Like `run`, without waiting for the agent's work: for work that itself waits on the clock. */
+  const tick = async (ms: number) => {
+    const until = clock.now() + ms;
+    while (clock.now() < until) {
+      await clock.advance(Math.min(100, until - clock.now()));
+      await flushMicrotasks();
+    }
+  };
   return {
     clock,
     runtime,
@@ -83,6 +92,7 @@ function harness(yaml = 'healing:\n  dry_run: false\n', shared: { store?: Memory
     events,
     healthyAt,
     run,
+    tick,
     get agent() {
       return agent;
     },
@@ -230,6 +240,36 @@ healing:
     const [resolved] = h.named('incident:resolved');
     expect(resolved?.incident.resolvedAt).toBeGreaterThanOrEqual(secondRunAt + 15_000);
     expect(await h.store.listIncidents({ containerName: 'web' })).toHaveLength(1);
+  });
+
+  it('does not restart again while the incident waits to resolve', async () => {
+    const h = harness(`
+monitoring:
+  interval_seconds: 1
+  defaults:
+    start_period_seconds: 0
+healing:
+  backoff_initial_seconds: 1
+  backoff_max_seconds: 2
+  strategies:
+    container_stopped:
+      - action: restart_container
+`);
+    h.runtime.addContainer({ name: 'web' });
+    // A restart that takes 1.5 s, as a real one can: full passes see the container down meanwhile.
+    h.runtime.respond('restart', async () => {
+      await h.clock.sleep(1_500);
+      h.runtime.operatorStart('web');
+    });
+    await h.agent.start();
+    await h.run(0);
+    h.runtime.crash('web', { exitCode: 1 });
+    await h.tick(20_000);
+    await h.run(0);
+
+    expect(h.runtime.callsOf('restart')).toHaveLength(1);
+    const [incident] = await h.store.listIncidents({ containerName: 'web' });
+    expect(incident).toMatchObject({ status: 'resolved', actionsTaken: ['restart_container'] });
   });
 
   it('resolves at the first good check with resolve_after_seconds: 0', async () => {

@@ -27,7 +27,10 @@ afterAll(async () => {
   await removeTestContainers({ runId: testRunId });
 });
 
-/** A real agent on the real engine, scoped to one container, serving API + dashboard on 127.0.0.1. */
+/**
+ * A real agent on the real engine, scoped to one container, serving API + dashboard on 127.0.0.1.
+ * `healing`: more lines of the `healing:` section, indented.
+ */
 async function startMonitor(containerName: string, healing = '') {
   const config = parseMonitorConfig({
     text: `
@@ -38,6 +41,9 @@ monitoring:
     start_period_seconds: 0
   containers:
     - name: ${containerName}
+healing:
+  # Resolved after 1 s of health instead of the default 10 s, so the test stays short.
+  resolve_after_seconds: 1
 ${healing}`,
     env: {},
   });
@@ -111,8 +117,7 @@ describe('the dashboard in a real browser, against a real agent and engine', () 
     await using app = await startTestContainer({ purpose: 'dash-approve', behaviour: crashOnDemand });
     await using monitor = await startMonitor(
       app.name,
-      `healing:
-  auto_fix_actions: []
+      `  auto_fix_actions: []
   manual_approval_required: [restart_container]
 `,
     );

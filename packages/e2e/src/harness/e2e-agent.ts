@@ -34,6 +34,7 @@ const recordedEvents: readonly (keyof AgentEvents)[] = [
   'check:failed',
   'incident:opened',
   'incident:updated',
+  'incident:reopened',
   'incident:resolved',
   'incident:escalated',
   'healing:attempt',
