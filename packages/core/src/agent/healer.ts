@@ -96,7 +96,10 @@ export function createHealer(deps: HealerDeps): Healer {
 
   const heal = async (watch: ContainerWatch): Promise<void> => {
     if (watch.healing) {
-      watch.healAgain = true;
+      // A check made while our own action runs sees the action (the container stopping, starting),
+      // not a new failure: going round again on it would restart a container the action has just
+      // brought back. The check the action schedules when it ends decides.
+      if (watch.actionsInFlight === 0) watch.healAgain = true;
       return;
     }
     watch.healing = true;
@@ -124,24 +127,27 @@ export function createHealer(deps: HealerDeps): Healer {
     const diagnosed = watch.incident;
     if (!diagnosed || !openForHealing(diagnosed)) return;
 
+    const dependencies = containers
+      .dependencyGraph()
+      .dependenciesOf(watch.name)
+      .map((name) => ({ name, watch: containers.findByName(name) }));
     const plan = planHealing({
       trigger: diagnosed.trigger,
       diagnosis: diagnosed.diagnosis,
       healing: config.healing,
       strategyOf: (action) => (registry.has(action) ? registry.get(action) : undefined),
       dependencyRecovered: watch.dependencyRecovered || watch.dependencyWaitSince !== undefined,
-      dependencyPending: containers
-        .dependencyGraph()
-        .dependenciesOf(watch.name)
-        .some((name) => {
-          const dependency = containers.findByName(name);
-          return (
-            dependency?.settings != null && dependency.verdict !== undefined && !dependency.verdict.healthy
-          );
-        }),
+      dependencyPending: dependencies.some(
+        ({ watch: dependency }) =>
+          dependency?.settings != null && dependency.verdict !== undefined && !dependency.verdict.healthy,
+      ),
+      unwatchedDependencies: dependencies
+        .filter(({ watch: dependency }) => dependency?.settings == null)
+        .map(({ name }) => name),
     });
     const refusals: string[] = [];
     let acted = false;
+    let exhausted = false;
     for (const planned of plan.steps) {
       const current = watch.incident;
       if (!current || !openForHealing(current)) return;
@@ -176,16 +182,29 @@ export function createHealer(deps: HealerDeps): Healer {
         step = bareStep(guiding.recommendedAction);
         requestedBy = guiding.source === 'model' ? 'model' : 'rule';
       }
-      const reason = `${current.diagnosis?.diagnosis ?? `${current.trigger}: ${current.problems[0]?.message ?? ''}`}`;
+      const said =
+        current.diagnosis?.diagnosis ?? `${current.trigger}: ${current.problems[0]?.message ?? ''}`;
+      const reason = plan.note === undefined ? said : `${said}; ${plan.note}`;
       const outcome = await steps.run(watch, step, requestedBy, reason);
       if (outcome.kind === 'act') {
         acted = true;
         if (outcome.changed) return;
+        if (!config.healing.dryRun) noteUnchanged(current.id, step.action);
+        continue;
+      }
+      if (
+        outcome.cause === 'backoff' &&
+        !registry.get(step.action).restartsContainer &&
+        ranUnchanged(current.id, step.action)
+      ) {
+        // It ran in this incident and changed nothing (a look, nothing to clear): waiting for its
+        // next turn must not hold the steps after it, nor the escalation when none of them can act.
         continue;
       }
       if (outcome.kind === 'skip' || outcome.kind === 'manual' || outcome.cause === 'max_attempts') {
         // Left alone on purpose: nothing to say to a person about it.
         if (outcome.cause === 'operator_stopped' || outcome.cause === 'incident_closed') return;
+        if (outcome.cause === 'max_attempts') exhausted = true;
         refusals.push(outcome.reason);
         await recordSkipOnce(watch, current.id, step.action, requestedBy, outcome.reason);
         continue;
@@ -195,8 +214,27 @@ export function createHealer(deps: HealerDeps): Healer {
     }
     const after = watch.incident;
     if (!after || !openForHealing(after) || acted) return;
-    await incidents.escalate(watch, escalationReason(after, plan, refusals));
+    const why = escalationReason(after, plan, refusals);
+    // Steps used up: automatic healing of this container stops until it recovers or a person
+    // resets it, as when the restart budget is spent.
+    if (exhausted)
+      deps.breaker.trip({ container: watch.name, incidentId: after.id, reason: why, now: clock.now() });
+    await incidents.escalate(watch, why);
   };
+
+  /** Per incident, the actions that ran and changed nothing (bounded like `skipsRecorded`). */
+  const unchangedRuns = new Map<string, Set<string>>();
+  const noteUnchanged = (incidentId: string, action: string): void => {
+    let actions = unchangedRuns.get(incidentId);
+    if (!actions) {
+      actions = new Set();
+      unchangedRuns.set(incidentId, actions);
+      if (unchangedRuns.size > 1_000) unchangedRuns.delete(unchangedRuns.keys().next().value!);
+    }
+    actions.add(action);
+  };
+  const ranUnchanged = (incidentId: string, action: string): boolean =>
+    unchangedRuns.get(incidentId)?.has(action) ?? false;
 
   const recordSkipOnce = async (
     watch: ContainerWatch,

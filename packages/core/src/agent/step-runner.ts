@@ -321,6 +321,10 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
       case 'manual':
         return { kind: decision.kind, reason: decision.reason, changed: false, cause: decision.cause };
       case 'escalate': {
+        // A step that used up its max_attempts leaves the plan's next step its turn: the healer
+        // escalates only when no step is left (with every reason).
+        if (decision.cause === 'max_attempts')
+          return { kind: decision.kind, reason: decision.reason, changed: false, cause: decision.cause };
         const { escalate } = breaker.trip({
           container: watch.name,
           incidentId: incident.id,
@@ -345,11 +349,15 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
       // agent would go through, instead of "restarting" on every check.
       ledger.recordRestart({ id: watch.id, container: watch.name, at: now });
     }
+    // What it goes ahead despite (a dependency still down after the bounded wait) is said where a
+    // person reads the action, not only in the log.
+    const recordedReason =
+      decision.despite === undefined ? reason : `${reason}; healing anyway: ${decision.despite}`;
     if (decision.dryRun) {
       await recordAction(
         watch,
         strategy.name,
-        reason,
+        recordedReason,
         requestedBy,
         'dry_run',
         'dry run: nothing was changed',
@@ -361,7 +369,7 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
         strategy,
         step,
         requestedBy,
-        reason,
+        reason: recordedReason,
         decisionReason: decision.reason,
         details,
         settings,

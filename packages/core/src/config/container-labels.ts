@@ -92,6 +92,8 @@ const knownLabelNames = [
   'enable',
   'health_endpoint',
   'depends_on',
+  // Read by the garbage_collection action (heal/built-in/garbage-collection.ts), not here.
+  'gc_command',
   ...Object.values(settingParsers).map(([name]) => name),
 ];
 

@@ -88,6 +88,22 @@ describe('planHealing', () => {
     ]);
   });
 
+  it('does not hold a restart back for a dependency nobody watches, and says so', () => {
+    const refused = diagnosis('dependency_unreachable', { diagnosis: 'app: its dependency db is down' });
+    const result = plan({ diagnosis: refused, unwatchedDependencies: ['db'] });
+    expect(actions(result.steps)).toEqual(['restart_container']);
+    expect(result.restartWillNotHelp).toBeUndefined();
+    expect(result.note).toBe(
+      'healing anyway: db is not watched by this agent, so nothing would say when it is back',
+    );
+    // A watched dependency being healed decides instead (the policy waits for it, bounded).
+    expect(plan({ diagnosis: refused, unwatchedDependencies: ['cache'], dependencyPending: true }).note).toBe(
+      undefined,
+    );
+    // Other causes a restart cannot fix are not excused by an unwatched dependency.
+    expect(plan({ diagnosis: diagnosis('port_in_use'), unwatchedDependencies: ['db'] }).steps).toEqual([]);
+  });
+
   it('puts the model recommendation first, marked as the model’s, with the user’s step settings', () => {
     const model = diagnosis('crash', { source: 'model', recommendedAction: 'restart_container' });
     const result = plan({ diagnosis: model });

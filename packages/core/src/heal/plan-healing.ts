@@ -22,6 +22,8 @@ export interface HealingPlan {
   readonly restartWillNotHelp: string | undefined;
   /** Where the steps came from: the user's `healing.cause_plans`, the cause, or only the trigger. */
   readonly origin: 'cause_plan' | 'cause' | 'trigger';
+  /** Said with each step's reason: why the plan goes ahead although the diagnosis points elsewhere. */
+  readonly note: string | undefined;
 }
 
 export interface PlanHealingInput {
@@ -40,6 +42,11 @@ export interface PlanHealingInput {
    * first, and the restart stays in the plan for when it is back (the policy makes it wait).
    */
   readonly dependencyPending?: boolean;
+  /**
+   * Dependencies this container declares that the agent does not judge (opted out, not selected):
+   * nothing would ever say they recovered, so they do not hold the restart back; the plan says so.
+   */
+  readonly unwatchedDependencies?: readonly string[];
 }
 
 /**
@@ -64,14 +71,21 @@ export function planHealing(input: PlanHealingInput): HealingPlan {
       dropped: [],
       restartWillNotHelp: undefined,
       origin: 'cause_plan',
+      note: undefined,
     };
   }
 
   const traits = cause === undefined ? undefined : failureCauseTraits(cause);
+  const dependencyWatched = input.dependencyRecovered === true || input.dependencyPending === true;
+  const unwatched = input.unwatchedDependencies ?? [];
+  // Waiting for a dependency nobody watches is waiting for ever: heal the container anyway.
+  const healAnyway =
+    cause === 'dependency_unreachable' &&
+    traits?.restartHelps === false &&
+    !dependencyWatched &&
+    unwatched.length > 0;
   const restartHelps =
-    (traits?.restartHelps ?? true) ||
-    (cause === 'dependency_unreachable' &&
-      (input.dependencyRecovered === true || input.dependencyPending === true));
+    (traits?.restartHelps ?? true) || (cause === 'dependency_unreachable' && dependencyWatched) || healAnyway;
   const candidates: PlannedStep[] = [];
   const recommended = diagnosis?.recommendedAction;
   if (
@@ -107,6 +121,9 @@ export function planHealing(input: PlanHealingInput): HealingPlan {
     restartWillNotHelp:
       !restartHelps && diagnosis ? `a restart will not help: ${diagnosis.diagnosis}` : undefined,
     origin: remedies.length > 0 || kept.some((step) => step.requestedBy === 'model') ? 'cause' : 'trigger',
+    note: healAnyway
+      ? `healing anyway: ${unwatched.join(', ')} ${unwatched.length === 1 ? 'is' : 'are'} not watched by this agent, so nothing would say when ${unwatched.length === 1 ? 'it is' : 'they are'} back`
+      : undefined,
   };
 }
 

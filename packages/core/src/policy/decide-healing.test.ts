@@ -475,8 +475,13 @@ describe('decideHealing', () => {
       const waiting = decideHealing(input({ dependencies, dependencyWaitSince: now - 58 * second }));
       expect(waiting).toMatchObject({ kind: 'wait', cause: 'dependency', until: now + 2 * second });
       const over = decideHealing(input({ dependencies, dependencyWaitSince: now - 60 * second }));
-      expect(over).toMatchObject({ kind: 'act', action: 'restart_container' });
+      expect(over).toMatchObject({
+        kind: 'act',
+        action: 'restart_container',
+        despite: 'db is still unhealthy after 60 s of waiting',
+      });
       expect(over.reason).toContain('although db is still unhealthy after 60 s of waiting');
+      expect(decideHealing(input({ dependencies: [] }))).not.toHaveProperty('despite');
     });
 
     it('backs off after a failed attempt, with a stable deadline for the same attempt', () => {

@@ -137,6 +137,11 @@ export type HealingDecision =
       readonly step: StrategyStep | undefined;
       readonly dryRun: boolean;
       readonly reason: string;
+      /**
+       * What the action goes ahead despite, for the record a person reads: the dependencies still
+       * unhealthy once `dependency_wait_seconds` ran out. Absent when nothing stands against it.
+       */
+      readonly despite?: string;
     }
   | {
       readonly kind: 'wait';
@@ -358,12 +363,19 @@ export function decideHealing(input: HealingDecisionInput): HealingDecision {
     );
   }
 
-  const why = dependencyWaitOver
-    ? `${actReason(input, action)}, although ${names(unhealthyDependencies)} ${unhealthyDependencies.length === 1 ? 'is' : 'are'} still unhealthy after ${healing.dependencyWaitSeconds} s of waiting`
-    : actReason(input, action);
-  return healing.dryRun
-    ? { kind: 'act', action, step, dryRun: true, reason: `${why}; dry run: logged only, nothing changed` }
-    : { kind: 'act', action, step, dryRun: false, reason: why };
+  const despite = dependencyWaitOver
+    ? `${names(unhealthyDependencies)} ${unhealthyDependencies.length === 1 ? 'is' : 'are'} still unhealthy after ${healing.dependencyWaitSeconds} s of waiting`
+    : undefined;
+  const why =
+    despite === undefined ? actReason(input, action) : `${actReason(input, action)}, although ${despite}`;
+  return {
+    kind: 'act',
+    action,
+    step,
+    dryRun: healing.dryRun,
+    reason: healing.dryRun ? `${why}; dry run: logged only, nothing changed` : why,
+    ...(despite === undefined ? {} : { despite }),
+  };
 
   // Steps 1-4: whether automatic healing may touch this container at all.
   function automaticGate(): HealingDecision | undefined {
