@@ -6,7 +6,13 @@ import {
   type ProbeCounters,
   recordProbeOutcome,
 } from './probe-counter.js';
-import { confirmsQuickly, nextProbeAt, planScheduledCheck, probePeriodMs } from './probe-schedule.js';
+import {
+  confirmsQuickly,
+  nextProbeAt,
+  nextStatsAt,
+  planScheduledCheck,
+  probePeriodMs,
+} from './probe-schedule.js';
 
 const settings = { checkIntervalSeconds: 10, probeIntervalSeconds: 3, confirmIntervalSeconds: 0.5 };
 const thresholds = { failureThreshold: 3, successThreshold: 1 };
@@ -68,6 +74,19 @@ describe('nextProbeAt', () => {
   });
 });
 
+describe('nextStatsAt', () => {
+  it('takes a reading with the last probe before the check interval is up', () => {
+    expect(nextStatsAt({ readAt: 0, settings, hasEndpoint: true })).toBe(7_000);
+    // Probes at 3, 6 and 9 s: the one at 9 s reads, 9 s after the last reading.
+  });
+
+  it('reads every check interval without an endpoint, or when the probe is as slow', () => {
+    expect(nextStatsAt({ readAt: 0, settings, hasEndpoint: false })).toBe(10_000);
+    const kubelet = { checkIntervalSeconds: 10, probeIntervalSeconds: 10, confirmIntervalSeconds: 10 };
+    expect(nextStatsAt({ readAt: 0, settings: kubelet, hasEndpoint: true })).toBe(0);
+  });
+});
+
 describe('planScheduledCheck', () => {
   const base = {
     now: 10_000,
@@ -82,12 +101,16 @@ describe('planScheduledCheck', () => {
     expect(planScheduledCheck(base)).toBeUndefined();
   });
 
-  it('a full check inspects, reads stats and probes', () => {
-    expect(planScheduledCheck({ ...base, nextCheckAt: 10_000 })).toEqual({
-      inspect: true,
+  it('a due reading rides on the next probe; nothing inspects while the event stream is up', () => {
+    expect(planScheduledCheck({ ...base, nextCheckAt: 10_000 })).toBeUndefined();
+    expect(planScheduledCheck({ ...base, nextCheckAt: 10_000, nextProbeAt: 10_000 })).toEqual({
+      inspect: false,
       stats: true,
       probe: true,
     });
+    expect(
+      planScheduledCheck({ ...base, nextCheckAt: 10_000, nextProbeAt: 10_000, engineConnected: false }),
+    ).toEqual({ inspect: true, stats: true, probe: true });
   });
 
   it('a probe between checks costs no engine call while the event stream is connected', () => {
@@ -112,7 +135,7 @@ describe('planScheduledCheck', () => {
   it('a container without an endpoint is checked at the check interval only', () => {
     expect(planScheduledCheck({ ...base, nextProbeAt: 0, hasEndpoint: false })).toBeUndefined();
     expect(planScheduledCheck({ ...base, nextCheckAt: 0, hasEndpoint: false })).toEqual({
-      inspect: true,
+      inspect: false,
       stats: true,
       probe: false,
     });

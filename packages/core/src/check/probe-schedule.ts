@@ -43,6 +43,22 @@ export function nextProbeAt(options: {
   return probedAt + delay;
 }
 
+/**
+ * When the next resource reading (stats) is due after one taken at `readAt`. With an endpoint,
+ * the reading rides on a probe (no extra check for it): the first probe from one probe period
+ * before `check_interval_seconds` is up takes it, so readings stay at most that interval apart
+ * (every 9 s at the defaults). Without one, exactly every `check_interval_seconds`.
+ */
+export function nextStatsAt(options: {
+  readonly readAt: number;
+  readonly settings: ProbeScheduleSettings;
+  readonly hasEndpoint: boolean;
+}): number {
+  const { readAt, settings, hasEndpoint } = options;
+  const interval = settings.checkIntervalSeconds * 1000;
+  return readAt + (hasEndpoint ? interval - probePeriodMs(settings) : interval);
+}
+
 /** What a scheduled check of one container does now. */
 export interface ScheduledCheck {
   /** Ask the engine for the container's state (one `inspect`). */
@@ -56,19 +72,20 @@ export interface ScheduledCheck {
 /**
  * Whether a watched, running container has a check due at `now`, and what it does.
  *
- * Two cadences: the full check (inspect, stats and the probe) every `check_interval_seconds`, as
- * before, and the HTTP probe alone every `probe_interval_seconds` (and at the confirm interval
- * while a failure is being confirmed). A probe between two full checks costs no engine call when
- * the event stream is connected: the engine reports every state change (die, oom, health_status,
- * pause, start) as it happens, and each of those triggers its own inspect. Without the stream, or
- * before the first inspect, the probe inspects too, so it never judges a container that already
- * exited as an endpoint that stopped answering.
+ * Two cadences: the HTTP probe every `probe_interval_seconds` (and at the confirm interval while
+ * a failure is being confirmed), and the resource reading (stats) at most `check_interval_seconds`
+ * apart, taken with a probe when there is an endpoint. Neither inspects while the event stream is
+ * connected: the engine reports every state change (die, oom, health_status, pause, start) as it
+ * happens, each of those triggers its own inspect, and the full pass (`interval_seconds`)
+ * inspects every container as the safety net. Without the stream, or before the first inspect,
+ * the check inspects too, so it never judges a container that already exited as an endpoint that
+ * stopped answering.
  */
 export function planScheduledCheck(options: {
   readonly now: number;
   /** When the next HTTP probe is due (`nextProbeAt`). */
   readonly nextProbeAt: number;
-  /** When the next full check is due: the last one's start + `check_interval_seconds`. */
+  /** When the next resource reading is due (`nextStatsAt`). */
   readonly nextCheckAt: number;
   readonly hasEndpoint: boolean;
   readonly engineConnected: boolean;
@@ -76,12 +93,13 @@ export function planScheduledCheck(options: {
   readonly stateKnown: boolean;
 }): ScheduledCheck | undefined {
   const { now } = options;
-  const full = now >= options.nextCheckAt;
-  const probe = options.hasEndpoint && (full || now >= options.nextProbeAt);
-  if (!full && !probe) return undefined;
+  const stats = now >= options.nextCheckAt;
+  // With an endpoint, the probe sets the pace and a due reading waits for it.
+  const due = options.hasEndpoint ? now >= options.nextProbeAt : stats;
+  if (!due) return undefined;
   return {
-    inspect: full || !options.engineConnected || !options.stateKnown,
-    stats: full,
-    probe,
+    inspect: !options.engineConnected || !options.stateKnown,
+    stats,
+    probe: options.hasEndpoint,
   };
 }
