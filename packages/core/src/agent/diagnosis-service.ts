@@ -156,8 +156,7 @@ export function createDiagnosisService(deps: DiagnosisServiceDeps): DiagnosisSer
       const graph = deps.containers.dependencyGraph();
       const dependencies: Record<string, 'healthy' | 'unhealthy' | 'missing'> = {};
       for (const name of graph.dependenciesOf(watch.name)) {
-        const dependency = deps.containers.findByName(name);
-        dependencies[name] = !dependency ? 'missing' : dependency.verdict?.healthy ? 'healthy' : 'unhealthy';
+        dependencies[name] = dependencyState(deps.containers.findByName(name));
       }
       let rawLog: readonly string[] = [];
       let logsComplete = options.logs !== 'none';
@@ -218,4 +217,16 @@ export function createDiagnosisService(deps: DiagnosisServiceDeps): DiagnosisSer
       };
     },
   };
+}
+
+/**
+ * A dependency as the diagnosis sees it: judged by its verdict when the agent monitors it; one the
+ * agent does not judge (opted out, not selected) by Docker's own state, so a running container is
+ * never called "down" only because nobody checks it.
+ */
+function dependencyState(dependency: ContainerWatch | undefined): 'healthy' | 'unhealthy' | 'missing' {
+  if (!dependency) return 'missing';
+  if (dependency.settings && dependency.verdict) return dependency.verdict.healthy ? 'healthy' : 'unhealthy';
+  if (!dependency.details) return 'missing';
+  return dependency.details.state === 'running' ? 'healthy' : 'unhealthy';
 }

@@ -68,6 +68,8 @@ const realLines: Readonly<Record<LogCause, readonly string[]>> = {
     'could not translate host name "db" to address: Name or service not known',
     'java.net.UnknownHostException: redis',
     'nginx: [emerg] host not found in upstream "app:3000" in /etc/nginx/conf.d/default.conf:12',
+    "wget: bad address 'db.invalid:5432'",
+    'Error relaying: getaddrinfo: Name does not resolve',
   ],
   tls_failure: [
     'Error: certificate has expired',

@@ -73,6 +73,7 @@ describe('extractHost', () => {
     ['java.net.UnknownHostException: redis-cache: Name or service not known', 'redis-cache'],
     ['nginx: [emerg] host not found in upstream "app:3000" in /etc/nginx/conf.d/default.conf:12', 'app'],
     ['curl: (6) Could not resolve host: api.example.com', 'api.example.com'],
+    ["wget: bad address 'db.invalid:5432'", 'db.invalid'],
   ])('finds the name in "%s"', (line, host) => {
     expect(extractHost(line)).toBe(host);
   });

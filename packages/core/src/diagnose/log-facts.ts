@@ -87,6 +87,7 @@ const hostPatterns: readonly RegExp[] = [
   /host not found in upstream "([A-Za-z0-9._-]{1,253})/,
   /could not resolve host:? ([A-Za-z0-9._-]{1,253})/i,
   /(?:resolve|resolving) (?:host )?'?([A-Za-z0-9._-]{1,253})'?: /i,
+  /\bbad address '([A-Za-z0-9._-]{1,253})/,
 ];
 
 /** The host name that did not resolve: `ENOTFOUND db`, `lookup postgres on ...`, `host name "db"`. */

@@ -172,6 +172,9 @@ export const logSignatures: readonly LogSignature[] = [
   phrase('dns_failure', 'host not found in upstream', { meaning: 'name not found' }),
   phrase('dns_failure', 'could not resolve host', { meaning: 'name not found' }),
   phrase('dns_failure', 'nodename nor servname provided', { meaning: 'name not found' }),
+  // busybox (wget, nc, ping) and musl (Alpine images): `wget: bad address 'db:5432'`.
+  pattern('dns_failure', 'bad address', /\bbad address '/, { meaning: 'name not found' }),
+  phrase('dns_failure', 'name does not resolve', { meaning: 'name not found' }),
 
   // TLS: the most precise reason first.
   phrase('tls_failure', 'certificate has expired', { meaning: 'certificate has expired' }),

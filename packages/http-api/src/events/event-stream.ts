@@ -7,6 +7,7 @@ export const streamedEventNames = [
   'check:failed',
   'incident:opened',
   'incident:updated',
+  'incident:reopened',
   'incident:resolved',
   'incident:escalated',
   'healing:attempt',
