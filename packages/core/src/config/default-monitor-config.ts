@@ -8,7 +8,7 @@ export const defaultClaudeModel = 'claude-sonnet-4-5-20250929';
  * budget, and ask a person before anything riskier. Thresholds follow the kubelet (failure
  * threshold 3, success threshold 1) because operators already know them; the HTTP probe runs
  * every 3 s and confirms a failure with quick re-probes instead of kubelet's full 10 s periods
- * (see `probeIntervalSeconds`), while inspect and stats keep the 10 s cadence. The 5 s start
+ * (see `probeIntervalSeconds`), while resource readings keep the 10 s cadence. The 5 s start
  * period keeps a container's own boot from counting as a failure.
  */
 export function defaultMonitorConfig(): MonitorConfig {

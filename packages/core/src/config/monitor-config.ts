@@ -78,13 +78,13 @@ export interface MonitoringConfig {
 /** Probe and threshold settings; kubelet semantics for the thresholds and grace period. */
 export interface ContainerCheckSettings {
   /**
-   * How often this container is inspected and its resource use (memory, CPU) read, with an HTTP
-   * probe, between full passes.
+   * Resource readings (memory, CPU) of this container are at most this far apart; with an
+   * endpoint, the probe due then takes the reading.
    */
   readonly checkIntervalSeconds: number;
   /**
-   * How often the HTTP endpoint alone is probed (kubelet `periodSeconds`); a probe between two
-   * checks costs no Docker call. Never longer than `checkIntervalSeconds` in effect.
+   * How often the HTTP endpoint is probed (kubelet `periodSeconds`); a probe makes no Docker call
+   * while the event stream is connected. Never longer than `checkIntervalSeconds` in effect.
    */
   readonly probeIntervalSeconds: number;
   /**
