@@ -95,6 +95,8 @@ monitoring:
   defaults:
     start_period_seconds: 0
     check_interval_seconds: 1
+    # Kubelet's timing (failures confirmed a whole period apart), so the threshold is visible in time.
+    confirm_interval_seconds: 1
     failure_threshold: 3
   containers:
     - name: ${app.name}

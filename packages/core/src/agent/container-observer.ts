@@ -4,6 +4,7 @@ import { probeEndpoint } from '../check/probe-endpoint.js';
 import {
   nextStatsAt,
   planScheduledCheck,
+  probePeriodMs,
   nextProbeAt as scheduleNextProbe,
 } from '../check/probe-schedule.js';
 import type { ContainerSettings, MonitorConfig } from '../config/monitor-config.js';
@@ -286,6 +287,8 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
       const hasEndpoint = settings.healthEndpoint !== undefined;
       watch.nextCheckAt = nextStatsAt({ readAt: now, settings, hasEndpoint });
     }
+    // Not due again while this probe is out; its outcome sets the real time below.
+    if (probe) watch.nextProbeAt = now + probePeriodMs(settings);
     const sameRun = watch.counters.startedAt === details.startedAt;
     const snapshot = baselines.snapshot(details.name, details.image);
     const signal = deps.signal();
