@@ -110,6 +110,16 @@ describe('HTTP failure detection through the agent, default settings', () => {
     expect(watched.opened).toEqual([]);
   });
 
+  it('sends one probe per period, also when a probe takes longer than a tick', async () => {
+    const watched = await watchedEndpoint();
+    watched.set({ status: 200, delayMs: 400 });
+    await watched.run(1_000);
+    const before = watched.probes.length;
+    await watched.run(30_000);
+    expect(watched.probes.length - before).toBeGreaterThanOrEqual(9);
+    expect(watched.probes.length - before).toBeLessThanOrEqual(11);
+  });
+
   it('probes without an inspect while events flow, and reads stats every check interval', async () => {
     const watched = await watchedEndpoint();
     await watched.run(1_000);
