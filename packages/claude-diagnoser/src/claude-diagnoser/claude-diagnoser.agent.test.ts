@@ -111,11 +111,16 @@ describe('the agent with the Claude diagnoser and a local Messages API', () => {
     });
     expect(runtime.callsOf('restart')).toHaveLength(1);
     expect(incident.status).toBe('resolved');
+    // The model's answer is recorded by the diagnose step; the restart it agrees with is the plan's
+    // own next step (a crash is never held up for the model).
     const actions = await store.listHealingActions({});
-    expect(actions.map((action) => [action.action, action.decidedBy])).toContainEqual([
-      'restart_container',
-      'model',
+    expect(actions.map((action) => [action.action, action.decidedBy, action.result]).sort()).toEqual([
+      ['diagnose_with_claude', 'rule', 'succeeded'],
+      ['restart_container', 'rule', 'succeeded'],
     ]);
+    expect(actions.find((action) => action.action === 'diagnose_with_claude')?.reason).toMatch(
+      /^diagnosis by model: /,
+    );
     // What left the host went through redaction: the env value never appears.
     expect(JSON.stringify(server.requests[0]?.body)).not.toContain(envPassword);
     expect(userMessageText(server.requests[0])).toContain('Error: connect ECONNRESET');

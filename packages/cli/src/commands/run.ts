@@ -1,7 +1,6 @@
 import {
   type Clock,
   type ContainerRuntime,
-  createRuleDiagnoser,
   type Diagnoser,
   type HttpProber,
   type Logger,
@@ -147,12 +146,13 @@ async function runAgent(
     const engine = await describeEngine(runtime);
     if (!engine.connected) io.stderr(`website-monitor: ${engine.error}; ${retrying}\n`);
     const notifier = createNotifierFromConfig(config.notifications, { logger });
+    const diagnoser = await chooseDiagnoser(config, io, logger, deps.clock);
     const agent = new WebsiteMonitorAgent({
       config,
       runtime,
       store: agentStore.store,
       host,
-      diagnoser: await chooseDiagnoser(config, io, logger),
+      ...(diagnoser ? { diagnoser } : {}),
       ...(notifier ? { notifier } : {}),
       logger,
       ...(deps.clock === undefined ? {} : { clock: deps.clock }),
@@ -200,12 +200,19 @@ async function runAgent(
 }
 
 /**
- * Claude diagnoses when `claude.enabled` and `claude.use_for_diagnosis` say so. Without an API key
- * it is still used: each call then fails at once with `no_api_key`, and every incident records
- * that the rules stood in, and why.
+ * Claude diagnoses when `claude.enabled` and `claude.use_for_diagnosis` say so; otherwise there is
+ * no configured diagnoser and the agent uses its rules alone (it then asks nothing and waits for
+ * nothing). Without an API key Claude is still used: each call then fails at once with
+ * `no_api_key`, and every incident records that the rules stood in, and why. `ANTHROPIC_BASE_URL`
+ * points it at another Messages API endpoint (a proxy, or a local fake in tests).
  */
-async function chooseDiagnoser(config: MonitorConfig, io: CliIo, logger: Logger): Promise<Diagnoser> {
-  if (!config.claude.enabled || !config.claude.useForDiagnosis) return createRuleDiagnoser();
+async function chooseDiagnoser(
+  config: MonitorConfig,
+  io: CliIo,
+  logger: Logger,
+  clock: Clock | undefined,
+): Promise<Diagnoser | undefined> {
+  if (!config.claude.enabled || !config.claude.useForDiagnosis) return undefined;
   const { createClaudeDiagnoser } = await import('@website-monitor/claude-diagnoser');
   const apiKey = io.env.ANTHROPIC_API_KEY?.trim() || undefined;
   if (!apiKey) {
@@ -213,10 +220,13 @@ async function chooseDiagnoser(config: MonitorConfig, io: CliIo, logger: Logger)
       'website-monitor: claude.enabled is set but ANTHROPIC_API_KEY is not: diagnosing with the rules\n',
     );
   }
+  const baseURL = io.env.ANTHROPIC_BASE_URL?.trim() || undefined;
   return createClaudeDiagnoser({
     model: config.claude.model,
     ...(apiKey ? { apiKey } : {}),
-    ...(io.env.ANTHROPIC_BASE_URL ? { baseURL: io.env.ANTHROPIC_BASE_URL } : {}),
+    ...(baseURL ? { baseURL } : {}),
+    // Its cooldown, hourly budget and answer cache count in the agent's time.
+    ...(clock ? { clock } : {}),
     logger,
   });
 }
