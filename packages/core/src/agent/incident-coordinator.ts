@@ -192,9 +192,11 @@ export function createIncidentCoordinator(deps: IncidentCoordinatorDeps): Incide
   };
 
   const update = async (watch: ContainerWatch, incident: Incident): Promise<Incident> => {
+    // Set before the write is awaited: two changes made in the same moment (a step's action and a
+    // diagnosis landing) each start from the other's result instead of overwriting it.
+    watch.incident = incident;
     await recorder.saveIncident(incident);
     emit('incident:updated', incident);
-    watch.incident = incident;
     return incident;
   };
 

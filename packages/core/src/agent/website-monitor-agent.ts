@@ -53,7 +53,11 @@ export interface WebsiteMonitorAgentOptions {
   readonly runtime: ContainerRuntime;
   /** Defaults to an in-memory store. */
   readonly store?: Store;
-  /** Diagnoses an incident when a `diagnose_with_claude` step runs; the rules are used otherwise. */
+  /**
+   * A model diagnoser (Claude): asked about every incident, in parallel with the rules' first
+   * action for a crash, waited for up to `claude.diagnosis_wait_seconds` otherwise. Without one,
+   * the rules diagnose alone.
+   */
   readonly diagnoser?: Diagnoser;
   readonly notifier?: Notifier;
   readonly clock?: Clock;

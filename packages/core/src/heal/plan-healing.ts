@@ -94,7 +94,11 @@ export function planHealing(input: PlanHealingInput): HealingPlan {
     recommended !== 'manual' &&
     recommended !== 'diagnose_with_claude'
   ) {
-    candidates.push({ step: bareStep(recommended), requestedBy: 'model' });
+    // A recommendation that does not restart is tried once per incident, like a remedy: one that
+    // "changes" the container without fixing it (clear_cache) would otherwise be repeated at every
+    // backoff, and the rest of the plan never tried. Restarts have their budget and backoff.
+    const once = input.strategyOf(recommended)?.restartsContainer === true ? {} : { maxAttempts: 1 };
+    candidates.push({ step: { ...bareStep(recommended), ...once }, requestedBy: 'model' });
   }
   const remedies = traits?.remedies ?? [];
   // A remedy is tried once per incident: when the cause is still there after it, a person is told
