@@ -21,13 +21,18 @@ export interface JsonNotificationPayload {
     readonly actions_taken: readonly string[];
     readonly auto_healed: boolean;
     readonly escalation_reason: string | null;
+    readonly reopen_count: number;
     readonly diagnosis: {
       readonly diagnosis: string;
+      /** The cause in the fixed vocabulary (`port_in_use`, `disk_full`...), when the diagnoser named one. */
+      readonly cause: string | null;
       readonly recommended_action: string;
       readonly urgency: string;
       readonly confidence: number;
       readonly reasoning: string;
       readonly source: string;
+      /** Why the rules stood in for the model (no key, budget spent, timeout), when they did. */
+      readonly fallback_reason: string | null;
     } | null;
   };
   readonly approval?: {
@@ -69,16 +74,19 @@ export function toJsonPayload(notification: Notification, options: PayloadOption
       actions_taken: [...incident.actionsTaken],
       auto_healed: incident.autoHealed,
       escalation_reason: incident.escalationReason,
+      reopen_count: incident.reopenCount ?? 0,
       diagnosis:
         diagnosis === null
           ? null
           : {
               diagnosis: diagnosis.diagnosis,
+              cause: diagnosis.cause ?? null,
               recommended_action: diagnosis.recommendedAction,
               urgency: diagnosis.urgency,
               confidence: diagnosis.confidence,
               reasoning: diagnosis.reasoning,
               source: diagnosis.source,
+              fallback_reason: diagnosis.fallbackReason ?? null,
             },
     },
     ...(approval

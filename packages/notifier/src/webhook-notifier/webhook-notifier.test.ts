@@ -55,9 +55,43 @@ describe('createWebhookNotifier', () => {
         oom_killed: false,
         actions_taken: ['restart'],
         auto_healed: false,
-        diagnosis: { recommended_action: 'restart', urgency: 'high', confidence: 80, source: 'rules' },
+        diagnosis: {
+          recommended_action: 'restart',
+          urgency: 'high',
+          confidence: 80,
+          source: 'rules',
+          cause: null,
+          fallback_reason: null,
+        },
+        reopen_count: 0,
       },
       approval: { id: 'appr-1', action: 'recreate', reason: 'restart budget used up', status: 'pending' },
+    });
+  });
+
+  it('says the cause, why the rules stood in for the model, and how often the incident reopened', async () => {
+    const notifier = createWebhookNotifier({ url: receiver.url });
+    const sample = sampleNotification();
+    const diagnosis = sample.incident.diagnosis!;
+    await notifier.deliver({
+      notification: {
+        ...sample,
+        incident: {
+          ...sample.incident,
+          reopenCount: 2,
+          diagnosis: {
+            ...diagnosis,
+            cause: 'port_in_use',
+            fallbackReason: 'claude failed: budget_exhausted',
+          },
+        },
+      },
+    });
+    expect(receiver.requests[0]?.body).toMatchObject({
+      incident: {
+        reopen_count: 2,
+        diagnosis: { cause: 'port_in_use', fallback_reason: 'claude failed: budget_exhausted' },
+      },
     });
   });
 
