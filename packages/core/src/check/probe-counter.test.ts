@@ -60,11 +60,13 @@ describe('recordProbeOutcome', () => {
 });
 
 describe('recordHttpProbeTiming', () => {
-  it('keeps the slowest recent answer, fading by a tenth at each later answer', () => {
+  it('keeps the slowest recent answer, halved at each later answer', () => {
     let timing = initialHttpProbeTiming;
     timing = recordHttpProbeTiming(timing, { status: 200, responseTimeMs: 1_000 });
     timing = recordHttpProbeTiming(timing, { status: 200, responseTimeMs: 20 });
-    expect(timing.recentSlowestMs).toBe(900);
+    expect(timing.recentSlowestMs).toBe(500);
+    timing = recordHttpProbeTiming(timing, { status: 200, responseTimeMs: 20 });
+    expect(timing.recentSlowestMs).toBe(250);
     timing = recordHttpProbeTiming(timing, { status: 500, responseTimeMs: 950 });
     expect(timing.recentSlowestMs).toBe(950);
   });

@@ -70,8 +70,9 @@ export interface ProbeCounters {
 /** See `planProbeTimeout`. */
 export interface HttpProbeTiming {
   /**
-   * The slowest recent answer in milliseconds, decaying by a tenth at every later answer (so one
-   * old outlier fades within a few dozen probes); undefined until an answer came in this run.
+   * The slowest recent answer in milliseconds, halved at every later answer: one outlier (a
+   * run's first answer, say, or one slow request) fades within a few probes, while an endpoint
+   * that is often slow keeps it high. Undefined until an answer came in this run.
    */
   readonly recentSlowestMs: number | undefined;
   /**
@@ -83,7 +84,7 @@ export interface HttpProbeTiming {
 
 export const initialHttpProbeTiming: HttpProbeTiming = { recentSlowestMs: undefined, silentForMs: undefined };
 
-const slowestAnswerDecay = 0.9;
+const slowestAnswerDecay = 0.5;
 
 /** The timing after one more HTTP probe. */
 export function recordHttpProbeTiming(

@@ -93,8 +93,8 @@ describe('planProbeTimeout', () => {
 
   it('gives the confirmation three times the slowest recent answer of a slow endpoint', () => {
     const plan = planProbeTimeout({ configuredMs: 10_000, counters: afterSilence(10_000, [1_500, 800]) });
-    // 1 500 decays to 1 350 after one more answer; 800 is less.
-    expect(plan).toMatchObject({ timeoutMs: 4_050, basis: 'confirming_silence' });
+    // 1 500 halves to 750 at the next answer, which took 800.
+    expect(plan).toMatchObject({ timeoutMs: 2_400, basis: 'confirming_silence' });
   });
 
   it('confirms a probe cut by the learned normal with the same learned cut', () => {
