@@ -10,11 +10,10 @@ import { createDockerRuntime } from '@website-monitor/docker-adapter';
 import { ensureTestImage, getTestDocker, waitForHttp } from '@website-monitor/test-support';
 import { benchContainers } from './src/bench-containers.js';
 import { benchmarksIntro } from './src/benchmarks-intro.js';
-import { measureCrashRecovery } from './src/crash-recovery.js';
 import { runDetectionBenchmarks } from './src/detection-benchmarks.js';
 import { startEventLog } from './src/event-log.js';
 import { measureFullPass } from './src/full-pass.js';
-import { healingResults } from './src/healing-results.js';
+import { runLatencyBenchmarks } from './src/latency-benchmarks.js';
 import {
   formatRatio,
   formatSummary,
@@ -28,8 +27,6 @@ import { type StagedCli, stageCli } from './src/stage-cli.js';
 import { measureStores } from './src/store-benchmarks.js';
 import { storeResultRows } from './src/store-rows.js';
 import { summarize } from './src/summarize.js';
-import { createTimedRuntime } from './src/timed-runtime.js';
-import { measureUnhealthyRestart } from './src/unhealthy-restart.js';
 
 const samples = positiveIntegerFromEnv('BENCH_SAMPLES', 20);
 const containerCount = positiveIntegerFromEnv('BENCH_CONTAINERS', 100);
@@ -104,93 +101,18 @@ try {
   await using events = startEventLog({ runtime: observer });
 
   // ---- 1-3: latencies, one agent scoped to the containers it is told about ----------------------
-  const crashNames = Array.from({ length: samples }, (_, index) => `${prefix}-crash-${index}`);
-  const unhealthyNames = Array.from({ length: samples }, (_, index) => `${prefix}-unhealthy-${index}`);
-  const timed = createTimedRuntime(agentRuntime);
-  const latencyAgent = new WebsiteMonitorAgent({
-    config: configFor([...crashNames, ...unhealthyNames].map((name) => ({ name }))),
-    runtime: timed.runtime,
+  const latencies = await runLatencyBenchmarks({
+    samples,
+    prefix,
+    containers,
+    agentRuntime,
+    events,
     logger: collectErrors,
-  });
-  const healing = healingResults(latencyAgent);
-  await latencyAgent.start();
-  const crash = await measureCrashRecovery({
-    samples,
-    agentNames: crashNames,
-    policyName: (index) => `${prefix}-policy-${index}`,
-    containers,
-    timed,
-    healing,
-    events,
+    config: (names) => configFor(names.map((name) => ({ name }))),
     progress,
   });
-  const unhealthy = await measureUnhealthyRestart({
-    samples,
-    names: unhealthyNames,
-    containers,
-    timed,
-    healing,
-    events,
-    progress,
-  });
-  await latencyAgent.stop();
-
-  const oneSecond = (summary: ReturnType<typeof summarize>) => summary.n > 0 && summary.p95 < 1000;
-  const crashDaemon = summarize(crash.daemonDieToRestartMs);
-  const unhealthyDaemon = summarize(unhealthy.daemonEventToRestartMs);
-  const agentRecovery = summarize(crash.agentRecoveryMs);
-  const policyRecovery = summarize(crash.policyRecoveryMs);
-  rows.push(
-    {
-      measurement: '1. `die` received -> restart call (agent overhead)',
-      agent: formatSummary(summarize(crash.agentOverheadMs), 'ms', 1),
-      baseline: '–',
-      ratio: '–',
-      target: '–',
-      met: undefined,
-    },
-    {
-      measurement: '1. `die` (daemon time) -> restart call',
-      agent: formatSummary(crashDaemon, 'ms', 1),
-      baseline: '–',
-      ratio: '–',
-      target: 'p95 < 1000 ms',
-      met: oneSecond(crashDaemon),
-    },
-    {
-      measurement: '2. `unhealthy` received -> restart call (agent overhead)',
-      agent: formatSummary(summarize(unhealthy.agentOverheadMs), 'ms', 1),
-      baseline: '–',
-      ratio: '–',
-      target: '–',
-      met: undefined,
-    },
-    {
-      measurement: '2. `unhealthy` (daemon time) -> restart call',
-      agent: formatSummary(unhealthyDaemon, 'ms', 1),
-      baseline: '–',
-      ratio: '–',
-      target: 'p95 < 1000 ms',
-      met: oneSecond(unhealthyDaemon),
-    },
-    {
-      measurement: '2. app switched to failing -> restart call (includes the 500 ms healthcheck interval)',
-      agent: formatSummary(summarize(unhealthy.flipToRestartMs), 'ms'),
-      baseline: '–',
-      ratio: '–',
-      target: '–',
-      met: undefined,
-    },
-    {
-      measurement: '3. crash (`die`) -> running (`start`); baseline: Docker `on-failure`',
-      agent: formatSummary(agentRecovery, 'ms'),
-      baseline: formatSummary(policyRecovery, 'ms'),
-      ratio: formatRatio(agentRecovery, policyRecovery),
-      target: '≤ 1.5x',
-      met: agentRecovery.n > 0 && policyRecovery.n > 0 && agentRecovery.median <= 1.5 * policyRecovery.median,
-    },
-  );
-  for (const error of [...crash.errors, ...unhealthy.errors]) notes.push(`failed sample: ${error}`);
+  rows.push(...latencies.rows);
+  notes.push(...latencies.notes);
 
   // ---- 4: one full pass over N containers with HTTP endpoints ----------------------------------
   progress(`starting ${containerCount} containers with HTTP endpoints`);

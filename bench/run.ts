@@ -8,13 +8,16 @@ const hooks: typeof SourceHooks = await import(
   new URL('../packages/cli/src/source-mode/source-hooks.ts', import.meta.url).href
 );
 hooks.registerSourceHooks();
-// `BENCH_ONLY=detection pnpm bench`: benchmarks 8-9 alone, merged into the results of the last full run.
+// `BENCH_ONLY=detection pnpm bench`: benchmarks 8-9 alone, merged into the results of the last full run;
+// `BENCH_ONLY=healing pnpm bench`: benchmarks 1-3 alone, likewise.
 const only = process.env.BENCH_ONLY;
 if (only === undefined || only === '') {
   await import('./bench.js');
 } else if (only === 'detection') {
   await import('./detection.js');
+} else if (only === 'healing') {
+  await import('./healing.js');
 } else {
-  console.error(`bench: BENCH_ONLY must be "detection" or unset, got "${only}"`);
+  console.error(`bench: BENCH_ONLY must be "detection", "healing" or unset, got "${only}"`);
   process.exit(2);
 }
