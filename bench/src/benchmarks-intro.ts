@@ -48,7 +48,9 @@ database \`wm_bench_<random>\`, dropped at the end, and temporary files. The age
    so it runs plain JavaScript as users do and gets whatever the launcher does for \`run\` (it
    re-executes itself with \`--max-semi-space-size=2\`; the notes show the process's real command
    line from \`/proc\`). The config lists the containers with their health endpoints and the
-   default intervals (probe every 10 s, full pass every 30 s); the store is the default SQLite
+   default intervals (HTTP probe every 3 s, stats at most 10 s apart, an inspect per container in
+   the full pass every 30 s and at its events; until 2026-12-04 each container was inspected,
+   read and probed every 10 s); the store is the default SQLite
    file beside it. No REST API: the staged build has no prebuilt dashboard, so serving it would
    measure a dashboard build no installed user pays. Baseline: a bare
    \`node -e "setInterval(() => {}, 1000)"\` started beside it. A second baseline for the launcher's
@@ -80,6 +82,31 @@ database \`wm_bench_<random>\`, dropped at the end, and temporary files. The age
    no primary key). After \`VACUUM ANALYZE\` of all four, each query (verbatim; the search path
    selects the table) runs once unmeasured on each, then N times alternating. Ratio = indexed /
    unindexed: below 1 means the indexes help.
+
+8. **HTTP endpoint switched to 500, 429 or a hang -> incident opened.** Each sample is its own
+   container of the test image, its \`/health\` switched once through the app's control endpoint
+   (\`/control/fail\`, \`/control/ratelimit\`, \`/control/hang\`); the time runs from just before that
+   request to the agent's \`incident:opened\` event, in the bench's wall clock. An in-process agent
+   at the new defaults (probe every 3 s, failures confirmed 0.5 s apart, threshold 3) watches 20
+   containers per kind; beside it, in the same process and window, an agent at the old defaults
+   (\`probe_interval_seconds: 10\`, \`confirm_interval_seconds: 10\`: kubelet's timing, each probe
+   with its whole timeout) watches half as many, since each of its samples takes ~27-37 s. The
+   switches are ~1 s apart with jitter, so they fall at every phase of the probe schedules.
+   Healing is off (\`auto_heal_enabled: false\`): the incident is the measurement. The hangs come
+   last, after both agents have probed for 120 s: the new-default agent has then learned every
+   endpoint's response time (30 readings) and cuts a probe at \`max(1 s, 5 x (mean + 4 sd))\`; the
+   old-default agent (a reading per 10 s) has not. One more row: a fresh agent, a few fresh
+   containers switched to hang 15 s after it started (nothing learned): from its first probe that
+   got no answer to the incident, against the promise of the configured timeout (10 s) + 2 s.
+   Targets: p95 < 5 s for 500 and 429; a hang within timeout + 2 s.
+9. **The CPU of the probe cadence.** Two agent processes started as in 5 over the same N
+   containers at the same time, one at the new defaults and one at the old probe settings, both
+   sampled from \`/proc\` once a second over the same window. Target: the new defaults cost less
+   than 2 % of one core more (CPU seconds difference / window).
+
+\`BENCH_ONLY=detection pnpm bench\` runs 8 and 9 alone (about 10 minutes): their rows and notes
+replace those of the last run, the other rows stay, and a line under the machine facts says
+which rows were measured when.
 
 Knobs (environment): \`BENCH_SAMPLES\` (default 20; also the seed queries' runs), \`BENCH_CONTAINERS\`
 (default 100), \`BENCH_WATCH_SECONDS\` (default 60), \`BENCH_HEALTH_ROWS\` (default 1,000,000; a tenth as

@@ -55,7 +55,7 @@ export function detectionRows(options: {
   const extraPercent = ((cpu.agent.cpuSeconds - cpu.oldDefaults.cpuSeconds) / cpu.seconds) * 100;
   rows.push(
     {
-      measurement: `9. CPU, % of one core, per second, probing ${options.endpoints} endpoints for ${cpu.seconds} s at the new defaults (probe every 3 s, inspect + stats every 10 s); baseline: the old defaults beside it`,
+      measurement: `9. CPU, % of one core, per second, probing ${options.endpoints} endpoints for ${cpu.seconds} s at the new defaults (probe every 3 s, stats at most 10 s apart); baseline: the old defaults beside it`,
       agent: formatSummary(agentCpu, '%', 1),
       baseline: formatSummary(oldCpu, '%', 1),
       ratio: '–',

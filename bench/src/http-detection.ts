@@ -168,7 +168,7 @@ export async function measureHttpDetection(options: {
             .catch((error: unknown) => {
               result.errors.push(`${group.kind}: ${error instanceof Error ? error.message : String(error)}`);
             })
-            .finally(() => containers.remove(container)),
+            .finally(() => removeAfterDiagnosis(container, step.watcher, containers)),
         );
         // ~1 s apart with jitter, so the switches fall at every phase of the probe schedules.
         await sleep(700 + Math.random() * 600);
@@ -208,8 +208,9 @@ async function measureColdHang(
   const hang = failureKinds[2];
   try {
     await watcher.agent.start();
-    // Past the 5 s start period, with a passing probe or two.
-    await sleep(8_000);
+    // Past the 5 s start period, with five answers in: the slowest recent answer (which sizes a
+    // silence's confirmations) is the endpoint's, not that of the agent's own first request.
+    await sleep(15_000);
     progress(`detection: switching ${cold.length} endpoints the agent has not learned to hang`);
     const pending: Promise<void>[] = [];
     for (const container of cold) {
@@ -226,7 +227,7 @@ async function measureColdHang(
           .catch((error: unknown) => {
             result.errors.push(`cold hang: ${error instanceof Error ? error.message : String(error)}`);
           })
-          .finally(() => containers.remove(container)),
+          .finally(() => removeAfterDiagnosis(container, watcher, containers)),
       );
       await sleep(700 + Math.random() * 600);
     }
@@ -242,6 +243,11 @@ interface Watcher {
   readonly probes: { readonly url: string; readonly startedAt: number }[];
   /** Resolves with the next incident opened on this container. */
   nextIncident(containerName: string, timeoutMs: number): Promise<{ incident: Incident; openedAt: number }>;
+  /**
+   * Resolves once the incident of this container has its diagnosis (which reads the container's
+   * logs), or after `timeoutMs`: removing the container before would fail that read.
+   */
+  diagnosed(containerName: string, timeoutMs: number): Promise<void>;
 }
 
 /** An agent with a probe log, and its `incident:opened` events timestamped as they are emitted. */
@@ -260,9 +266,27 @@ function watchingAgent(config: MonitorConfig, runtime: ContainerRuntime, logger:
     const openedAt = wallClockMs();
     waiters.get(incident.containerName)?.({ incident, openedAt });
   });
+  const diagnosed = new Set<string>();
+  const diagnosisWaiters = new Map<string, () => void>();
+  agent.on('diagnosis:completed', ({ incident }) => {
+    diagnosed.add(incident.containerName);
+    diagnosisWaiters.get(incident.containerName)?.();
+  });
   return {
     agent,
     probes,
+    diagnosed(containerName, timeoutMs) {
+      if (diagnosed.has(containerName)) return Promise.resolve();
+      return new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          diagnosisWaiters.delete(containerName);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        diagnosisWaiters.set(containerName, done);
+      });
+    },
     nextIncident(containerName, timeoutMs) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => {
@@ -302,6 +326,17 @@ async function switchAndTime(
     throw new Error(`${container.name}: the incident says "${problems}", not ${failure.expect}`);
   }
   return { incident, switchedAt, openedAt };
+}
+
+async function removeAfterDiagnosis(
+  container: BenchContainer,
+  watcher: Watcher,
+  containers: BenchContainers,
+): Promise<void> {
+  await watcher.diagnosed(container.name, 15_000);
+  // The diagnosis is refined once the log tail is in: let that read finish too.
+  await sleep(3_000);
+  await containers.remove(container);
 }
 
 /** The longer list spread evenly, the shorter one slotted in between. */

@@ -97,6 +97,22 @@ describe('planProbeTimeout', () => {
     expect(plan).toMatchObject({ timeoutMs: 2_400, basis: 'confirming_silence' });
   });
 
+  it('keeps a silence of learned cuts within the configured timeout', () => {
+    // 5 x (600 + 4 x 50) = 4 s a cut: after two cuts, the third waits what is left of the 10 s.
+    let counters = afterSilence(4_000);
+    counters = {
+      ...counters,
+      http: recordProbeOutcome(counters.http, 'failure', thresholds),
+      httpTiming: recordHttpProbeTiming(counters.httpTiming, {
+        status: undefined,
+        responseTimeMs: 4_000,
+        timedOut: true,
+      }),
+    };
+    const plan = planProbeTimeout({ configuredMs: 10_000, baselines: responseTime(600, 50), counters });
+    expect(plan).toMatchObject({ timeoutMs: 2_000, basis: 'confirming_silence', silentForMs: 8_000 });
+  });
+
   it('confirms a probe cut by the learned normal with the same learned cut', () => {
     const plan = planProbeTimeout({
       configuredMs: 10_000,

@@ -7,7 +7,8 @@ import type { ProbeCounters } from './probe-counter.js';
 /**
  * How long one HTTP probe waits, and why. `configured`: `health_check_timeout`. `learned`: cut
  * short because the wait is already far outside the endpoint's own learned response time.
- * `confirming_silence`: a confirmation after probes that waited the whole configured timeout.
+ * `confirming_silence`: a confirmation after probes that got no answer, shortened so the silence
+ * does not run far past the configured timeout.
  */
 export interface ProbeTimeoutPlan {
   readonly timeoutMs: number;
@@ -25,8 +26,8 @@ export interface ProbeTimeoutPlan {
  *   deviations, the spread floored at 5 % of the mean and 1 ms, as anomaly detection does), and
  *   never less than `floorMs`: an endpoint that answers in 20 ± 3 ms is given 1 s, one that
  *   answers in 400 ± 50 ms 3 s, one that answers in 2 s the configured 10 s.
- * - A confirmation of a silence waits `silenceMultiple` times the slowest recent answer, and never
- *   less than `silenceFloorMs`.
+ * - A confirmation of a silence waits what is left of the configured timeout, but never less
+ *   than `silenceMultiple` times the slowest recent answer, nor less than `silenceFloorMs`.
  */
 export const probeTimeoutRules = {
   floorMs: 1_000,
@@ -44,12 +45,14 @@ export const probeTimeoutRules = {
  *    outside its own normal already says it is not answering: the probe is cut at
  *    `max(1 s, 5 x (mean + 4 sd))`, never later than the configured timeout. A hang is then
  *    judged in a few seconds, while an endpoint that is slow by nature keeps its whole timeout.
- * 3. A confirmation after probes that waited the whole configured timeout in silence asks only
- *    whether it is still silent: it waits `max(0.5 s, 3 x the slowest recent answer)`. So a hang
- *    with no baseline yet opens its incident within the configured timeout plus two short
- *    confirmations, instead of three whole timeouts; and one request stuck on a busy worker is
- *    followed by an answer that resets the count. A probe cut by rule 2 is confirmed by rule 2.
- *    Off when confirmations are not quick (`quickConfirmation: false`).
+ * 3. A confirmation after probes that got no answer never lets the silence run past the
+ *    configured timeout by more than a short wait: it waits what is left of that timeout, and at
+ *    least `max(0.5 s, 3 x the slowest recent answer)`, enough for this endpoint to answer if it
+ *    still does. So a hang with no baseline yet opens its incident within the configured timeout
+ *    plus two short confirmations (instead of three whole timeouts), a hang cut by rule 2 within
+ *    three cuts or that bound, whichever comes first; and one request stuck on a busy worker is
+ *    followed by an answer that resets the count. Off when confirmations are not quick
+ *    (`quickConfirmation: false`).
  */
 export function planProbeTimeout(options: {
   readonly configuredMs: number;
@@ -80,12 +83,10 @@ export function planProbeTimeout(options: {
     counters !== undefined &&
     counters.http.consecutiveFailures > 0 &&
     !counters.http.failing;
-  // Rule 3 only after a silence of the whole configured timeout (a little early is timer slack).
-  if (confirming && silentForMs !== undefined && silentForMs >= configuredMs * 0.9) {
+  if (confirming && silentForMs !== undefined) {
     const slowest = counters.httpTiming.recentSlowestMs ?? 0;
-    const confirmMs = Math.round(
-      Math.max(probeTimeoutRules.silenceFloorMs, probeTimeoutRules.silenceMultiple * slowest),
-    );
+    const shortMs = Math.max(probeTimeoutRules.silenceFloorMs, probeTimeoutRules.silenceMultiple * slowest);
+    const confirmMs = Math.round(Math.max(configuredMs - silentForMs, shortMs));
     if (confirmMs < plan.timeoutMs) {
       plan = { timeoutMs: confirmMs, configuredMs, basis: 'confirming_silence', silentForMs };
     }
