@@ -1,6 +1,7 @@
 import { boundedLogTail, firstErrorWindow } from '../diagnose/log-context.js';
 import { createRuleDiagnoser } from '../diagnose/rule-diagnoser.js';
 import type { Diagnosis } from '../domain/diagnosis.js';
+import type { HealthVerdict } from '../domain/health.js';
 import type { Incident } from '../domain/incident.js';
 import type { BaselineBook } from '../learn/baseline-book.js';
 import type { RunLogFollower } from '../observe/run-log-follower.js';
@@ -79,7 +80,14 @@ export interface DiagnosisService {
   context(
     watch: ContainerWatch,
     incident: Incident,
-    options?: { readonly logs: LogWait },
+    options?: {
+      readonly logs: LogWait;
+      /**
+       * The verdict of the failure being diagnosed, when it is not the latest one: a diagnosis
+       * refined after the first action must explain the failure, not the run that followed it.
+       */
+      readonly verdict?: HealthVerdict | undefined;
+    },
   ): Promise<DiagnosisContextWithLogs>;
   /** Starts reading the log tail at a failure event, alongside the check's inspect. */
   prefetchLogs(watch: ContainerWatch): void;
@@ -176,7 +184,7 @@ export function createDiagnosisService(deps: DiagnosisServiceDeps): DiagnosisSer
         logsComplete,
         incident,
         container: watch.details ?? null,
-        verdict: watch.verdict!,
+        verdict: options.verdict ?? watch.verdict!,
         dependencies,
         recentRestarts: deps.ledger.used({ container: watch.name, now: clock.now() }),
         logTail: boundedLogTail(rawLog),

@@ -1,6 +1,7 @@
 import type { MonitorConfig } from '../config/monitor-config.js';
 import type { Diagnosis } from '../domain/diagnosis.js';
 import type { FailureCause } from '../domain/failure-cause.js';
+import type { HealthVerdict } from '../domain/health.js';
 import type { Incident } from '../domain/incident.js';
 import { withCriticalUrgency } from '../incident/critical-urgency.js';
 import { transitionIncident, withDiagnosis } from '../incident/incident-lifecycle.js';
@@ -76,6 +77,8 @@ export function createIncidentDiagnosis(deps: IncidentDiagnosisDeps): IncidentDi
   const { clock, log, incidents, diagnosis: service } = deps;
   /** The current model question of each incident, by incident id. */
   const questions = new Map<string, ModelQuestion>();
+  /** The verdict each incident was first diagnosed on, for the diagnoses that come after. */
+  const failingVerdicts = new Map<string, HealthVerdict>();
 
   const land: IncidentDiagnosis['land'] = async (watch, diagnosis, revision = 'first', base) => {
     // Always onto the incident as it is now: a copy taken before a wait (for the model, for the
@@ -129,7 +132,12 @@ export function createIncidentDiagnosis(deps: IncidentDiagnosisDeps): IncidentDi
       settled: undefined,
       outcome: (async (): Promise<ModelOutcome> => {
         try {
-          const asked = context ?? (await service.context(watch, incident, { logs: 'wait' }));
+          const asked =
+            context ??
+            (await service.context(watch, incident, {
+              logs: 'wait',
+              verdict: failingVerdicts.get(incident.id),
+            }));
           const { diagnosis, guard } = await service.diagnoseWithConfigured(asked);
           if (diagnosis.fallbackReason !== undefined) return { kind: 'failed', fallback: diagnosis };
           // A configured diagnoser that is not a model (a plugin) adds nothing the rules did not say.
@@ -217,7 +225,12 @@ export function createIncidentDiagnosis(deps: IncidentDiagnosisDeps): IncidentDi
     if (!logsComplete) {
       const incident = watch.incident;
       if (!incident || !stillOpen(watch, incidentId)) return;
-      context = await service.context(watch, incident, { logs: 'wait' });
+      // The failure's own verdict: by now the first action may have brought the container back,
+      // and "healthy now" explains nothing about why it failed.
+      context = await service.context(watch, incident, {
+        logs: 'wait',
+        verdict: failingVerdicts.get(incidentId),
+      });
       const refined = await service.diagnoseWithRules(context);
       rulesCause = refined.cause;
       // A reopened incident that turns out to fail another way is asked about anew.
@@ -226,7 +239,12 @@ export function createIncidentDiagnosis(deps: IncidentDiagnosisDeps): IncidentDi
         questions.delete(incidentId);
       // The model's answer about this very failure stays on the record.
       const modelStands = watch.incident?.diagnosis?.source === 'model' && questions.has(incidentId);
-      if (stillOpen(watch, incidentId) && differs(first, refined) && !modelStands) {
+      if (
+        stillOpen(watch, incidentId) &&
+        differs(first, refined) &&
+        refined.cause !== 'healthy_now' &&
+        !modelStands
+      ) {
         await land(watch, refined, 'refined');
         log('info', 'diagnosis_refined', {
           container: watch.name,
@@ -260,6 +278,11 @@ export function createIncidentDiagnosis(deps: IncidentDiagnosisDeps): IncidentDi
       const urgent = watch.verdict?.problems.every(
         (problem) => problem.kind === 'container_stopped' || problem.kind === 'oom_killed',
       );
+      if (watch.verdict) {
+        failingVerdicts.set(incident.id, watch.verdict);
+        // Bounded: only incidents still worked on need theirs.
+        if (failingVerdicts.size > 1_000) failingVerdicts.delete(failingVerdicts.keys().next().value!);
+      }
       const context = await service.context(watch, diagnosing, { logs: urgent ? 'run' : 'wait' });
       const rules = await service.diagnoseWithRules(context);
       const earlier =
