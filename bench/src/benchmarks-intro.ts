@@ -104,9 +104,10 @@ database \`wm_bench_<random>\`, dropped at the end, and temporary files. The age
    sampled from \`/proc\` once a second over the same window. Target: the new defaults cost less
    than 2 % of one core more (CPU seconds difference / window).
 
-\`BENCH_ONLY=detection pnpm bench\` runs 8 and 9 alone (about 10 minutes): their rows and notes
-replace those of the last run, the other rows stay, and a line under the machine facts says
-which rows were measured when.
+\`BENCH_ONLY=detection pnpm bench\` runs 8 and 9 alone (about 10 minutes), and
+\`BENCH_ONLY=healing pnpm bench\` runs 1-3 alone (about 3 minutes): their rows and notes replace
+those of the last run, the other rows stay, and a line under the machine facts says which rows
+were measured when.
 
 Knobs (environment): \`BENCH_SAMPLES\` (default 20; also the seed queries' runs), \`BENCH_CONTAINERS\`
 (default 100), \`BENCH_WATCH_SECONDS\` (default 60), \`BENCH_HEALTH_ROWS\` (default 1,000,000; a tenth as
