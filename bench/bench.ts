@@ -5,28 +5,20 @@ import { randomBytes } from 'node:crypto';
 import { cpus, release, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Logger, parseMonitorConfig, WebsiteMonitorAgent } from '@website-monitor/core';
+import { type Logger, parseMonitorConfig } from '@website-monitor/core';
 import { createDockerRuntime } from '@website-monitor/docker-adapter';
 import { ensureTestImage, getTestDocker, waitForHttp } from '@website-monitor/test-support';
 import { benchContainers } from './src/bench-containers.js';
 import { benchmarksIntro } from './src/benchmarks-intro.js';
 import { runDetectionBenchmarks } from './src/detection-benchmarks.js';
 import { startEventLog } from './src/event-log.js';
-import { measureFullPass } from './src/full-pass.js';
+import { runFootprintBenchmarks } from './src/footprint-benchmarks.js';
 import { runLatencyBenchmarks } from './src/latency-benchmarks.js';
-import {
-  formatRatio,
-  formatSummary,
-  type MachineInfo,
-  type ResultRow,
-  resultsSection,
-  writeBenchmarksFile,
-} from './src/report.js';
-import { measureResourceUsage, runningChildren, v8DefaultSemiSpaceMb } from './src/resource-usage.js';
+import { type MachineInfo, type ResultRow, resultsSection, writeBenchmarksFile } from './src/report.js';
+import { runningChildren } from './src/resource-usage.js';
 import { type StagedCli, stageCli } from './src/stage-cli.js';
 import { measureStores } from './src/store-benchmarks.js';
 import { storeResultRows } from './src/store-rows.js';
-import { summarize } from './src/summarize.js';
 
 const samples = positiveIntegerFromEnv('BENCH_SAMPLES', 20);
 const containerCount = positiveIntegerFromEnv('BENCH_CONTAINERS', 100);
@@ -125,106 +117,17 @@ try {
   // One at a time: 100 polls at once, each forking a shell in its container, starve the machine
   // until every 2 s attempt times out (seen on 2 cores); in turn, each answers in ~50 ms.
   for (const container of web) await waitForHttp(container.url('/health'), { timeoutMs: 60_000 });
-  const webEntries = web.map((container) => ({
-    name: container.name,
-    health_endpoint: container.url('/health'),
-  }));
-  // No periodic work in between: every probe measured is one the pass itself made.
-  const passAgent = new WebsiteMonitorAgent({
-    config: configFor(
-      webEntries.map((entry) => ({ ...entry, check_interval_seconds: 3600 })),
-      { interval_seconds: 3600 },
-    ),
-    runtime: agentRuntime,
-    logger: collectErrors,
-  });
-  await passAgent.start();
-  await passAgent.idle();
-  const fullPass = await measureFullPass({
+  const footprint = await runFootprintBenchmarks({
     samples,
-    agent: passAgent,
-    runtime: agentRuntime,
-    web,
-    budgetMs: 240_000,
-    progress,
-  });
-  await passAgent.stop();
-  const agentPass = summarize(fullPass.agentPassMs);
-  const baselinePass = summarize(fullPass.baselinePassMs);
-  rows.push({
-    measurement: `4. full check pass over ${containerCount} containers; baseline: sequential inspect + GET`,
-    agent: formatSummary(agentPass, 'ms'),
-    baseline: formatSummary(baselinePass, 'ms'),
-    ratio: formatRatio(agentPass, baselinePass),
-    target: 'agent < 1000 ms',
-    met: agentPass.n > 0 && agentPass.median < 1000,
-  });
-  for (const error of fullPass.errors) notes.push(`failed sample: ${error}`);
-  if (fullPass.cutShort) {
-    notes.push(`the full-pass samples stopped at the 240 s budget: n=${agentPass.n} instead of ${samples}`);
-  }
-
-  // ---- 5: CPU and memory of the agent process watching them -------------------------------------
-  progress(`agent process watching ${containerCount} containers for ${watchSeconds} s`);
-  const resources = await measureResourceUsage({
+    watchSeconds,
+    containers: web,
+    agentRuntime,
+    logger: collectErrors,
     launcher: stagedCli.launcher,
-    agentConfig: JSON.stringify(configObject(webEntries)),
-    seconds: watchSeconds,
     progress,
   });
-  const agentCpu = summarize(resources.agent.cpuPercent);
-  const baselineCpu = summarize(resources.baseline.cpuPercent);
-  const agentRss = summarize(resources.agent.rssMb);
-  const baselineRss = summarize(resources.baseline.rssMb);
-  const defaultHeapRss = summarize(resources.defaultHeapAgent.rssMb);
-  rows.push(
-    {
-      measurement: `5. CPU, % of one core, per second over ${watchSeconds} s; baseline: bare node`,
-      agent: formatSummary(agentCpu, '%', 1),
-      baseline: formatSummary(baselineCpu, '%', 1),
-      ratio: '–',
-      target: '–',
-      met: undefined,
-    },
-    {
-      measurement: `5. CPU seconds used in those ${watchSeconds} s`,
-      agent: `${resources.agent.cpuSeconds.toFixed(2)} s`,
-      baseline: `${resources.baseline.cpuSeconds.toFixed(2)} s`,
-      ratio: '–',
-      target: '–',
-      met: undefined,
-    },
-    {
-      measurement: '5. RSS: median / max',
-      agent: `${agentRss.median.toFixed(1)} / ${agentRss.max.toFixed(1)} MB`,
-      baseline: `${baselineRss.median.toFixed(1)} / ${baselineRss.max.toFixed(1)} MB`,
-      ratio: formatRatio(agentRss, baselineRss),
-      target: 'max < 120 MB',
-      met: agentRss.max < 120,
-    },
-    {
-      measurement: `5. RSS: median / max; baseline: the same agent beside it with V8's default young generation (\`--max-semi-space-size=${v8DefaultSemiSpaceMb}\`)`,
-      agent: `${agentRss.median.toFixed(1)} / ${agentRss.max.toFixed(1)} MB`,
-      baseline: `${defaultHeapRss.median.toFixed(1)} / ${defaultHeapRss.max.toFixed(1)} MB`,
-      ratio: formatRatio(agentRss, defaultHeapRss),
-      target: '–',
-      met: undefined,
-    },
-    {
-      measurement: '5. CPU seconds, the same pair (the cost of more frequent scavenges)',
-      agent: `${resources.agent.cpuSeconds.toFixed(2)} s`,
-      baseline: `${resources.defaultHeapAgent.cpuSeconds.toFixed(2)} s`,
-      ratio:
-        resources.defaultHeapAgent.cpuSeconds > 0
-          ? `${(resources.agent.cpuSeconds / resources.defaultHeapAgent.cpuSeconds).toFixed(2)}x`
-          : '–',
-      target: '–',
-      met: undefined,
-    },
-  );
-  notes.push(
-    `the agent process ran as \`${resources.agentCommandLine}\` (its /proc cmdline) and logged \`agent_started\` ${resources.agentStartMs} ms after it was spawned; sampling began 5 s later; the default-heap agent beside it ran as \`${resources.defaultHeapCommandLine}\``,
-  );
+  rows.push(...footprint.rows);
+  notes.push(...footprint.notes);
   rows.push(...storeResults.rows);
   notes.push(...storeResults.notes);
 
