@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ContainerEvent, Diagnosis, HealingActionRecord, Incident } from '@website-monitor/core';
 import {
   type ContainerLogs,
+  crashContainer,
   crashOnDemand,
   removeTestContainers,
   startTestContainer,
@@ -30,7 +31,6 @@ import {
   startScriptContainer,
 } from './failure-modes/script-container.js';
 import { seedConfigFor } from './failure-modes/seed-config.js';
-import { triggerFailure } from './failure-modes/trigger-failure.js';
 import { type E2eAgent, type RecordedAgentEvent, startE2eAgent } from './harness/e2e-agent.js';
 import { reportFigure } from './harness/report-figure.js';
 import { waitUntil } from './harness/wait-until.js';
@@ -222,7 +222,7 @@ async function runFailureMode(
 ): Promise<ModeOutcome> {
   if (mode.fails === 'on-trigger') {
     await waitForHealthyCheck(monitor, container.name);
-    await triggerFailure(container);
+    await crashContainer(container);
   }
   const die = await engine.waitFor(container.id, 'die', { timeoutMs: 20_000 });
   const ended = await waitForIncidentEnd(monitor, container.name, incidentEndTimeoutMs);
@@ -280,7 +280,7 @@ healing:
     });
     await waitForHealthyCheck(monitor, app.name);
     const triggeredAt = Date.now();
-    await triggerFailure(app);
+    await crashContainer(app);
     await waitUntil('/health to answer 500', async () => {
       const response = await fetch(app.url('/health'), { signal: AbortSignal.timeout(2_000) });
       await response.body?.cancel();
@@ -351,7 +351,7 @@ wait
     // The seed checks every 10 s by default: the first check comes with the agent's start.
     await waitForHealthyCheck(monitor, app.name, 40_000);
     const triggeredAt = Date.now();
-    await triggerFailure(app);
+    await crashContainer(app);
     const ended = await waitForIncidentEnd(monitor, app.name, 90_000);
     await sleep(settleMs);
 
@@ -452,7 +452,7 @@ healing:
     ];
     await Promise.all(cases.map(({ app }) => waitForHealthyCheck(monitor, app.name)));
     const crashedAt = Date.now();
-    await Promise.all(cases.map(({ app }) => triggerFailure(app)));
+    await Promise.all(cases.map(({ app }) => crashContainer(app)));
     const results = await Promise.all(
       cases.map(async ({ app, dependency }) => {
         const die = await engine.waitFor(app.id, 'die');
