@@ -9,7 +9,8 @@ const hooks: typeof SourceHooks = await import(
 );
 hooks.registerSourceHooks();
 // `BENCH_ONLY=detection pnpm bench`: benchmarks 8-9 alone, merged into the results of the last full run;
-// `BENCH_ONLY=healing pnpm bench`: benchmarks 1-3 alone, likewise; `BENCH_ONLY=footprint`: 4-5.
+// `BENCH_ONLY=healing pnpm bench`: benchmarks 1-3 alone, likewise; `BENCH_ONLY=footprint`: 4-5;
+// `BENCH_ONLY=stores`: 6-7.
 const only = process.env.BENCH_ONLY;
 if (only === undefined || only === '') {
   await import('./bench.js');
@@ -19,7 +20,11 @@ if (only === undefined || only === '') {
   await import('./healing.js');
 } else if (only === 'footprint') {
   await import('./footprint.js');
+} else if (only === 'stores') {
+  await import('./stores.js');
 } else {
-  console.error(`bench: BENCH_ONLY must be "detection", "healing", "footprint" or unset, got "${only}"`);
+  console.error(
+    `bench: BENCH_ONLY must be "detection", "healing", "footprint", "stores" or unset, got "${only}"`,
+  );
   process.exit(2);
 }

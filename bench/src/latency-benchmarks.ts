@@ -1,5 +1,5 @@
 import type { ContainerRuntime, Logger, MonitorConfig } from '@website-monitor/core';
-import { WebsiteMonitorAgent } from '@website-monitor/core';
+import { parseMonitorConfig, WebsiteMonitorAgent } from '@website-monitor/core';
 import type { BenchContainers } from './bench-containers.js';
 import { measureCrashRecovery } from './crash-recovery.js';
 import type { EventLog } from './event-log.js';
@@ -21,7 +21,6 @@ export async function runLatencyBenchmarks(options: {
   readonly agentRuntime: ContainerRuntime;
   readonly events: EventLog;
   readonly logger: Logger;
-  readonly config: (names: readonly string[]) => MonitorConfig;
   readonly progress: (line: string) => void;
 }): Promise<{ rows: ResultRow[]; notes: string[] }> {
   const { samples, prefix, containers, agentRuntime, events, progress } = options;
@@ -29,7 +28,7 @@ export async function runLatencyBenchmarks(options: {
   const unhealthyNames = Array.from({ length: samples }, (_, index) => `${prefix}-unhealthy-${index}`);
   const timed = createTimedRuntime(agentRuntime);
   const latencyAgent = new WebsiteMonitorAgent({
-    config: options.config([...crashNames, ...unhealthyNames]),
+    config: listedConfig([...crashNames, ...unhealthyNames]),
     runtime: timed.runtime,
     logger: options.logger,
   });
@@ -115,4 +114,14 @@ export async function runLatencyBenchmarks(options: {
   );
   for (const error of [...crash.errors, ...unhealthy.errors]) notes.push(`failed sample: ${error}`);
   return { rows, notes };
+}
+
+/** A config scoped to the named containers only: other containers on the engine are never touched. */
+function listedConfig(names: readonly string[]): MonitorConfig {
+  return parseMonitorConfig({
+    text: JSON.stringify({
+      monitoring: { discovery: 'listed', containers: names.map((name) => ({ name })) },
+    }),
+    file: 'bench config',
+  });
 }

@@ -11,6 +11,15 @@ import { createBenchDatabase } from './bench-database.js';
 import { measureSeedQueries, type SeedQueryResult } from './seed-queries.js';
 import { measureStoreThroughput, type StoreThroughput, type ThroughputPlan } from './store-throughput.js';
 
+/** The write plan of benchmark 6: batched health samples, one row per call, then incidents. */
+export const storePlan: ThroughputPlan = {
+  rounds: 10,
+  batchedRows: 10_000,
+  batchSize: 500,
+  unbatchedRows: 300,
+  incidents: 200,
+};
+
 export interface StoreBenchmarks {
   readonly databaseName: string;
   /** `SHOW server_version`. */

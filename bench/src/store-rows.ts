@@ -51,7 +51,7 @@ export function storeResultRows(result: StoreBenchmarks): { rows: ResultRow[]; n
   const notes = [
     `6: per store, ${plan.rounds} rounds of ${plan.batchedRows.toLocaleString('en-US')} samples in batches, ${plan.unbatchedRows} one per call and ${plan.incidents} incidents, interleaved; a fresh database \`${result.databaseName}\` (dropped after), SQLite and spool files in a temporary folder`,
     `7: ${seed.healthRows.toLocaleString('en-US')} health rows (50 containers, 48 h) and ${seed.incidentRows.toLocaleString('en-US')} incidents (30 days) loaded with \`INSERT ... SELECT generate_series\` in ${(seed.loadMs / 1000).toFixed(1)} s (with the unindexed copy and \`VACUUM ANALYZE\`), schema by the store's \`migrate()\``,
-    ...result.storeLog.slice(0, 5).map((line) => `a store logged: ${line}`),
+    ...result.storeLog.slice(0, 5).map((line) => `6: a store logged: ${line}`),
   ];
   return { rows, notes };
 }
