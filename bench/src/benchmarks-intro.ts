@@ -104,8 +104,9 @@ database \`wm_bench_<random>\`, dropped at the end, and temporary files. The age
    sampled from \`/proc\` once a second over the same window. Target: the new defaults cost less
    than 2 % of one core more (CPU seconds difference / window).
 
-\`BENCH_ONLY=detection pnpm bench\` runs 8 and 9 alone (about 10 minutes), and
-\`BENCH_ONLY=healing pnpm bench\` runs 1-3 alone (about 3 minutes): their rows and notes replace
+\`BENCH_ONLY=detection pnpm bench\` runs 8 and 9 alone (about 10 minutes),
+\`BENCH_ONLY=healing pnpm bench\` runs 1-3 alone (about 3 minutes), \`BENCH_ONLY=footprint\` 4-5
+(about 5 minutes) and \`BENCH_ONLY=stores\` 6-7 (about 1 minute): their rows and notes replace
 those of the last run, the other rows stay, and a line under the machine facts says which rows
 were measured when.
 
