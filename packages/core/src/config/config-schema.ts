@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { normalizeActionName } from '../domain/action.js';
 import { failureCauses } from '../domain/failure-cause.js';
 import { problemKinds } from '../domain/health.js';
+import { isAllowedHostPattern } from './allowed-host.js';
 import { parseByteSize } from './byte-size.js';
 import { closestName } from './did-you-mean.js';
 import { parseExpectedStatus } from './expected-status.js';
@@ -182,6 +183,15 @@ export function createConfigSchema({ knownActions }: { knownActions: readonly st
       incident_retention_days: z.number().positive().optional(),
       spool_path: z.string().min(1).optional(),
       spool_max_bytes: byteSize.optional(),
+    }),
+    api: section({
+      allowed_hosts: nullAsEmptyList(
+        z.array(
+          z.string().refine(isAllowedHostPattern, {
+            message: 'expected a host name, *.domain, an IP address or *',
+          }),
+        ),
+      ).optional(),
     }),
     notifications: section({
       enabled: z.boolean().optional(),

@@ -59,6 +59,7 @@ export function defaultMonitorConfig(): MonitorConfig {
       spoolMaxBytes: 256 * 1024 ** 2,
     },
     notifications: { enabled: true, webhooks: [] },
+    api: { allowedHosts: [] },
   };
 }
 

@@ -13,6 +13,16 @@ export interface MonitorConfig {
   readonly claude: ClaudeConfig;
   readonly storage: StorageConfig;
   readonly notifications: NotificationsConfig;
+  readonly api: ApiConfig;
+}
+
+/** The REST API, dashboard and metrics server (`website-monitor run --listen`). */
+export interface ApiConfig {
+  /**
+   * Host names the server answers besides loopback names and its listen address (`api.allowed_hosts`):
+   * any other `Host` header gets 421, so a DNS-rebinding page cannot read the API.
+   */
+  readonly allowedHosts: readonly string[];
 }
 
 /** Where incident notifications go: generic JSON webhooks and Slack-compatible incoming webhooks. */

@@ -81,6 +81,9 @@ export function normalizeMonitorConfig(raw: RawMonitorConfig, options: Normalize
         retries: webhook.retries,
       })),
     },
+    api: {
+      allowedHosts: unique((raw.api?.allowed_hosts ?? []).map((entry) => entry.toLowerCase())),
+    },
   };
 }
 
