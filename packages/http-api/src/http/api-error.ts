@@ -8,7 +8,9 @@ export type ApiErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'unsupported_media_type'
+  | 'misdirected'
   | 'unprocessable'
+  | 'too_many_requests'
   | 'unavailable'
   | 'internal';
 
@@ -21,7 +23,9 @@ const statusOf: Record<ApiErrorCode, number> = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  misdirected: 421,
   unprocessable: 422,
+  too_many_requests: 429,
   unavailable: 503,
   internal: 500,
 };
