@@ -118,6 +118,22 @@ export type {
   ProblemKind,
 } from './domain/health.js';
 export { problemKinds } from './domain/health.js';
+export type {
+  HealthAggregate,
+  HealthBucket,
+  HealthSummary,
+  HealthSummaryQuery,
+  MetricSummary,
+  SummarizedMetric,
+} from './domain/health-summary.js';
+export {
+  healthSummaryQueryProblem,
+  healthSummaryResolutionMs,
+  metricSummary,
+  startOfMinute,
+  summarizedMetrics,
+  summarizeHealthSamples,
+} from './domain/health-summary.js';
 export type { Incident, IncidentHistoryEntry, IncidentStatus } from './domain/incident.js';
 export { openIncidentStatuses } from './domain/incident.js';
 export type { ConfigIssue, ContainerRuntimeErrorKind, MonitorErrorCode } from './errors/monitor-error.js';
