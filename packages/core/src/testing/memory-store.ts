@@ -1,6 +1,12 @@
 import type { ContainerBaseline } from '../domain/baseline.js';
 import type { ApprovalRequest, HealingActionRecord } from '../domain/healing-action.js';
 import type { HealthSample } from '../domain/health.js';
+import {
+  type HealthSummary,
+  type HealthSummaryQuery,
+  healthSummaryQueryProblem,
+  summarizeHealthSamples,
+} from '../domain/health-summary.js';
 import type { Incident } from '../domain/incident.js';
 import type { Store } from '../ports/store.js';
 
@@ -44,19 +50,20 @@ export class MemoryStore implements Store {
       .filter((i) => options.since === undefined || i.openedAt >= options.since)
       .filter((i) => options.statuses === undefined || options.statuses.includes(i.status))
       .sort((a, b) => b.openedAt - a.openedAt);
-    return options.limit === undefined ? rows : rows.slice(0, options.limit);
+    return options.limit === undefined ? rows : rows.slice(0, checkedLimit(options.limit));
   }
 
   async listHealingActions(
     options: Parameters<Store['listHealingActions']>[0],
   ): Promise<readonly HealingActionRecord[]> {
     this.#assertOpen();
-    return [...this.#actions.values()]
+    const rows = [...this.#actions.values()]
       .filter((a) => options.host === undefined || a.host === options.host)
       .filter((a) => options.incidentId === undefined || a.incidentId === options.incidentId)
       .filter((a) => options.containerName === undefined || a.containerName === options.containerName)
       .filter((a) => options.since === undefined || a.startedAt >= options.since)
       .sort((a, b) => a.startedAt - b.startedAt);
+    return options.limit === undefined ? rows : newest(rows, checkedLimit(options.limit));
   }
 
   async listHealthSamples(
@@ -68,13 +75,21 @@ export class MemoryStore implements Store {
       .filter((s) => options.containerName === undefined || s.containerName === options.containerName)
       .filter((s) => options.since === undefined || s.checkedAt >= options.since)
       .sort((a, b) => a.checkedAt - b.checkedAt);
-    return options.limit === undefined ? rows : rows.slice(-options.limit);
+    return options.limit === undefined ? rows : newest(rows, checkedLimit(options.limit));
+  }
+
+  async summarizeHealthSamples(query: HealthSummaryQuery): Promise<HealthSummary> {
+    this.#assertOpen();
+    const problem = healthSummaryQueryProblem(query);
+    if (problem !== undefined) throw new Error(`MemoryStore: ${problem}`);
+    return summarizeHealthSamples(this.#samples.values(), query);
   }
 
   async listApprovals(options: Parameters<Store['listApprovals']>[0]): Promise<readonly ApprovalRequest[]> {
     this.#assertOpen();
     return [...this.#approvals.values()]
       .filter((a) => options.host === undefined || a.host === options.host)
+      .filter((a) => options.ids === undefined || options.ids.includes(a.id))
       .filter((a) => options.statuses === undefined || options.statuses.includes(a.status))
       .sort((a, b) => a.requestedAt - b.requestedAt);
   }
@@ -121,4 +136,16 @@ export class MemoryStore implements Store {
   #assertOpen(): void {
     if (this.#closed) throw new Error('MemoryStore is closed');
   }
+}
+
+function checkedLimit(limit: number): number {
+  if (!Number.isSafeInteger(limit) || limit < 0) {
+    throw new Error(`MemoryStore: limit must be a whole number of at least 0, got ${limit}`);
+  }
+  return limit;
+}
+
+/** The last `limit` rows (`slice(-0)` would be all of them). */
+function newest<T>(rows: readonly T[], limit: number): T[] {
+  return limit === 0 ? [] : rows.slice(-limit);
 }

@@ -110,6 +110,37 @@ export interface ContainerStatsTable {
   last_seen: ColumnType<Date | number | null, Date | number | null, Date | number | null>;
 }
 
+/**
+ * One container's health samples of one minute, summed (since migration 0004). Summaries of a
+ * long window read these instead of the raw rows, so their cost follows the window's length in
+ * minutes, whatever the check interval. `<metric>_count` counts the samples that carried the
+ * metric; `_sum` is 0 and `_min`/`_max` NULL when none did.
+ */
+export interface HealthRollupsTable {
+  host: string;
+  container_name: string;
+  /** Start of the minute, ms since the epoch (bigint in both dialects). */
+  minute: BigIntColumn;
+  samples: BigIntColumn;
+  unhealthy: BigIntColumn;
+  response_time_ms_count: BigIntColumn;
+  response_time_ms_sum: number;
+  response_time_ms_min: number | null;
+  response_time_ms_max: number | null;
+  cpu_percent_count: BigIntColumn;
+  cpu_percent_sum: number;
+  cpu_percent_min: number | null;
+  cpu_percent_max: number | null;
+  memory_percent_count: BigIntColumn;
+  memory_percent_sum: number;
+  memory_percent_min: number | null;
+  memory_percent_max: number | null;
+  memory_bytes_count: BigIntColumn;
+  memory_bytes_sum: number;
+  memory_bytes_min: number | null;
+  memory_bytes_max: number | null;
+}
+
 /** Learned per-container baselines (written by the anomaly detector). */
 export interface BaselinesTable {
   host: string;
@@ -129,6 +160,7 @@ export interface Database {
   monitor_approvals: ApprovalsTable;
   monitor_container_stats: ContainerStatsTable;
   monitor_baselines: BaselinesTable;
+  monitor_health_rollups: HealthRollupsTable;
 }
 
 /** Every table the schema owns, for tests and tools that need to list or empty them. */
@@ -139,4 +171,5 @@ export const monitorTableNames = [
   'monitor_approvals',
   'monitor_container_stats',
   'monitor_baselines',
+  'monitor_health_rollups',
 ] as const satisfies readonly (keyof Database)[];

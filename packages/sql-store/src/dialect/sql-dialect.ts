@@ -1,3 +1,5 @@
+import { type RawBuilder, sql } from 'kysely';
+
 /**
  * The only places where PostgreSQL and SQLite differ for this schema: column types and how a
  * time, a boolean, a JSON document and a big integer come back from the driver. Everything
@@ -21,6 +23,8 @@ export interface SqlDialect {
   readonly supportsForUpdate: boolean;
   toTime(ms: number): Date | number;
   fromTime(value: Date | number | string): number;
+  /** The start of the minute a time column falls in, as ms since the epoch (a bigint). */
+  startOfMinute(column: string): RawBuilder<number>;
 }
 
 function fromAnyTime(value: Date | number | string): number {
@@ -45,6 +49,9 @@ export const postgresDialect: SqlDialect = {
   supportsForUpdate: true,
   toTime: (ms) => new Date(ms),
   fromTime: fromAnyTime,
+  // Exact: timestamptz keeps microseconds, and epoch is numeric (not a float) since PostgreSQL 14.
+  startOfMinute: (column) =>
+    sql<number>`(floor(extract(epoch from ${sql.ref(column)}) * 1000 / 60000) * 60000)::bigint`,
 };
 
 export const sqliteDialect: SqlDialect = {
@@ -56,6 +63,8 @@ export const sqliteDialect: SqlDialect = {
   supportsForUpdate: false,
   toTime: (ms) => ms,
   fromTime: fromAnyTime,
+  // Integer division: the column holds whole milliseconds.
+  startOfMinute: (column) => sql<number>`((cast(${sql.ref(column)} as integer) / 60000) * 60000)`,
 };
 
 export function sqlDialect(name: SqlDialectName): SqlDialect {

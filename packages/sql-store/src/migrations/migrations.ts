@@ -4,6 +4,7 @@ import type { Database } from '../database/database.js';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
 import { initMigration } from './0001-init.js';
 import { incidentHistoryMigration } from './0002-incident-history.js';
+import { healthRollupsMigration } from './0004-health-rollups.js';
 
 /**
  * Every migration, in code: bundlers and single-file builds break file-system discovery.
@@ -13,6 +14,7 @@ export function sqlMigrations(dialect: SqlDialect): Readonly<Record<string, Migr
   return {
     '0001_init': initMigration(dialect),
     '0002_incident_history': incidentHistoryMigration(dialect),
+    '0004_health_rollups': healthRollupsMigration(dialect),
   };
 }
 

@@ -1,6 +1,7 @@
 import {
   type HealingActionRecord,
   type HealthSample,
+  healthSummaryQueryProblem,
   type Logger,
   type Store,
   StoreError,
@@ -10,6 +11,14 @@ import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../database/database.js';
 import { fromBoolean, fromNumber, type SqlDialectName, sqlDialect } from '../dialect/sql-dialect.js';
 import { createSqlMigrator } from '../migrations/migrations.js';
+import {
+  addToRollups,
+  pruneRollups,
+  rebuildRollups,
+  recomputeRollups,
+  spansOf,
+  summarizeRollups,
+} from '../rollups/health-rollups.js';
 import { approvalFromRow, approvalToRow } from '../rows/approval-row.js';
 import { baselineFromRow, baselineToRow } from '../rows/baseline-row.js';
 import { healingActionFromRow, healingActionToRow } from '../rows/healing-action-row.js';
@@ -73,6 +82,13 @@ export interface SqlStore extends Store {
     readonly host?: string;
     readonly containerName?: string;
   }): Promise<readonly ContainerStats[]>;
+  /**
+   * Computes `monitor_health_rollups` (what `summarizeHealthSamples` reads) again from the raw
+   * health rows, of one host or all: needed only after rows were written or removed behind the
+   * store's back (by hand, a bulk import, a partial restore). One transaction; resolves with the
+   * number of rollup rows (container-minutes) written.
+   */
+  rebuildHealthRollups(options?: { readonly host?: string }): Promise<number>;
   [Symbol.asyncDispose](): Promise<void>;
 }
 
@@ -113,12 +129,22 @@ export function createSqlStore(options: CreateSqlStoreOptions): SqlStore {
     }
   }
 
+  /** A limit goes into the SQL as is: refuse anything but a whole number rather than read everything. */
+  function checkedLimit(operation: string, limit: number | undefined): number | undefined {
+    if (limit === undefined || (Number.isSafeInteger(limit) && limit >= 0)) return limit;
+    throw new StoreError(
+      `${label} store: ${operation}: limit must be a whole number of at least 0, got ${limit}`,
+    );
+  }
+
   async function saveSampleChunk(
     trx: Transaction<Database>,
     samples: readonly HealthSample[],
   ): Promise<void> {
     const rows = samples.map((sample) => healthSampleToRow(sample, dialect));
-    const insertedIds = new Set(await insertNewHealthRows(trx, dialect, rows));
+    const inserted = await insertNewHealthRows(trx, dialect, rows);
+    await addToRollups(trx, dialect, inserted);
+    const insertedIds = new Set(inserted);
     const contributions: StatsContribution[] = samples
       .filter((sample) => insertedIds.has(sample.id))
       .map(sampleContribution);
@@ -153,6 +179,24 @@ export function createSqlStore(options: CreateSqlStoreOptions): SqlStore {
         .values(replayedRows)
         .onConflict((oc) => oc.column('id').doUpdateSet(latestWins(replayedRows[0] as object)))
         .execute();
+      // A rewritten row may have moved to another minute or taken an extreme with it: compute
+      // the minutes of its old and new versions again from the raw rows.
+      await recomputeRollups(
+        trx,
+        dialect,
+        spansOf([
+          ...previous.map((old) => ({
+            host: old.host,
+            containerName: old.container_name,
+            at: dialect.fromTime(old.timestamp),
+          })),
+          ...replayed.map((sample) => ({
+            host: sample.host,
+            containerName: sample.containerName,
+            at: sample.checkedAt,
+          })),
+        ]),
+      );
     }
     await applyStatsContributions(trx, dialect, contributions);
   }
@@ -288,6 +332,7 @@ export function createSqlStore(options: CreateSqlStoreOptions): SqlStore {
 
     async listIncidents(query) {
       return run('listIncidents', async () => {
+        checkedLimit('listIncidents', query.limit);
         if (query.statuses?.length === 0) return [];
         const rows = await db
           .selectFrom('monitor_incidents')
@@ -310,6 +355,9 @@ export function createSqlStore(options: CreateSqlStoreOptions): SqlStore {
 
     async listHealingActions(query) {
       return run('listHealingActions', async () => {
+        // With a limit: the newest `limit` actions, still returned oldest first.
+        const limit = checkedLimit('listHealingActions', query.limit);
+        const newestFirst = limit !== undefined;
         const rows = await db
           .selectFrom('monitor_healing_actions')
           .selectAll()
@@ -323,17 +371,20 @@ export function createSqlStore(options: CreateSqlStoreOptions): SqlStore {
           .$if(query.since !== undefined, (qb) =>
             qb.where('timestamp', '>=', dialect.toTime(query.since as number)),
           )
-          .orderBy('timestamp', 'asc')
-          .orderBy('id', 'asc')
+          .orderBy('timestamp', newestFirst ? 'desc' : 'asc')
+          .orderBy('id', newestFirst ? 'desc' : 'asc')
+          .$if(newestFirst, (qb) => qb.limit(limit as number))
           .execute();
-        return rows.map((row) => healingActionFromRow(row, dialect));
+        const actions = rows.map((row) => healingActionFromRow(row, dialect));
+        return newestFirst ? actions.reverse() : actions;
       });
     },
 
     async listHealthSamples(query) {
       return run('listHealthSamples', async () => {
         // With a limit: the newest `limit` samples, still returned oldest first.
-        const newestFirst = query.limit !== undefined;
+        const limit = checkedLimit('listHealthSamples', query.limit);
+        const newestFirst = limit !== undefined;
         const rows = await db
           .selectFrom('monitor_health_metrics')
           .selectAll()
@@ -346,20 +397,33 @@ export function createSqlStore(options: CreateSqlStoreOptions): SqlStore {
           )
           .orderBy('timestamp', newestFirst ? 'desc' : 'asc')
           .orderBy('id', newestFirst ? 'desc' : 'asc')
-          .$if(newestFirst, (qb) => qb.limit(query.limit as number))
+          .$if(newestFirst, (qb) => qb.limit(limit as number))
           .execute();
         const samples = rows.map((row) => healthSampleFromRow(row, dialect));
         return newestFirst ? samples.reverse() : samples;
       });
     },
 
+    async summarizeHealthSamples(query) {
+      return run('summarizeHealthSamples', async () => {
+        const problem = healthSummaryQueryProblem(query);
+        if (problem !== undefined) throw new StoreError(`${label} store: summarizeHealthSamples: ${problem}`);
+        return summarizeRollups(db, query);
+      });
+    },
+
+    async rebuildHealthRollups(query = {}) {
+      return run('rebuildHealthRollups', () => rebuildRollups(db, dialect, query));
+    },
+
     async listApprovals(query) {
       return run('listApprovals', async () => {
-        if (query.statuses?.length === 0) return [];
+        if (query.statuses?.length === 0 || query.ids?.length === 0) return [];
         const rows = await db
           .selectFrom('monitor_approvals')
           .selectAll()
           .$if(query.host !== undefined, (qb) => qb.where('host', '=', query.host as string))
+          .$if(query.ids !== undefined, (qb) => qb.where('id', 'in', [...(query.ids ?? [])]))
           .$if(query.statuses !== undefined, (qb) => qb.where('status', 'in', [...(query.statuses ?? [])]))
           .orderBy('requested_at', 'asc')
           .orderBy('id', 'asc')
@@ -440,8 +504,8 @@ export function createSqlStore(options: CreateSqlStoreOptions): SqlStore {
     },
 
     async pruneHealthSamples({ before, batchSize = defaultPruneBatchSize }) {
-      return run('pruneHealthSamples', () =>
-        pruneInBatches(async (limit) => {
+      return run('pruneHealthSamples', async () => {
+        const removed = await pruneInBatches(async (limit) => {
           // Each batch is its own short statement: no lock is held across batches.
           const result = await db
             .deleteFrom('monitor_health_metrics')
@@ -455,8 +519,10 @@ export function createSqlStore(options: CreateSqlStoreOptions): SqlStore {
             )
             .executeTakeFirst();
           return Number(result.numDeletedRows);
-        }, batchSize),
-      );
+        }, batchSize);
+        await pruneRollups(db, dialect, { before, host: options.host, batchSize });
+        return removed;
+      });
     },
 
     async pruneIncidents({ before, batchSize = defaultPruneBatchSize }) {

@@ -48,7 +48,11 @@ export function healingActionQuery(options: HealingActionQuery): RecordQuery<Hea
       (options.incidentId === undefined || a.incidentId === options.incidentId) &&
       (options.containerName === undefined || a.containerName === options.containerName) &&
       (options.since === undefined || a.startedAt >= options.since),
-    finish: (rows) => rows.sort((a, b) => a.startedAt - b.startedAt),
+    finish: (rows) =>
+      newest(
+        rows.sort((a, b) => a.startedAt - b.startedAt),
+        options.limit,
+      ),
   };
 }
 
@@ -60,9 +64,10 @@ export function healthSampleQuery(options: HealthSampleQuery): RecordQuery<Healt
       (options.containerName === undefined || s.containerName === options.containerName) &&
       (options.since === undefined || s.checkedAt >= options.since),
     finish: (rows) => {
-      const sorted = rows.sort((a, b) => a.checkedAt - b.checkedAt);
-      // The newest `limit` samples, still oldest first.
-      return options.limit === undefined ? sorted : sorted.slice(-options.limit);
+      return newest(
+        rows.sort((a, b) => a.checkedAt - b.checkedAt),
+        options.limit,
+      );
     },
   };
 }
@@ -72,12 +77,19 @@ export function approvalQuery(options: ApprovalQuery): RecordQuery<ApprovalReque
     key: byId,
     matches: (a) =>
       (options.host === undefined || a.host === options.host) &&
+      (options.ids === undefined || options.ids.includes(a.id)) &&
       (options.statuses === undefined || options.statuses.includes(a.status)),
     finish: (rows) => rows.sort((a, b) => a.requestedAt - b.requestedAt),
   };
 }
 
 const byId = (record: { readonly id: string }): string => record.id;
+
+/** The newest `limit` rows of an oldest-first list, still oldest first (`slice(-0)` would keep all). */
+function newest<T>(rows: T[], limit: number | undefined): T[] {
+  if (limit === undefined) return rows;
+  return limit === 0 ? [] : rows.slice(-limit);
+}
 
 /**
  * Lays newer local versions over what the primary returned: a local version replaces the

@@ -3,6 +3,8 @@ import type {
   ContainerBaseline,
   HealingActionRecord,
   HealthSample,
+  HealthSummary,
+  HealthSummaryQuery,
   Incident,
   Store,
 } from '@website-monitor/core';
@@ -111,6 +113,11 @@ export class FlakyStore implements Store {
   async listApprovals(options: Parameters<Store['listApprovals']>[0]): Promise<readonly ApprovalRequest[]> {
     await this.#read();
     return this.database.listApprovals(options);
+  }
+
+  async summarizeHealthSamples(options: HealthSummaryQuery): Promise<HealthSummary> {
+    await this.#read();
+    return this.database.summarizeHealthSamples(options);
   }
 
   async pruneHealthSamples(options: {

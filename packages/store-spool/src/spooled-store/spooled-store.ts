@@ -4,11 +4,15 @@ import {
   type ContainerBaseline,
   type HealingActionRecord,
   type HealthSample,
+  type HealthSummary,
+  type HealthSummaryQuery,
+  healthSummaryQueryProblem,
   type Incident,
   type Logger,
   openIncidentStatuses,
   type Store,
   StoreError,
+  summarizeHealthSamples,
   systemClock,
 } from '@website-monitor/core';
 import { describeError } from '../describe-error/describe-error.js';
@@ -394,6 +398,27 @@ class SpoolingStore implements SpooledStore {
       () => this.#primary.listHealthSamples(options),
       () => [],
     );
+  }
+
+  /**
+   * The primary's summary (aggregated in the database); samples still spooled for delivery are
+   * counted once the primary has them. While the primary is away, the spooled samples alone.
+   */
+  async summarizeHealthSamples(options: HealthSummaryQuery): Promise<HealthSummary> {
+    this.#assertOpen();
+    // A malformed query is the caller's mistake, not a sign that the database is down.
+    const problem = healthSummaryQueryProblem(options);
+    if (problem !== undefined) throw new StoreError(`summarizeHealthSamples: ${problem}`);
+    if (this.#outage === undefined) {
+      try {
+        return await this.#primaryRead(() => this.#primary.summarizeHealthSamples(options));
+      } catch (error) {
+        if (this.#closing !== undefined) throw error;
+        this.#markDown(error);
+      }
+    }
+    const spooled = latestVersions<HealthSample>(this.#spool.pendingHealthSamples(options), (s) => s.id);
+    return summarizeHealthSamples(spooled, options);
   }
 
   /**

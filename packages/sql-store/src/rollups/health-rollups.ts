@@ -1,0 +1,325 @@
+import {
+  type HealthAggregate,
+  type HealthSummary,
+  type HealthSummaryQuery,
+  healthSummaryResolutionMs,
+  metricSummary,
+  startOfMinute,
+} from '@website-monitor/core';
+import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
+import type { Database, HealthRollupsTable } from '../database/database.js';
+import type { SqlDialect } from '../dialect/sql-dialect.js';
+
+/**
+ * `monitor_health_rollups`: one row per host, container and minute holding the counts, sums and
+ * extremes of that minute's health samples. The store keeps it equal to an aggregation of
+ * `monitor_health_metrics` in the transaction that writes the raw rows, and summaries read it
+ * instead of the raw rows: their cost is bounded by the window's length in minutes.
+ */
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/** The raw columns a rollup sums, each also the prefix of its four rollup columns. */
+const metricColumns = ['response_time_ms', 'cpu_percent', 'memory_percent', 'memory_bytes'] as const;
+type MetricColumn = (typeof metricColumns)[number];
+type RollupColumn = keyof HealthRollupsTable & string;
+
+const keyColumns = ['host', 'container_name', 'minute'] as const satisfies readonly RollupColumn[];
+const rollupColumns: readonly RollupColumn[] = [
+  ...keyColumns,
+  'samples',
+  'unhealthy',
+  ...metricColumns.flatMap(
+    (metric) =>
+      [
+        `${metric}_count`,
+        `${metric}_sum`,
+        `${metric}_min`,
+        `${metric}_max`,
+      ] as const satisfies readonly RollupColumn[],
+  ),
+];
+
+const table = 'monitor_health_rollups';
+const current = (column: RollupColumn) => sql.ref(`${table}.${column}`);
+const excluded = (column: RollupColumn) => sql.ref(`excluded.${column}`);
+
+/** The rollup rows of whatever raw rows `where` selects, in `rollupColumns` order. */
+function aggregateRawRows(
+  db: Db,
+  dialect: SqlDialect,
+  where: (minute: RawBuilder<number>) => RawBuilder<boolean>,
+) {
+  const minute = dialect.startOfMinute('timestamp');
+  return (
+    db
+      .selectFrom('monitor_health_metrics')
+      .select([
+        'host',
+        'container_name',
+        minute.as('minute'),
+        sql<number>`count(*)`.as('samples'),
+        sql<number>`sum(CASE WHEN healthy THEN 0 ELSE 1 END)`.as('unhealthy'),
+        ...metricColumns.flatMap((metric) => {
+          const value = sql.ref(metric);
+          return [
+            sql<number>`count(${value})`.as(`${metric}_count`),
+            sql<number>`coalesce(sum(${value}), 0)`.as(`${metric}_sum`),
+            sql<number | null>`min(${value})`.as(`${metric}_min`),
+            sql<number | null>`max(${value})`.as(`${metric}_max`),
+          ];
+        }),
+      ])
+      // A WHERE clause always: SQLite reads `ON CONFLICT` after a bare FROM as a join constraint.
+      .where(where(minute))
+      .groupBy(['host', 'container_name', minute])
+  );
+}
+
+/** Counts and sums add up; extremes keep the more extreme (NULL means no value yet). */
+function additiveUpdate(): Record<string, RawBuilder<unknown>> {
+  const update: Record<string, RawBuilder<unknown>> = {
+    samples: sql`${current('samples')} + ${excluded('samples')}`,
+    unhealthy: sql`${current('unhealthy')} + ${excluded('unhealthy')}`,
+  };
+  for (const metric of metricColumns) {
+    for (const part of ['count', 'sum'] as const) {
+      const column = `${metric}_${part}` as RollupColumn;
+      update[column] = sql`${current(column)} + ${excluded(column)}`;
+    }
+    const min = `${metric}_min` as RollupColumn;
+    const max = `${metric}_max` as RollupColumn;
+    update[min] =
+      sql`CASE WHEN ${current(min)} IS NULL OR ${excluded(min)} < ${current(min)} THEN ${excluded(min)} ELSE ${current(min)} END`;
+    update[max] =
+      sql`CASE WHEN ${current(max)} IS NULL OR ${excluded(max)} > ${current(max)} THEN ${excluded(max)} ELSE ${current(max)} END`;
+  }
+  return update;
+}
+
+/** The freshly computed row replaces the stored one. */
+function replacingUpdate(): Record<string, RawBuilder<unknown>> {
+  return Object.fromEntries(
+    rollupColumns
+      .filter((column) => !(keyColumns as readonly string[]).includes(column))
+      .map((column) => [column, excluded(column)]),
+  );
+}
+
+async function insertAggregates(
+  db: Db,
+  dialect: SqlDialect,
+  where: (minute: RawBuilder<number>) => RawBuilder<boolean>,
+  onConflict: 'add' | 'replace',
+): Promise<void> {
+  await db
+    .insertInto(table)
+    .columns([...rollupColumns])
+    .expression(aggregateRawRows(db, dialect, where))
+    .onConflict((oc) =>
+      oc.columns([...keyColumns]).doUpdateSet(onConflict === 'add' ? additiveUpdate() : replacingUpdate()),
+    )
+    .execute();
+}
+
+/** Adds raw rows that were just inserted (new ids) to their minutes. */
+export async function addToRollups(trx: Transaction<Database>, dialect: SqlDialect, ids: readonly string[]) {
+  if (ids.length === 0) return;
+  await insertAggregates(trx, dialect, () => sql<boolean>`id IN (${sql.join([...ids])})`, 'add');
+}
+
+/** One container's minutes `[from, to)` (whole minutes), to be computed again from the raw rows. */
+export interface RollupSpan {
+  readonly host: string;
+  readonly containerName: string;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** The spans covering the minutes of `points`, one per container (from its first to its last minute). */
+export function spansOf(
+  points: readonly { readonly host: string; readonly containerName: string; readonly at: number }[],
+): RollupSpan[] {
+  const byContainer = new Map<string, { host: string; containerName: string; from: number; to: number }>();
+  for (const point of points) {
+    const key = JSON.stringify([point.host, point.containerName]);
+    const from = startOfMinute(point.at);
+    const to = from + healthSummaryResolutionMs;
+    const span = byContainer.get(key);
+    if (span === undefined)
+      byContainer.set(key, { host: point.host, containerName: point.containerName, from, to });
+    else {
+      span.from = Math.min(span.from, from);
+      span.to = Math.max(span.to, to);
+    }
+  }
+  return [...byContainer.values()];
+}
+
+/**
+ * Computes the spans' minutes again from the raw rows: after a row was rewritten (its values or
+ * its time changed), a sum can be corrected but an extreme cannot. A minute left empty goes.
+ */
+export async function recomputeRollups(
+  trx: Transaction<Database>,
+  dialect: SqlDialect,
+  spans: readonly RollupSpan[],
+) {
+  for (const span of spans) {
+    await trx
+      .deleteFrom(table)
+      .where('host', '=', span.host)
+      .where('container_name', '=', span.containerName)
+      .where('minute', '>=', span.from)
+      .where('minute', '<', span.to)
+      .execute();
+    await insertAggregates(
+      trx,
+      dialect,
+      () =>
+        sql<boolean>`host = ${span.host} AND container_name = ${span.containerName} AND timestamp >= ${dialect.toTime(span.from)} AND timestamp < ${dialect.toTime(span.to)}`,
+      'replace',
+    );
+  }
+}
+
+/**
+ * Retention for the rollups, after the raw rows before `before` are gone: whole minutes before it
+ * are removed in batches, and the minute it falls in (partly removed) is computed again.
+ */
+export async function pruneRollups(
+  db: Kysely<Database>,
+  dialect: SqlDialect,
+  options: { readonly before: number; readonly host: string | undefined; readonly batchSize: number },
+): Promise<void> {
+  const boundary = startOfMinute(options.before);
+  for (;;) {
+    const result = await db
+      .deleteFrom(table)
+      .where((eb) =>
+        eb(
+          eb.refTuple('host', 'container_name', 'minute'),
+          'in',
+          eb
+            .selectFrom(table)
+            .select(['host', 'container_name', 'minute'])
+            .where('minute', '<', boundary)
+            .$if(options.host !== undefined, (qb) => qb.where('host', '=', options.host as string))
+            .limit(options.batchSize)
+            .$asTuple('host', 'container_name', 'minute'),
+        ),
+      )
+      .executeTakeFirst();
+    if (Number(result.numDeletedRows) < options.batchSize) break;
+  }
+  if (boundary === options.before) return;
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .deleteFrom(table)
+      .where('minute', '=', boundary)
+      .$if(options.host !== undefined, (qb) => qb.where('host', '=', options.host as string))
+      .execute();
+    const end = boundary + healthSummaryResolutionMs;
+    await insertAggregates(
+      trx,
+      dialect,
+      () =>
+        options.host === undefined
+          ? sql<boolean>`timestamp >= ${dialect.toTime(boundary)} AND timestamp < ${dialect.toTime(end)}`
+          : sql<boolean>`host = ${options.host} AND timestamp >= ${dialect.toTime(boundary)} AND timestamp < ${dialect.toTime(end)}`,
+      'replace',
+    );
+  });
+}
+
+/** Recomputes every rollup (of one host) from the raw rows, in one transaction. Resolves with the rows written. */
+export async function rebuildRollups(
+  db: Kysely<Database>,
+  dialect: SqlDialect,
+  options: { readonly host?: string },
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    await trx
+      .deleteFrom(table)
+      .$if(options.host !== undefined, (qb) => qb.where('host', '=', options.host as string))
+      .execute();
+    await insertAggregates(
+      trx,
+      dialect,
+      () => (options.host === undefined ? sql<boolean>`1 = 1` : sql<boolean>`host = ${options.host}`),
+      'replace',
+    );
+    const counted = await trx
+      .selectFrom(table)
+      .select(sql<number | string>`count(*)`.as('rows'))
+      .$if(options.host !== undefined, (qb) => qb.where('host', '=', options.host as string))
+      .executeTakeFirstOrThrow();
+    return Number(counted.rows);
+  });
+}
+
+const numberOrNull = (value: unknown): number | null =>
+  value === null || value === undefined ? null : Number(value);
+
+/** Sums of the rollup rows a summary reads, named as the rollup columns. */
+function summedColumns() {
+  return [
+    sql<number | string | null>`sum(samples)`.as('samples'),
+    sql<number | string | null>`sum(unhealthy)`.as('unhealthy'),
+    ...metricColumns.flatMap((metric) => [
+      sql<number | string | null>`sum(${sql.ref(`${metric}_count`)})`.as(`${metric}_count`),
+      sql<number | string | null>`sum(${sql.ref(`${metric}_sum`)})`.as(`${metric}_sum`),
+      sql<number | string | null>`min(${sql.ref(`${metric}_min`)})`.as(`${metric}_min`),
+      sql<number | string | null>`max(${sql.ref(`${metric}_max`)})`.as(`${metric}_max`),
+    ]),
+  ];
+}
+
+function toAggregate(row: Record<string, unknown>): HealthAggregate {
+  const metric = (column: MetricColumn) =>
+    metricSummary({
+      count: numberOrNull(row[`${column}_count`]) ?? 0,
+      sum: numberOrNull(row[`${column}_sum`]) ?? 0,
+      min: numberOrNull(row[`${column}_min`]),
+      max: numberOrNull(row[`${column}_max`]),
+    });
+  return {
+    samples: numberOrNull(row.samples) ?? 0,
+    unhealthy: numberOrNull(row.unhealthy) ?? 0,
+    responseTimeMs: metric('response_time_ms'),
+    cpuPercent: metric('cpu_percent'),
+    memoryPercent: metric('memory_percent'),
+    memoryBytes: metric('memory_bytes'),
+  };
+}
+
+/** The summary, aggregated in the database from the rollups of the window's minutes. */
+export async function summarizeRollups(
+  db: Kysely<Database>,
+  query: HealthSummaryQuery,
+): Promise<HealthSummary> {
+  const from = startOfMinute(query.since);
+  const window = db
+    .selectFrom(table)
+    .where('container_name', '=', query.containerName)
+    .$if(query.host !== undefined, (qb) => qb.where('host', '=', query.host as string))
+    .where('minute', '>=', from);
+  const total = await window.select(summedColumns()).executeTakeFirstOrThrow();
+  if (query.bucketMs === undefined) return { from, total: toAggregate(total), buckets: [] };
+  // Inlined, not bound: PostgreSQL matches GROUP BY to the select list by text, and both are
+  // safe integers checked by the caller.
+  const width = sql.lit(query.bucketMs);
+  const start = sql<
+    number | string
+  >`(${sql.lit(from)} + ((minute - ${sql.lit(from)}) / ${width}) * ${width})`;
+  const rows = await window
+    .select([start.as('start'), ...summedColumns()])
+    .groupBy(start)
+    .orderBy(start)
+    .execute();
+  return {
+    from,
+    total: toAggregate(total),
+    buckets: rows.map((row) => ({ start: Number(row.start), ...toAggregate(row) })),
+  };
+}
