@@ -39,6 +39,41 @@ describe('loadMonitorConfigFile', () => {
     expect((error as ConfigError).message).toBe(`${path}: cannot read config file: file not found`);
   });
 
+  it('refuses a file over 1 MiB by its size, without reading it', async () => {
+    const path = join(directory, 'huge.yaml');
+    await writeFile(path, `# ${'x'.repeat(2 * 1024 * 1024)}\n`);
+    const started = performance.now();
+    const error = await loadMonitorConfigFile({ path, env: {} }).catch((caught: unknown) => caught);
+    expect(performance.now() - started).toBeLessThan(1_000);
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as ConfigError).message).toBe(
+      `${path}: the config file is 2 MiB, over the 1 MiB limit for a config file`,
+    );
+  });
+
+  it('stops reading an endless device one byte past the limit', async () => {
+    const error = await loadMonitorConfigFile({ path: '/dev/zero', env: {} }).catch(
+      (caught: unknown) => caught,
+    );
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as ConfigError).message).toBe(
+      '/dev/zero: the config file is more than 1 MiB, over the 1 MiB limit for a config file',
+    );
+  });
+
+  it('turns a recursive alias into a ConfigError with its line', async () => {
+    const path = join(directory, 'recursive.yaml');
+    await writeFile(path, 'monitoring:\n  containers: &list\n    - name: web\n    - *list\n');
+    const error = await loadMonitorConfigFile({ path, env: {} }).catch((caught: unknown) => caught);
+    expect(ConfigError.isInstance(error)).toBe(true);
+    expect((error as ConfigError).issues[0]).toEqual({
+      path: 'monitoring.containers[1]',
+      line: 4,
+      message:
+        'alias *list is inside the value it names (&list, from line 3): a config value cannot contain itself',
+    });
+  });
+
   it('loads the shipped example config', async () => {
     const path = new URL('../../../../examples/config.yaml', import.meta.url).pathname;
     const config = await loadMonitorConfigFile({ path, env: {} });

@@ -1,6 +1,7 @@
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { ConfigError } from '../errors/monitor-error.js';
+import { configLimits, formatBytes } from './config-limits.js';
 import type { EnvironmentVariables } from './env-interpolation.js';
 import type { MonitorConfig } from './monitor-config.js';
 import { parseMonitorConfig } from './parse-monitor-config.js';
@@ -12,8 +13,9 @@ export interface LoadMonitorConfigFileOptions {
 }
 
 /**
- * Reads and parses a config file; an unreadable file is a `ConfigError` naming the path.
- * Relative storage paths come back resolved against the file's directory.
+ * Reads and parses a config file; an unreadable file is a `ConfigError` naming the path, and so
+ * is one over `configLimits.maxFileBytes` (read no further than that, so a huge file or a device
+ * such as `/dev/zero` cannot hold us). Relative storage paths come back resolved against the file's directory.
  */
 export async function loadMonitorConfigFile({
   path,
@@ -22,8 +24,11 @@ export async function loadMonitorConfigFile({
 }: LoadMonitorConfigFileOptions): Promise<MonitorConfig> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readBounded(path, configLimits.maxFileBytes);
   } catch (error) {
+    if (error instanceof ConfigFileTooLarge) {
+      throw new ConfigError([{ path: '', line: undefined, message: error.message }], { file: path });
+    }
     const reason =
       (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : errorMessage(error);
     throw new ConfigError([{ path: '', line: undefined, message: `cannot read config file: ${reason}` }], {
@@ -38,6 +43,33 @@ export async function loadMonitorConfigFile({
     ...(env ? { env } : {}),
     ...(knownActions ? { knownActions } : {}),
   });
+}
+
+class ConfigFileTooLarge extends Error {}
+
+/** The file as UTF-8, or `ConfigFileTooLarge` as soon as more than `limit` bytes have come. */
+async function readBounded(path: string, limit: number): Promise<string> {
+  const handle = await open(path, 'r');
+  try {
+    const { size } = await handle.stat();
+    if (size > limit) throw new ConfigFileTooLarge(tooLargeMessage(formatBytes(size)));
+    // The size of a device says nothing: read at most one byte past the limit.
+    const buffer = Buffer.alloc(limit + 1);
+    let filled = 0;
+    while (filled < buffer.length) {
+      const { bytesRead } = await handle.read(buffer, filled, buffer.length - filled, null);
+      if (bytesRead === 0) break;
+      filled += bytesRead;
+    }
+    if (filled > limit) throw new ConfigFileTooLarge(tooLargeMessage(`more than ${formatBytes(limit)}`));
+    return buffer.subarray(0, filled).toString('utf8');
+  } finally {
+    await handle.close();
+  }
+}
+
+function tooLargeMessage(size: string): string {
+  return `the config file is ${size}, over the ${formatBytes(configLimits.maxFileBytes)} limit for a config file`;
 }
 
 function errorMessage(error: unknown): string {
