@@ -1,6 +1,7 @@
 import type { ContainerBaseline } from '../domain/baseline.js';
 import type { ApprovalRequest, HealingActionRecord } from '../domain/healing-action.js';
 import type { HealthSample } from '../domain/health.js';
+import { type HealthSummaryQuery, summarizeHealthSamples } from '../domain/health-summary.js';
 import type { Incident } from '../domain/incident.js';
 import type { Store } from '../ports/store.js';
 
@@ -134,6 +135,48 @@ export function contractBaseline(overrides: Partial<ContainerBaseline> = {}): Co
 }
 
 const ids = (rows: readonly { readonly id: string }[]) => rows.map((row) => row.id);
+
+/** The last `count` items (`slice(-0)` would be all of them). */
+const lastOf = <T>(items: readonly T[], count: number): T[] => (count === 0 ? [] : items.slice(-count));
+
+/**
+ * Samples for the summary tests: two hosts, two containers, ~25 minutes, some unhealthy, some
+ * without metrics. Values are multiples of 1/4 so every sum is exact whatever order a database
+ * adds them in, and the stores' numbers can be compared with `toEqual`.
+ */
+export function contractSummarySamples(count = 90): HealthSample[] {
+  const base = contractHealthSample();
+  return Array.from({ length: count }, (_, i) => {
+    const containerName = i % 3 === 2 ? 'db' : 'web';
+    const stopped = i % 11 === 0;
+    return contractHealthSample({
+      id: `sum-${String(i).padStart(3, '0')}`,
+      host: i % 5 === 4 ? 'host-b' : 'host-a',
+      containerName,
+      containerId: containerName === 'web' ? 'c1' : 'c2',
+      checkedAt: t0 + i * 17_000 + (i % 7) * 10,
+      healthy: i % 4 !== 0,
+      status: i % 4 !== 0 ? 'healthy' : 'unhealthy',
+      metrics: {
+        ...base.metrics,
+        responseTimeMs: stopped ? undefined : 10 + ((i * 37) % 400) + 0.5,
+        cpuPercent: stopped ? undefined : ((i * 13) % 100) / 4,
+        memoryPercent: i % 6 === 0 ? undefined : ((i * 7) % 90) + 0.25,
+        memoryBytes: stopped ? undefined : 50_000_000 + i * 4096,
+      },
+    });
+  });
+}
+
+/** Queries whose answers the summary tests compare with the same aggregation done in JS. */
+const summaryQueries: readonly HealthSummaryQuery[] = [
+  { host: 'host-a', containerName: 'web', since: t0 },
+  { host: 'host-a', containerName: 'web', since: t0 + 5 * minute + 1_234, bucketMs: 5 * minute },
+  { containerName: 'db', since: t0 - 60 * minute, bucketMs: minute },
+  { host: 'host-b', containerName: 'web', since: t0, bucketMs: 60 * minute },
+  { host: 'host-a', containerName: 'web', since: t0 + 24 * 60 * minute, bucketMs: minute },
+  { host: 'host-a', containerName: 'nothing-here', since: t0, bucketMs: minute },
+];
 
 /**
  * One suite every Store implementation runs (memory, SQLite, PostgreSQL): the same inputs must
@@ -506,6 +549,126 @@ export function storeContract(options: StoreContractOptions): void {
         expect(ids(await store.listApprovals({ host: 'host-b' }))).toEqual(['appr-host-b']);
         expect(await store.listIncidents({ host: 'host-c' })).toEqual([]);
         expect(await store.listIncidents({})).toHaveLength(2);
+      });
+    });
+
+    describe('bounded reads', () => {
+      storeTest('a limit is applied by the store: at most `limit` rows, the newest ones', async (store) => {
+        const samples = Array.from({ length: 30 }, (_, i) =>
+          contractHealthSample({ id: `s-${String(i).padStart(2, '0')}`, checkedAt: t0 + i * 1_000 }),
+        );
+        const incidents = Array.from({ length: 12 }, (_, i) =>
+          contractIncident({ id: `i-${String(i).padStart(2, '0')}`, openedAt: t0 + i * minute }),
+        );
+        const actions = Array.from({ length: 9 }, (_, i) =>
+          contractHealingAction({
+            id: `a-${String(i).padStart(2, '0')}`,
+            containerName: i % 2 === 0 ? 'web' : 'db',
+            startedAt: t0 + i * 1_000,
+          }),
+        );
+        await store.saveHealthSamples({ samples });
+        for (const incident of incidents) await store.saveIncident({ incident });
+        for (const action of actions) await store.saveHealingAction({ action });
+        for (const limit of [0, 1, 7, 50]) {
+          // Samples and actions: the newest `limit`, oldest first; incidents: newest first.
+          expect(ids(await store.listHealthSamples({ limit }))).toEqual(lastOf(ids(samples), limit));
+          expect(ids(await store.listIncidents({ limit }))).toEqual(ids(incidents).reverse().slice(0, limit));
+          expect(ids(await store.listHealingActions({ limit }))).toEqual(lastOf(ids(actions), limit));
+        }
+        expect(
+          ids(await store.listHealingActions({ containerName: 'web', since: t0 + 1, limit: 2 })),
+        ).toEqual(['a-06', 'a-08']);
+        expect(ids(await store.listHealthSamples({ since: t0 + 20_000, limit: 100 }))).toEqual(
+          ids(samples.slice(20)),
+        );
+      });
+
+      storeTest('a limit that is not a whole number of at least 0 is refused, not ignored', async (store) => {
+        for (const limit of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY]) {
+          await expect(store.listHealthSamples({ limit })).rejects.toThrow(/limit/);
+          await expect(store.listIncidents({ limit })).rejects.toThrow(/limit/);
+          await expect(store.listHealingActions({ limit })).rejects.toThrow(/limit/);
+        }
+      });
+
+      storeTest('listApprovals with ids reads only those requests', async (store) => {
+        for (const [index, id] of ['a', 'b', 'c'].entries()) {
+          await store.saveApproval({
+            approval: contractApproval({
+              id,
+              requestedAt: t0 + index,
+              host: id === 'c' ? 'host-b' : 'host-a',
+            }),
+          });
+        }
+        expect(ids(await store.listApprovals({ ids: ['c', 'b'] }))).toEqual(['b', 'c']);
+        expect(ids(await store.listApprovals({ ids: ['c', 'b'], host: 'host-a' }))).toEqual(['b']);
+        expect(ids(await store.listApprovals({ ids: ['nope'] }))).toEqual([]);
+        expect(await store.listApprovals({ ids: [] })).toEqual([]);
+      });
+
+      storeTest('summaries are the same numbers as the aggregation computed in JS', async (store) => {
+        const samples = contractSummarySamples();
+        // Several writes, so minutes are summed across batches too.
+        await store.saveHealthSamples({ samples: samples.slice(0, 40) });
+        await store.saveHealthSamples({ samples: samples.slice(40, 41) });
+        await store.saveHealthSamples({ samples: samples.slice(41) });
+        for (const query of summaryQueries) {
+          expect(await store.summarizeHealthSamples(query)).toEqual(summarizeHealthSamples(samples, query));
+        }
+        const all = await store.summarizeHealthSamples({ containerName: 'web', since: t0 });
+        expect(all.total.samples).toBe(samples.filter((sample) => sample.containerName === 'web').length);
+        expect(all.buckets).toEqual([]);
+        const empty = await store.summarizeHealthSamples({ containerName: 'nothing-here', since: t0 });
+        expect(empty.total).toEqual({
+          samples: 0,
+          unhealthy: 0,
+          responseTimeMs: null,
+          cpuPercent: null,
+          memoryPercent: null,
+          memoryBytes: null,
+        });
+      });
+
+      storeTest('summaries follow rewritten samples and retention', async (store) => {
+        const byId = new Map(contractSummarySamples().map((sample) => [sample.id, sample]));
+        await store.saveHealthSamples({ samples: [...byId.values()] });
+        const rewrite = (id: string, change: (sample: HealthSample) => HealthSample) => {
+          const changed = change(byId.get(id) as HealthSample);
+          byId.set(id, changed);
+          return changed;
+        };
+        await store.saveHealthSamples({
+          samples: [
+            // The slowest response of its minute becomes fast: the minute's maximum must fall.
+            rewrite('sum-010', (s) => ({ ...s, metrics: { ...s.metrics, responseTimeMs: 1.5 } })),
+            // Moved to another minute.
+            rewrite('sum-003', (s) => ({ ...s, checkedAt: s.checkedAt + 9 * minute })),
+            rewrite('sum-005', (s) => ({ ...s, healthy: false, status: 'unhealthy' })),
+          ],
+        });
+        const expectMatches = async () => {
+          for (const query of summaryQueries) {
+            expect(await store.summarizeHealthSamples(query)).toEqual(
+              summarizeHealthSamples(byId.values(), query),
+            );
+          }
+        };
+        await expectMatches();
+        for (const before of [t0 + 7 * minute + 30_000, t0 + 12 * minute]) {
+          await store.pruneHealthSamples({ before, batchSize: 7 });
+          for (const [id, sample] of byId) if (sample.checkedAt < before) byId.delete(id);
+          await expectMatches();
+        }
+      });
+
+      storeTest('a bucket width that is not a whole number of minutes is refused', async (store) => {
+        for (const bucketMs of [0, -minute, 90_000, 1.5 * minute, Number.NaN]) {
+          await expect(
+            store.summarizeHealthSamples({ containerName: 'web', since: t0, bucketMs }),
+          ).rejects.toThrow(/bucketMs/);
+        }
       });
     });
 
