@@ -3,6 +3,7 @@ import {
   type Clock,
   ContainerRuntimeError,
   type ContainerStatus,
+  healthSummaryResolutionMs,
   type Logger,
   type MonitorAgentApi,
   MonitorError,
@@ -16,7 +17,12 @@ import { ApiError } from '../http/api-error.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { createMonitorMetrics, type MonitorMetrics, type SpoolDepth } from '../metrics/monitor-metrics.js';
 import { buildOpenApiDocument } from '../openapi/openapi-document.js';
-import type { healRequestSchema, incidentsQuerySchema, rejectRequestSchema } from '../schemas/api-schemas.js';
+import type {
+  containerMetricsQuerySchema,
+  healRequestSchema,
+  incidentsQuerySchema,
+  rejectRequestSchema,
+} from '../schemas/api-schemas.js';
 import { matchRoute, type RouteSpec } from './routes.js';
 
 export interface MonitorApiOptions {
@@ -199,22 +205,31 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
       }
       case 'containerMetrics': {
         const name = input.params.name as string;
-        const query = input.query as { hours: number; limit: number };
-        const since = clock.now() - query.hours * 3_600_000;
+        const query = input.query as z.output<typeof containerMetricsQuerySchema>;
+        const windowMs = query.hours * 3_600_000;
+        const since = clock.now() - windowMs;
+        const bucketMs = query.buckets === undefined ? undefined : bucketWidthMs(windowMs, query.buckets);
         const known = agent.status().some((line) => line.name === name);
-        const [samples, baselines] = await Promise.all([
-          agent.store.listHealthSamples({ host: agent.host, containerName: name, since }),
-          agent.store.listBaselines({ host: agent.host, containerName: name }),
+        // Each read is one bounded query: the limit and the aggregation are done by the store,
+        // so the widest window costs the same few rows as the narrowest (issue 10).
+        const scope = { host: agent.host, containerName: name };
+        const [samples, baselines, summary] = await Promise.all([
+          agent.store.listHealthSamples({ ...scope, since, limit: query.limit }),
+          agent.store.listBaselines(scope),
+          agent.store.summarizeHealthSamples({ ...scope, since, bucketMs }),
         ]);
-        if (!known && samples.length === 0 && baselines.length === 0) {
+        if (!known && samples.length === 0 && summary.total.samples === 0 && baselines.length === 0) {
           throw new ApiError('not_found', `no container named ${name} is known to this monitor`);
         }
-        // The newest `limit` samples, still oldest first.
         return sendJson(response, 200, {
           container: name,
           since,
-          samples: samples.slice(-query.limit),
+          samples,
           baselines,
+          summary: { from: summary.from, ...summary.total },
+          ...(bucketMs === undefined
+            ? {}
+            : { series: { bucketSeconds: bucketMs / 1000, buckets: summary.buckets } }),
         });
       }
       case 'heal': {
@@ -314,15 +329,19 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
 /** 404 for an id never seen, 409 for one already decided: both before the agent is asked. */
 async function assertPending(agent: MonitorAgentApi, id: string, verb: string): Promise<void> {
   if (agent.pendingApprovals().some((approval) => approval.id === id)) return;
-  const stored = (await agent.store.listApprovals({ host: agent.host })).find(
-    (approval) => approval.id === id,
-  );
+  const [stored] = await agent.store.listApprovals({ host: agent.host, ids: [id] });
   if (!stored) throw new ApiError('not_found', `no approval request with id "${id}"`);
   throw new ApiError(
     'conflict',
     `cannot ${verb} approval request "${id}": it was already ${stored.status}${stored.decidedBy ? ` by ${stored.decidedBy}` : ''}`,
     { details: { status: stored.status } },
   );
+}
+
+/** The narrowest whole-minute bucket that covers the window in at most about `buckets` of them. */
+function bucketWidthMs(windowMs: number, buckets: number): number {
+  const minute = healthSummaryResolutionMs;
+  return Math.max(1, Math.ceil(windowMs / buckets / minute)) * minute;
 }
 
 function statusLine(line: ContainerStatus) {

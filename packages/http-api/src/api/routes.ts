@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  apiReadLimits,
   approvalIdSchema,
   approvalsResponseSchema,
   approveRequestSchema,
@@ -65,19 +66,31 @@ export const routes: readonly RouteSpec[] = [
     method: 'GET',
     path: '/monitor/incidents',
     access: 'read',
-    summary: 'Incidents opened in the last `hours`, newest first',
+    summary: `Incidents opened in the last \`hours\` (at most ${apiReadLimits.incidentsMaxHours}), newest first, at most \`limit\` (at most ${apiReadLimits.incidentsMaxLimit})`,
     query: incidentsQuerySchema,
-    responses: { 200: ok('Incidents', incidentsResponseSchema) },
+    responses: {
+      200: ok('Incidents', incidentsResponseSchema),
+      400: { description: 'A query value out of range; the message names the field (e.g. `query.hours`)' },
+    },
   },
   {
     id: 'containerMetrics',
     method: 'GET',
     path: '/monitor/metrics/container/{name}',
     access: 'read',
-    summary: 'Recent health samples and the learned baselines of one container',
+    summary: `The newest \`limit\` health samples of the last \`hours\` (at most ${apiReadLimits.metricsMaxHours}) of one container, the summary of all of them and, with \`buckets\`, a series, aggregated by the database; and its learned baselines`,
     params: z.object({ name: containerNameSchema }),
     query: containerMetricsQuerySchema,
-    responses: { 200: ok('Samples (oldest first) and baselines', containerMetricsResponseSchema) },
+    responses: {
+      200: ok(
+        'Samples (oldest first), summary, optional series and baselines',
+        containerMetricsResponseSchema,
+      ),
+      400: {
+        description: `A query value out of range; the message names the field (\`hours\` <= ${apiReadLimits.metricsMaxHours}, \`limit\` <= ${apiReadLimits.metricsMaxLimit}, \`buckets\` <= ${apiReadLimits.metricsMaxBuckets})`,
+      },
+      404: { description: 'No container of that name is known to this monitor' },
+    },
   },
   {
     id: 'heal',

@@ -32,25 +32,62 @@ export const actionNameSchema = z
   .regex(/^[a-zA-Z][a-zA-Z0-9_-]*$/, 'not an action name')
   .describe('A registered healing action, e.g. restart_container');
 
+/**
+ * The most any read may ask for, whatever the query string: the store answers each read with one
+ * bounded query (the limit and the aggregation are in the SQL), and these caps bound that query.
+ * Asking for more is a 400 naming the field, never a silently larger read.
+ */
+export const apiReadLimits = {
+  /** 366 days: incidents are few and kept by `storage.incident_retention_days`. */
+  incidentsMaxHours: 24 * 366,
+  incidentsMaxLimit: 1000,
+  /** 31 days: the default `storage.retention_days` (30) and a day to spare. */
+  metricsMaxHours: 24 * 31,
+  metricsMaxLimit: 5000,
+  /** Points of the `buckets` series: one a minute over a day, one every ~31 minutes over 31 days. */
+  metricsMaxBuckets: 1440,
+} as const;
+
+/** A whole number in [min, max], with messages that say the bound rather than zod's generic ones. */
+const boundedCount = (min: number, max: number) =>
+  z.coerce
+    .number({ message: 'must be a number' })
+    .int('must be a whole number')
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`);
+
+const boundedHours = (max: number, days: number) =>
+  z.coerce
+    .number({ message: 'must be a number' })
+    .positive('must be above 0')
+    .max(max, `must be at most ${max} (${days} days)`);
+
 export const incidentsQuerySchema = z.object({
-  hours: z.coerce
-    .number()
-    .positive()
-    .max(24 * 366)
+  hours: boundedHours(apiReadLimits.incidentsMaxHours, 366)
     .default(24)
-    .describe('How far back to look, in hours (default 24)'),
+    .describe(`How far back to look, in hours (default 24, at most ${apiReadLimits.incidentsMaxHours})`),
   container: containerNameSchema.optional().describe('Only incidents of this container name'),
-  limit: z.coerce.number().int().min(1).max(1000).default(200).describe('At most this many, newest first'),
+  limit: boundedCount(1, apiReadLimits.incidentsMaxLimit)
+    .default(200)
+    .describe(`At most this many, newest first (default 200, at most ${apiReadLimits.incidentsMaxLimit})`),
 });
 
 export const containerMetricsQuerySchema = z.object({
-  hours: z.coerce
-    .number()
-    .positive()
-    .max(24 * 31)
+  hours: boundedHours(apiReadLimits.metricsMaxHours, 31)
     .default(1)
-    .describe('How far back to return health samples, in hours (default 1)'),
-  limit: z.coerce.number().int().min(1).max(5000).default(500).describe('At most this many samples'),
+    .describe(
+      `How far back to return health samples and their summary, in hours (default 1, at most ${apiReadLimits.metricsMaxHours})`,
+    ),
+  limit: boundedCount(1, apiReadLimits.metricsMaxLimit)
+    .default(500)
+    .describe(
+      `At most this many samples, the newest (default 500, at most ${apiReadLimits.metricsMaxLimit})`,
+    ),
+  buckets: boundedCount(1, apiReadLimits.metricsMaxBuckets)
+    .optional()
+    .describe(
+      `Also answer \`series\`: the window in about this many buckets of whole minutes (at most ${apiReadLimits.metricsMaxBuckets}), aggregated by the database`,
+    ),
 });
 
 const reasonSchema = z.string().trim().min(1).max(1000);
@@ -261,12 +298,53 @@ export const incidentsResponseSchema = z
   .object({ since: epochMs, incidents: z.array(incidentSchema) })
   .register(apiSchemaRegistry, { id: 'IncidentsResponse' });
 
+const metricSummarySchema = z
+  .object({
+    count: z.number().describe('Samples that carried the metric'),
+    avg: z.number(),
+    min: z.number(),
+    max: z.number(),
+  })
+  .nullable()
+  .describe('null when no sample in the span carried the metric');
+
+const healthAggregateShape = {
+  samples: z.number(),
+  unhealthy: z.number().describe('Samples whose verdict was not healthy'),
+  responseTimeMs: metricSummarySchema,
+  cpuPercent: metricSummarySchema,
+  memoryPercent: metricSummarySchema,
+  memoryBytes: metricSummarySchema,
+};
+
+export const healthSummarySchema = z
+  .object({
+    from: epochMs.describe('Start of the window: `since` rounded down to the minute'),
+    ...healthAggregateShape,
+  })
+  .register(apiSchemaRegistry, {
+    id: 'HealthSummary',
+    description: 'Every sample of the window (not only the `limit` returned), aggregated by the database',
+  });
+
+export const healthBucketSchema = z
+  .object({ start: epochMs, ...healthAggregateShape })
+  .register(apiSchemaRegistry, { id: 'HealthBucket' });
+
 export const containerMetricsResponseSchema = z
   .object({
     container: z.string(),
     since: epochMs,
-    samples: z.array(healthSampleSchema).describe('Oldest first'),
+    samples: z.array(healthSampleSchema).describe('The newest `limit` samples of the window, oldest first'),
     baselines: z.array(baselineSchema),
+    summary: healthSummarySchema,
+    series: z
+      .object({
+        bucketSeconds: z.number().describe('Width of each bucket: a whole number of minutes'),
+        buckets: z.array(healthBucketSchema).describe('Buckets that hold samples, oldest first'),
+      })
+      .optional()
+      .describe('Only when `buckets` was asked for'),
   })
   .register(apiSchemaRegistry, { id: 'ContainerMetricsResponse' });
 
