@@ -49,9 +49,40 @@ describe('redactContext', () => {
       'EMPTY',
     ]);
     expect(redacted.logTail).toEqual(['connecting with [REDACTED:env_value]', 'listening on 8080']);
-    expect(redacted.errorLines).toEqual(['auth failed for [REDACTED:github_token]']);
-    expect(redacted.container?.labels).toEqual({ 'deploy.token': '[REDACTED:github_token]' });
+    // A label whose name says token is one of the container's own secrets, like DB_PASSWORD.
+    expect(redacted.errorLines).toEqual(['auth failed for [REDACTED:env_value]']);
+    expect(redacted.container?.labels).toEqual({ 'deploy.token': '[REDACTED:env_value]' });
     expect(redacted.incident.id).toBe(context.incident.id);
     expect(redacted.verdict.metrics).toEqual(context.verdict.metrics);
+  });
+});
+
+describe('redactContext bounds what it scans', () => {
+  it('cuts a 512 KB label to a marked 16 KiB before scanning it, and masks the known secrets in it', () => {
+    const password = ['Tr0ub4dor', '-and-3'].join('');
+    const label = `${password} ${'QUJDRA'.repeat(90_000)}`;
+    const context = {
+      ...makeDiagnosisContext({}),
+      container: { ...container, env: [`DB_PASSWORD=${password}`], labels: { huge: label } },
+    };
+    const started = performance.now();
+    const redacted = redactContext(context);
+    const took = performance.now() - started;
+    const kept = redacted.container?.labels.huge ?? '';
+    expect(kept.startsWith('[REDACTED:env_value] QUJDRA')).toBe(true);
+    expect(kept).toMatch(/…\[truncated \d+ chars\]$/);
+    expect(kept.length).toBeLessThanOrEqual(16 * 1024);
+    expect(JSON.stringify(redacted)).not.toContain(password);
+    expect(took).toBeLessThan(1_000);
+  });
+
+  it('keeps a context already redacted as it is', () => {
+    const context = {
+      ...makeDiagnosisContext({}),
+      container: { ...container, env: ['API_TOKEN=abcd-1234-efgh'] },
+      logTail: ['token abcd-1234-efgh rejected', `password=${'hunter'}2-prod`],
+    };
+    const once = redactContext(context);
+    expect(redactContext(once)).toEqual(once);
   });
 });

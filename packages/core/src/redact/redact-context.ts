@@ -1,5 +1,15 @@
+import type { ContainerDetails } from '../domain/container.js';
 import type { DiagnosisContext } from '../ports/diagnoser.js';
-import { redactSecrets } from './redact-secrets.js';
+import { containerSecretValues } from './container-secrets.js';
+import { redactDeep } from './redact-deep.js';
+import { redactionMarker } from './redact-secrets.js';
+
+/** One string of a diagnosis context: log lines are already cut to 2 KiB, labels are not. */
+const maxContextFieldChars = 16 * 1024;
+/** All strings of a context together: the log tail and error lines fit several times over. */
+const maxContextChars = 256 * 1024;
+/** An env variable name is kept up to this length. */
+const maxEnvNameChars = 256;
 
 /**
  * The values of `KEY=value` environment entries. Names are kept: `DATABASE_URL` is a useful
@@ -13,32 +23,55 @@ export function environmentValues(env: readonly string[]): string[] {
 }
 
 /**
- * The diagnosis context with every string redacted (logs, messages, labels, health-check output,
- * the environment), so anything built from it can leave the host. Environment entries keep their
- * names and lose their values. Record keys, numbers and the shape stay as they are.
+ * The diagnosis context with every string bounded and redacted (logs, messages, labels,
+ * health-check output), the container's own secrets masked wherever they appear, and the
+ * environment reduced to names (`NAME=[REDACTED:env_value]`), so anything built from it can be
+ * recorded or leave the host. Record keys, numbers and the shape stay as they are.
+ *
+ * The agent does this once, where it builds the context; a diagnoser given a context from
+ * elsewhere does it again, which changes nothing in a context already redacted.
  */
-export function redactContext(context: DiagnosisContext): DiagnosisContext {
-  const extraValues = environmentValues(context.container?.env ?? []);
-  const redacted = redactDeep(context, (text) => redactSecrets(text, { extraValues })) as DiagnosisContext;
-  if (!redacted.container) return redacted;
-  return {
-    ...redacted,
-    container: {
-      ...redacted.container,
-      env: (context.container?.env ?? []).map((entry) => {
-        const separator = entry.indexOf('=');
-        return separator < 0 ? entry : `${entry.slice(0, separator)}=[REDACTED:env_value]`;
-      }),
-    },
-  };
+export function redactContext<T extends DiagnosisContext>(context: T): T {
+  if (redacted.has(context)) return context;
+  const container = context.container;
+  const extraValues = containerSecretValues(container);
+  const { container: _container, ...rest } = context;
+  const result = {
+    ...redactDeep(rest, { extraValues, maxFieldChars: maxContextFieldChars, maxTotalChars: maxContextChars }),
+    container: container ? redactContainer(container, extraValues) : container,
+  } as unknown as T;
+  redacted.add(result);
+  return result;
 }
 
-/** Applies `redact` to every string in plain data (objects, arrays); other values are kept. */
-export function redactDeep(value: unknown, redact: (text: string) => string): unknown {
-  if (typeof value === 'string') return redact(value);
-  if (Array.isArray(value)) return value.map((item) => redactDeep(item, redact));
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, redactDeep(item, redact)]));
-  }
-  return value;
+/** Contexts and containers this module produced: given again, they are returned as they are. */
+const redacted = new WeakSet<object>();
+/** A container's redacted details, by the inspected details: the same for every context of one inspect. */
+const containers = new WeakMap<ContainerDetails, ContainerDetails>();
+
+function redactContainer(container: ContainerDetails, extraValues: readonly string[]): ContainerDetails {
+  if (redacted.has(container)) return container;
+  const known = containers.get(container);
+  if (known) return known;
+  const result = redactContainerOnce(container, extraValues);
+  redacted.add(result);
+  containers.set(container, result);
+  return result;
+}
+
+function redactContainerOnce(container: ContainerDetails, extraValues: readonly string[]): ContainerDetails {
+  const { env, ...rest } = container;
+  const redacted = redactDeep(rest, {
+    extraValues,
+    maxFieldChars: maxContextFieldChars,
+    maxTotalChars: maxContextChars,
+  });
+  return {
+    ...redacted,
+    env: env.map((entry) => {
+      const separator = entry.indexOf('=');
+      const name = (separator < 0 ? entry : entry.slice(0, separator)).slice(0, maxEnvNameChars);
+      return separator < 0 ? name : `${name}=${redactionMarker('env_value')}`;
+    }),
+  };
 }

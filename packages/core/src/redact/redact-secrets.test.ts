@@ -180,3 +180,91 @@ describe('redactSecrets keeps ordinary text', () => {
     });
   }
 });
+
+describe('redactSecrets masks a secret beside a credential it found', () => {
+  const awsExampleId = join('AKIA', 'IOSFODNN7EXAMPLE');
+  const awsExampleSecret = join('wJalrXUtnFEMI/K7MDENG', '/bPxRfiCYEXAMPLEKEY');
+
+  it('masks the AWS secret access key printed next to its key id (issue 10, item 7)', () => {
+    expect(redactSecrets(`aws ${awsExampleId} ${awsExampleSecret}`)).toBe(
+      'aws [REDACTED:aws_key] [REDACTED:high_entropy]',
+    );
+  });
+
+  it('masks the pair in either order and with punctuation between', () => {
+    expect(redactSecrets(`creds: ${awsExampleSecret}, ${awsExampleId}`)).toBe(
+      'creds: [REDACTED:high_entropy], [REDACTED:aws_key]',
+    );
+    expect(redactSecrets(`"${awsExampleId}":"${awsExampleSecret}"`)).toBe(
+      '"[REDACTED:aws_key]":"[REDACTED:high_entropy]"',
+    );
+  });
+
+  it('masks a random token beside a known value, but not a word beside it', () => {
+    const known = join('db-pass', '-Xy7');
+    expect(redactSecrets(`login ${known} ${awsExampleSecret}`, { extraValues: [known] })).toBe(
+      'login [REDACTED:env_value] [REDACTED:high_entropy]',
+    );
+    expect(redactSecrets(`login ${known} failed for user postgres`, { extraValues: [known] })).toBe(
+      'login [REDACTED:env_value] failed for user postgres',
+    );
+  });
+
+  it('does not mask a random token that is not beside a credential', () => {
+    const line = `aws ${awsExampleId} region eu-west-1 request 9fceb02d0ae598e95dc970b74767f19372d61af8`;
+    expect(redactSecrets(line)).toBe(
+      'aws [REDACTED:aws_key] region eu-west-1 request 9fceb02d0ae598e95dc970b74767f19372d61af8',
+    );
+  });
+});
+
+describe('redactSecrets leaves near misses alone', () => {
+  it.each([
+    'passwor=hunter2 is not a key',
+    'api_key without a value',
+    'api_key',
+    'Bearer',
+    'Bearer short',
+    'Authorization: Bearer',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell-style placeholder is the point
+    'password: null, token: ***, secret=${DB_SECRET}, api_key=<your-key>',
+    '{"data": {"list": [1, 2, 3]}}',
+    '==== ==== "" \'\' :: ==',
+    '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUEXAMPLE\n-----END CERTIFICATE-----',
+  ])('keeps %j', (line) => {
+    expect(redactSecrets(line)).toBe(line);
+  });
+
+  it('is idempotent: masked text is left as it is', () => {
+    const once = redactSecrets(
+      `password=hunter2-prod Authorization: Bearer abcdefghijklmnop postgres://u:p4ss@db/x ${join('AKIA', 'IOSFODNN7EXAMPLE')} ${join('wJalrXUtnFEMI/K7MDENG', '/bPxRfiCYEXAMPLEKEY')}`,
+    );
+    expect(redactSecrets(once)).toBe(once);
+  });
+});
+
+describe('redactSecrets bounds what it scans', () => {
+  it('cuts long text at a space near the limit and says how much it left out', () => {
+    const text = `${'word '.repeat(100)}${'tail '.repeat(100)}`;
+    const redacted = redactSecrets(text, { maxChars: 300 });
+    expect(redacted.length).toBeLessThanOrEqual(300);
+    expect(redacted).toMatch(/^(word )+(tail )*…\[truncated \d+ chars\]$/);
+    expect(redactSecrets(redacted, { maxChars: 300 })).toBe(redacted);
+  });
+
+  it('masks the kept half of a known value the cut splits', () => {
+    const known = 'correct horse battery staple';
+    const text = `${'x '.repeat(40)}${known} and more`;
+    const cutInside = text.indexOf('battery') + 3;
+    const redacted = redactSecrets(text, { maxChars: cutInside + 40, extraValues: [known] });
+    expect(redacted).not.toContain('correct horse');
+    expect(redacted).toContain('[REDACTED:env_value]');
+  });
+
+  it('drops a token cut in two rather than keeping half of it', () => {
+    const token = join('gh', 'p_', 'R4nd0mT0k3nV4lu3', 'Abc123Def456Ghi789Jk');
+    const text = `clone with ${token} now`;
+    const redacted = redactSecrets(text, { maxChars: 'clone with '.length + 45 });
+    expect(redacted).not.toContain('R4nd0m');
+  });
+});

@@ -1,0 +1,110 @@
+import type { ContainerDetails } from '../domain/container.js';
+import type { Diagnosis } from '../domain/diagnosis.js';
+import type { ApprovalRequest, HealingActionRecord } from '../domain/healing-action.js';
+import type { Problem } from '../domain/health.js';
+import type { Incident, IncidentHistoryEntry } from '../domain/incident.js';
+import { containerSecretValues } from './container-secrets.js';
+import { type TextRedactor, textRedactor } from './redact-secrets.js';
+
+/**
+ * Redacts what enters the agent's records (incidents, healing actions, approvals, diagnoses) for
+ * one container: its own secret values and every secret pattern, each field bounded. The agent
+ * calls it where text enters a record, before the record is stored, logged, notified or emitted,
+ * so every sink carries the same masked text.
+ */
+export interface RecordRedactor {
+  text(text: string): string;
+  incident(incident: Incident): Incident;
+  diagnosis(diagnosis: Diagnosis): Diagnosis;
+  action(action: HealingActionRecord): HealingActionRecord;
+  approval(approval: ApprovalRequest): ApprovalRequest;
+}
+
+/**
+ * Records (and their parts) this module produced. An incident is saved again at every change
+ * with most of its parts untouched: those are not scanned again.
+ */
+const redacted = new WeakSet<object>();
+
+function mark<T extends object>(value: T): T {
+  redacted.add(value);
+  return value;
+}
+
+const redactors = new WeakMap<object, RecordRedactor>();
+let patternsOnly: RecordRedactor | undefined;
+
+/**
+ * The redactor for a container's records (the same one for the same inspected details); with no
+ * details (a container already gone), secret patterns only.
+ */
+export function recordRedactor(container: ContainerDetails | null | undefined): RecordRedactor {
+  if (!container) {
+    patternsOnly ??= createRecordRedactor(textRedactor());
+    return patternsOnly;
+  }
+  let redactor = redactors.get(container);
+  if (!redactor) {
+    redactor = createRecordRedactor(textRedactor(containerSecretValues(container)));
+    redactors.set(container, redactor);
+  }
+  return redactor;
+}
+
+function createRecordRedactor(redact: TextRedactor): RecordRedactor {
+  const text = (value: string): string => redact(value);
+  const nullable = (value: string | null): string | null => (value === null ? null : text(value));
+
+  const diagnosis = (value: Diagnosis): Diagnosis => {
+    if (redacted.has(value)) return value;
+    return mark({
+      ...value,
+      diagnosis: text(value.diagnosis),
+      reasoning: text(value.reasoning),
+      ...(value.fallbackReason === undefined ? {} : { fallbackReason: text(value.fallbackReason) }),
+    });
+  };
+
+  const problems = (value: readonly Problem[]): readonly Problem[] => {
+    if (redacted.has(value)) return value;
+    return mark(value.map((problem) => ({ ...problem, message: text(problem.message) })));
+  };
+
+  const historyEntry = (entry: IncidentHistoryEntry): IncidentHistoryEntry => {
+    if (redacted.has(entry)) return entry;
+    return mark(
+      entry.kind === 'diagnosed'
+        ? { ...entry, diagnosis: diagnosis(entry.diagnosis) }
+        : { ...entry, problem: text(entry.problem) },
+    );
+  };
+
+  return {
+    text,
+    diagnosis,
+    incident(incident) {
+      if (redacted.has(incident)) return incident;
+      return mark({
+        ...incident,
+        problems: problems(incident.problems),
+        diagnosis: incident.diagnosis === null ? null : diagnosis(incident.diagnosis),
+        escalationReason: nullable(incident.escalationReason),
+        ...(incident.history === undefined ? {} : { history: incident.history.map(historyEntry) }),
+      });
+    },
+    action(action) {
+      if (redacted.has(action)) return action;
+      const detail = nullable(action.detail);
+      return mark({
+        ...action,
+        reason: text(action.reason),
+        detail,
+        error: action.error === action.detail ? detail : nullable(action.error),
+      });
+    },
+    approval(approval) {
+      if (redacted.has(approval)) return approval;
+      return mark({ ...approval, reason: text(approval.reason) });
+    },
+  };
+}
