@@ -285,8 +285,21 @@ export { silentLogger } from './ports/logger.js';
 export type { Notification, NotificationKind, Notifier } from './ports/notifier.js';
 export type { Store } from './ports/store.js';
 export { Recorder } from './record/recorder.js';
-export { environmentValues, redactContext } from './redact/redact-context.js';
 // Redaction
-export type { RedactOptions } from './redact/redact-secrets.js';
-export { isMaskableValue, redactSecrets } from './redact/redact-secrets.js';
-export { redactionMarker } from './redact/secret-patterns.js';
+export { cutPoint, maxFieldChars, truncationMarker } from './redact/bound-text.js';
+export { containerSecretValues } from './redact/container-secrets.js';
+export type { RecordRedactor } from './redact/record-redactor.js';
+export { recordRedactor } from './redact/record-redactor.js';
+export { environmentValues, redactContext } from './redact/redact-context.js';
+export type { RedactDeepOptions } from './redact/redact-deep.js';
+export { redactDeep } from './redact/redact-deep.js';
+export { redactedFieldValue, redactLogFields } from './redact/redact-log-fields.js';
+export type { RedactOptions, TextRedactor } from './redact/redact-secrets.js';
+export {
+  isMaskableValue,
+  redactionMarker,
+  redactSecrets,
+  textRedactor,
+} from './redact/redact-secrets.js';
+export type { SecretSpan } from './redact/secret-scanner.js';
+export { findSecrets } from './redact/secret-scanner.js';
