@@ -9,6 +9,8 @@ import { detectInstructionLikeContext } from '../policy/instruction-detector.js'
 import type { Clock } from '../ports/clock.js';
 import type { ContainerRuntime } from '../ports/container-runtime.js';
 import type { Diagnoser, DiagnosisContext } from '../ports/diagnoser.js';
+import { recordRedactor } from '../redact/record-redactor.js';
+import { redactContext } from '../redact/redact-context.js';
 import {
   type AgentEmit,
   type AgentLog,
@@ -125,7 +127,10 @@ export function createDiagnosisService(deps: DiagnosisServiceDeps): DiagnosisSer
   };
 
   const diagnoseWith = async (diagnoser: Diagnoser, context: DiagnosisContext): Promise<Diagnosis> => {
-    const diagnosis = await diagnoseOrFallBack(diagnoser, context);
+    // A diagnosis enters the records here: what a model (or a plugin) wrote is redacted like the
+    // text it read, with the container's own secrets, before it is announced, logged or stored.
+    const container = deps.containers.findByName(context.incident.containerName)?.details;
+    const diagnosis = recordRedactor(container).diagnosis(await diagnoseOrFallBack(diagnoser, context));
     deps.emit('diagnosis:completed', { incident: context.incident, diagnosis });
     return diagnosis;
   };
@@ -180,7 +185,10 @@ export function createDiagnosisService(deps: DiagnosisServiceDeps): DiagnosisSer
           logsComplete = ready !== undefined;
         }
       }
-      return {
+      // Where container text (logs, labels, health-check output, the environment) enters the
+      // agent: bounded and redacted once, so the rules, the model, a strategy and every record
+      // made from a diagnosis see the same masked text.
+      return redactContext({
         logsComplete,
         incident,
         container: watch.details ?? null,
@@ -191,7 +199,7 @@ export function createDiagnosisService(deps: DiagnosisServiceDeps): DiagnosisSer
         errorLines: firstErrorWindow(rawLog),
         recentEvents: [...watch.recentEvents],
         baselines: deps.baselines.snapshot(watch.name, watch.details?.image).baselines,
-      };
+      });
     },
 
     prefetchLogs(watch) {

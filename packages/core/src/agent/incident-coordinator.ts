@@ -13,6 +13,7 @@ import type { CircuitBreaker } from '../policy/circuit-breaker.js';
 import type { Clock } from '../ports/clock.js';
 import type { Notification, Notifier } from '../ports/notifier.js';
 import type { Recorder } from '../record/recorder.js';
+import { recordRedactor } from '../redact/record-redactor.js';
 import { type AgentEmit, type AgentLog, describeError } from './agent-support.js';
 import type { ContainerWatch } from './container-watch.js';
 
@@ -37,7 +38,10 @@ export interface IncidentCoordinatorDeps {
 
 /**
  * The one place a container's incident changes. Each call sets `watch.incident` and persists,
- * emits, logs and notifies together, so no path can do one and forget the others.
+ * emits, logs and notifies together, so no path can do one and forget the others. It is also
+ * where an incident's text enters the records: problems, diagnoses and reasons are redacted here
+ * (the container's own secrets and every secret pattern, each field bounded), once, before any
+ * of those sinks sees them.
  */
 export interface IncidentCoordinator {
   /** A new incident, whatever came before (a person's request, a dependency's restart). */
@@ -93,10 +97,17 @@ export function createIncidentCoordinator(deps: IncidentCoordinatorDeps): Incide
   /** Each container's last recovered incident, by name, oldest first; left-alone ones never. */
   const lastResolved = new Map<string, ResolvedEntry>();
 
+  /** What enters this container's records, redacted with its own secrets. */
+  const redaction = (watch: ContainerWatch) => recordRedactor(watch.details);
+
   const notify = (watch: ContainerWatch, notification: Omit<Notification, 'critical'>): void => {
     if (!deps.notifier) return;
     const notifier = deps.notifier;
-    const sent: Notification = { ...notification, critical: watch.settings?.critical ?? false };
+    const sent: Notification = {
+      ...notification,
+      message: redaction(watch).text(notification.message),
+      critical: watch.settings?.critical ?? false,
+    };
     // Never awaited by healing: a slow webhook must not delay a restart.
     void notifier.notify({ notification: sent }).catch((error: unknown) => {
       log('warn', 'notification_failed', { kind: notification.kind, error: describeError(error) });
@@ -129,7 +140,9 @@ export function createIncidentCoordinator(deps: IncidentCoordinatorDeps): Incide
   };
 
   const open = async (watch: ContainerWatch, verdict: HealthVerdict): Promise<Incident> => {
-    const incident = openIncident({ id: deps.newId(), host: deps.host, verdict, now: clock.now() });
+    const incident = redaction(watch).incident(
+      openIncident({ id: deps.newId(), host: deps.host, verdict, now: clock.now() }),
+    );
     watch.healedByUs = false;
     watch.stepAttempts.clear();
     watch.stepLastAt.clear();
@@ -160,7 +173,9 @@ export function createIncidentCoordinator(deps: IncidentCoordinatorDeps): Incide
     now: number,
   ): Promise<Incident> => {
     const resolvedAt = entry.incident.resolvedAt ?? now;
-    const incident = reopenIncident(entry.incident, { problems: verdict.problems, now });
+    const incident = redaction(watch).incident(
+      reopenIncident(entry.incident, { problems: verdict.problems, now }),
+    );
     lastResolved.delete(watch.name);
     watch.healedByUs = false;
     // The attempts go on counting: `max_attempts` spans the whole crash loop, not each return.
@@ -181,7 +196,7 @@ export function createIncidentCoordinator(deps: IncidentCoordinatorDeps): Incide
       incident_id: incident.id,
       reopen_count: times,
       resolved_ms_ago: now - resolvedAt,
-      problems: verdict.problems.map((problem) => problem.message),
+      problems: verdict.problems.map((problem) => redaction(watch).text(problem.message)),
     });
     notify(watch, {
       kind: 'incident_opened',
@@ -191,7 +206,8 @@ export function createIncidentCoordinator(deps: IncidentCoordinatorDeps): Incide
     return incident;
   };
 
-  const update = async (watch: ContainerWatch, incident: Incident): Promise<Incident> => {
+  const update = async (watch: ContainerWatch, changed: Incident): Promise<Incident> => {
+    const incident = redaction(watch).incident(changed);
     // Set before the write is awaited: two changes made in the same moment (a step's action and a
     // diagnosis landing) each start from the other's result instead of overwriting it.
     watch.incident = incident;
@@ -214,7 +230,9 @@ export function createIncidentCoordinator(deps: IncidentCoordinatorDeps): Incide
     async resolve(watch, how, options = {}) {
       const incident = watch.incident;
       if (!incident) return;
-      const resolved = resolveIncident(incident, { now: clock.now(), autoHealed: watch.healedByUs });
+      const resolved = redaction(watch).incident(
+        resolveIncident(incident, { now: clock.now(), autoHealed: watch.healedByUs }),
+      );
       if (options.leftAlone) {
         lastResolved.delete(watch.name);
       } else {
@@ -250,10 +268,11 @@ export function createIncidentCoordinator(deps: IncidentCoordinatorDeps): Incide
       await deps.afterResolved(watch, resolved);
     },
 
-    async escalate(watch, reason) {
+    async escalate(watch, unredactedReason) {
       const incident = watch.incident;
       if (!incident || incident.status === 'escalated') return;
-      const escalated = escalateIncident(incident, { reason, now: clock.now() });
+      const reason = redaction(watch).text(unredactedReason);
+      const escalated = redaction(watch).incident(escalateIncident(incident, { reason, now: clock.now() }));
       watch.incident = escalated;
       await recorder.saveIncident(escalated);
       emit('incident:escalated', escalated);
@@ -269,7 +288,10 @@ export function createIncidentCoordinator(deps: IncidentCoordinatorDeps): Incide
       });
     },
 
-    async awaitApproval(watch, { incident, approval, action, reason }) {
+    async awaitApproval(watch, input) {
+      const { incident, action } = input;
+      const approval = redaction(watch).approval(input.approval);
+      const reason = redaction(watch).text(input.reason);
       await recorder.saveApproval(approval);
       if (incident.status !== 'awaiting_approval') {
         await update(watch, transitionIncident(incident, { to: 'awaiting_approval', now: clock.now() }));

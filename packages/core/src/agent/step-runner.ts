@@ -16,6 +16,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ContainerRuntime } from '../ports/container-runtime.js';
 import type { Logger } from '../ports/logger.js';
 import type { Recorder } from '../record/recorder.js';
+import { recordRedactor } from '../redact/record-redactor.js';
 import {
   type AgentEmit,
   type AgentLog,
@@ -153,7 +154,8 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
     result,
     detail = null,
   ) => {
-    const record: HealingActionRecord = {
+    // Where an action's text (a diagnosis quoted in its reason, a policy's refusal) enters the records.
+    const record: HealingActionRecord = recordRedactor(watch.details).action({
       id: deps.newId(),
       host: deps.host,
       incidentId: watch.incident?.id ?? '',
@@ -167,12 +169,12 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
       durationMs: result === 'pending' ? null : 0,
       detail,
       error: null,
-    };
+    });
     await deps.recorder.saveHealingAction(record);
     if (result === 'dry_run') {
       emit('healing:attempt', record);
       emit('healing:result', record);
-      log('warn', 'healing_attempt', { container: watch.name, action, reason, dry_run: true });
+      log('warn', 'healing_attempt', { container: watch.name, action, reason: record.reason, dry_run: true });
     }
     return record;
   };
@@ -217,7 +219,9 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
     return watch.dockerRestartSince;
   };
 
-  const run: StepRunner['run'] = async (watch, step, requestedBy, reason) => {
+  const run: StepRunner['run'] = async (watch, step, requestedBy, unredactedReason) => {
+    // The reason quotes a diagnosis or a person's words: redacted before an approval, a record or a log line holds it.
+    const reason = recordRedactor(watch.details).text(unredactedReason);
     const incident = watch.incident;
     const settings = watch.settings;
     const details = watch.details;
@@ -413,7 +417,7 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
       container: watch.name,
       incident_id: incident.id,
       action: strategy.name,
-      reason,
+      reason: pending.reason,
       requested_by: requestedBy,
     });
     if (strategy.restartsContainer) {
@@ -451,12 +455,14 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
     // as healed by us, not as "recovered" by itself.
     if (outcome.ok && outcome.changedContainer) watch.healedByUs = true;
     watch.actionsInFlight--;
+    // An action's output (a script's, a command's in the container) enters the records here.
+    const detail = recordRedactor(details).text(outcome.detail);
     const finished: HealingActionRecord = {
       ...pending,
       result: outcome.ok ? 'succeeded' : 'failed',
       durationMs: clock.now() - started,
-      detail: outcome.detail,
-      error: outcome.ok ? null : outcome.detail,
+      detail,
+      error: outcome.ok ? null : detail,
     };
     await deps.recorder.saveHealingAction(finished);
     emit('healing:result', finished);
@@ -466,10 +472,10 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
       action: strategy.name,
       result: finished.result,
       duration_ms: finished.durationMs,
-      detail: outcome.detail,
+      detail,
     });
     if (watch.incident && watch.incident.status !== 'resolved' && outcome.diagnosis) {
-      await deps.landDiagnosis(watch, outcome.diagnosis);
+      await deps.landDiagnosis(watch, recordRedactor(details).diagnosis(outcome.diagnosis));
     }
     const changed = outcome.ok && outcome.changedContainer;
     if (changed) {
