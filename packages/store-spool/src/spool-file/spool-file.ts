@@ -138,8 +138,13 @@ export class SpoolFile {
     this.#droppedHealthSamples = Number(this.#meta('dropped_health_samples') ?? 0);
   }
 
-  /** Opens (or creates) the file and takes its lock: one agent per spool file. */
-  static open(path: string): SpoolFile {
+  /**
+   * Opens (or creates) the file and takes its lock: one agent per spool file. With
+   * `maxFileBytes`, the main file never grows past it: a write that would need more space fails
+   * as on a full disk (SQLite's `max_page_count`), so the spool can be kept off a shared disk's
+   * last free bytes, and the full-spool path can be exercised without filling a file system.
+   */
+  static open(path: string, options: { readonly maxFileBytes?: number } = {}): SpoolFile {
     let db: DatabaseSync | undefined;
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -171,6 +176,10 @@ export class SpoolFile {
         );
       }
       db.exec('COMMIT');
+      if (options.maxFileBytes !== undefined) {
+        const { page_size: pageSize } = db.prepare('PRAGMA page_size').get() as { page_size: number };
+        db.exec(`PRAGMA max_page_count = ${Math.max(1, Math.floor(options.maxFileBytes / pageSize))}`);
+      }
       return new SpoolFile(path, db);
     } catch (error) {
       try {
@@ -325,6 +334,18 @@ export class SpoolFile {
          WHERE kind = ? AND (keep_until IS NULL OR keep_until >= ?) ORDER BY seq`,
       )
       .all(kind, now) as unknown as LocalVersion[];
+  }
+
+  /**
+   * Throws as a real write would when the spool cannot take one now (disk or file full): writes a
+   * throwaway row about the size of a large record and takes it out again, in one transaction.
+   */
+  probeWritable(): void {
+    if (this.#closed) return;
+    this.#transaction(() => {
+      this.#setMeta.run('write_probe', 'x'.repeat(8192));
+      this.#db.prepare(`DELETE FROM spool_meta WHERE key = 'write_probe'`).run();
+    }, 'relaxed');
   }
 
   /**

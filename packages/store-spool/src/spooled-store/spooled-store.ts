@@ -38,6 +38,7 @@ import {
   SpoolFile,
   type SpoolRow,
 } from '../spool-file/spool-file.js';
+import { type SpoolAlert, type SpooledKind, SpoolHealth, type SpoolWriteFailure } from './spool-health.js';
 
 export interface SpooledStoreOptions {
   /** The primary store (PostgreSQL, SQLite...). The spooled store owns it: `close()` closes it. */
@@ -46,6 +47,16 @@ export interface SpooledStoreOptions {
   readonly path: string;
   /** Soft cap on spooled payload bytes; past it the oldest health samples are dropped. */
   readonly maxBytes: number;
+  /**
+   * Hard cap on the spool file itself: past it a write fails as on a full disk (see
+   * `SpoolStatus.writeFailure`). Default none: the file system is the limit.
+   */
+  readonly maxFileBytes?: number;
+  /**
+   * After the spool could not be written (disk full), writes must work again for this long before
+   * the episode is over and `spool_recovered` is said. Default 60000.
+   */
+  readonly writeRecoveryQuietMs?: number;
   readonly logger: Logger;
   readonly clock?: Clock;
   /** First wait before retrying an unreachable primary; doubles up to `maxRetryIntervalMs`. Default 1000. */
@@ -86,6 +97,15 @@ export interface SpoolStatus {
   /** Size of the spool's main file; its WAL adds up to about 4 MB while rows are written. */
   readonly fileBytes: number;
   readonly primary: 'up' | 'down';
+  /**
+   * Set while the spool cannot be written (disk or `maxFileBytes` full): writes then reach the
+   * database directly, or are lost when it is down too. Null while the spool takes writes.
+   */
+  readonly writeFailure: SpoolWriteFailure | null;
+  /** Spool writes that failed, since the store was created. */
+  readonly failedWrites: number;
+  /** Records neither the spool nor the database took, since the store was created, by kind. */
+  readonly lostRecords: Readonly<Record<SpooledKind, number>>;
 }
 
 /** A Store that journals writes to a local file first and delivers them when the primary answers. */
@@ -93,6 +113,11 @@ export interface SpooledStore extends Store, AsyncDisposable {
   /** Delivers everything pending now; rejects with a StoreError when the primary does not take it all. */
   flush(): Promise<void>;
   pending(): SpoolStatus;
+  /**
+   * Called once when the spool stops taking writes (`spool_full`) and once when it takes them
+   * again (`spool_recovered`), never per record: hand it to a notifier. Returns an unsubscribe.
+   */
+  onAlert(listener: (alert: SpoolAlert) => void): () => void;
 }
 
 /**
@@ -137,6 +162,7 @@ class SpoolingStore implements SpooledStore {
   readonly #stop = new AbortController();
   /** Resolvers of writes waiting for their row to reach the primary, by spool sequence. */
   readonly #waiters = new Map<number, () => void>();
+  readonly #health: SpoolHealth;
   #outage: Outage | undefined;
   #pressure: Pressure | undefined;
   #restartReplay: { readonly since: number; readonly rows: number } | undefined;
@@ -162,7 +188,20 @@ class SpoolingStore implements SpooledStore {
     this.#closeTimeoutMs = options.closeTimeoutMs ?? 2000;
     this.#recentWindowMs = options.recentWindowMs ?? 60 * 60_000;
     this.#replayBatchSize = options.replayBatchSize ?? 500;
-    this.#spool = SpoolFile.open(options.path);
+    this.#spool = SpoolFile.open(
+      options.path,
+      options.maxFileBytes === undefined ? {} : { maxFileBytes: options.maxFileBytes },
+    );
+    this.#health = new SpoolHealth({
+      path: this.#spool.path,
+      logger: this.#logger,
+      clock: this.#clock,
+      probe: () => this.#spool.probeWritable(),
+      retryIntervalMs: this.#retryIntervalMs,
+      maxRetryIntervalMs: this.#maxRetryIntervalMs,
+      quietMs: options.writeRecoveryQuietMs ?? 60_000,
+      signal: this.#stop.signal,
+    });
     const prune = options.store.pruneIncidents?.bind(options.store);
     if (prune) this.pruneIncidents = (pruneOptions) => this.#primaryCall(() => prune(pruneOptions));
 
@@ -232,12 +271,10 @@ class SpoolingStore implements SpooledStore {
         samples.map((sample) => entryOf(sample, sample.checkedAt)),
         this.#clock.now(),
       );
+      this.#health.succeeded();
     } catch (error) {
-      this.#logger.log('error', 'spool_write_failed', {
-        what: 'health_samples',
-        rows: samples.length,
-        error: describeError(error),
-      });
+      this.#health.failed({ what: 'health_sample', rows: samples.length, error });
+      this.#health.lost({ what: 'health_sample', rows: samples.length });
       throw new StoreError(`${samples.length} health samples lost: the database and the spool both failed`, {
         cause: error,
       });
@@ -277,13 +314,11 @@ class SpoolingStore implements SpooledStore {
     }
     try {
       this.#spool.appendBaselines(entries, now, { pending: !delivered });
+      this.#health.succeeded();
     } catch (error) {
-      this.#logger.log('error', 'spool_write_failed', {
-        what: 'baselines',
-        rows: baselines.length,
-        error: describeError(error),
-      });
+      this.#health.failed({ what: 'baseline', rows: baselines.length, error });
       if (!delivered) {
+        this.#health.lost({ what: 'baseline', rows: baselines.length });
         throw new StoreError(`${baselines.length} baselines lost: the database and the spool both failed`, {
           cause: error,
         });
@@ -306,18 +341,16 @@ class SpoolingStore implements SpooledStore {
     let seq: number;
     try {
       seq = this.#spool.appendMustKeep(kind, entry, this.#clock.now(), keepUntil);
+      this.#health.succeeded();
     } catch (error) {
-      this.#logger.log('error', 'spool_write_failed', {
-        what: kind,
-        id: entry.recordId,
-        error: describeError(error),
-      });
+      this.#health.failed({ what: kind, rows: 1, error });
       // Last resort: straight to the primary, outside the spool's order.
       try {
         await writeDirect();
         return;
       } catch (primaryError) {
         this.#markDown(primaryError);
+        this.#health.lost({ what: kind, rows: 1, id: entry.recordId });
         throw new StoreError(
           `${kind} ${entry.recordId} was written neither to the spool nor to the database`,
           {
@@ -465,7 +498,14 @@ class SpoolingStore implements SpooledStore {
       droppedHealthSamples: this.#spool.droppedHealthSamples,
       fileBytes: this.#spool.fileBytes(),
       primary: this.#outage === undefined ? 'up' : 'down',
+      writeFailure: this.#health.writeFailure,
+      failedWrites: this.#health.failedWrites,
+      lostRecords: this.#health.lostRecords,
     };
+  }
+
+  onAlert(listener: (alert: SpoolAlert) => void): () => void {
+    return this.#health.onAlert(listener);
   }
 
   async flush(): Promise<void> {
@@ -502,7 +542,11 @@ class SpoolingStore implements SpooledStore {
         if (first === undefined || last === undefined) break;
         chunk = chunk.slice(group.length);
         await this.#deliverGroup(group);
-        this.#spool.remove(first.seq, last.seq);
+        if (!this.#removeDelivered(first, last)) {
+          // The primary has them: whoever waits for these rows can go on.
+          this.#settleWaiters(last.seq);
+          return false;
+        }
         delivered += group.length;
         if (this.#outage) this.#outage.replayed += group.length;
         this.#settleWaiters(last.seq);
@@ -519,6 +563,23 @@ class SpoolingStore implements SpooledStore {
       return false;
     } finally {
       this.#inFlightUpTo = 0;
+    }
+  }
+
+  /**
+   * Forgets rows the primary took. On a full disk even a delete can fail (WAL mode appends it):
+   * that is the spool's trouble, not the database's, so it must not be taken for an outage; the
+   * rows are delivered again (upserts: still once) when the spool has room.
+   */
+  #removeDelivered(first: SpoolRow, last: SpoolRow): boolean {
+    try {
+      this.#spool.remove(first.seq, last.seq);
+      this.#health.succeeded();
+      return true;
+    } catch (error) {
+      if (this.#spool.closed) return false;
+      this.#health.failed({ what: first.kind, rows: last.seq - first.seq + 1, error });
+      return false;
     }
   }
 
