@@ -79,6 +79,28 @@ describe('createJsonLogger', () => {
     }
   });
 
+  it('masks secrets inside string values, not only under secret-named keys (issue 10, item 7)', () => {
+    const { lines, logger } = capture();
+    const awsId = ['AKIA', 'IOSFODNN7EXAMPLE'].join('');
+    const awsSecret = ['wJalrXUtnFEMI/K7MDENG', '/bPxRfiCYEXAMPLEKEY'].join('');
+    const scriptOutput = `deploying with aws ${awsId} ${awsSecret}\nDB_PASSWORD=hunter2-prod ok`;
+    logger.log('info', 'healing_result', {
+      container: 'web',
+      detail: scriptOutput,
+      nested: [{ text: scriptOutput }],
+    });
+    for (const secret of [awsId, awsSecret, 'hunter2-prod']) expect(lines[0]).not.toContain(secret);
+    expect(lines[0]).toContain('deploying with aws [REDACTED:aws_key] [REDACTED:high_entropy]');
+    expect(lines[0]).toContain('DB_PASSWORD=[REDACTED:secret_value] ok');
+  });
+
+  it('bounds a huge string field and says how much it left out', () => {
+    const { lines, logger } = capture();
+    logger.log('info', 'x', { detail: 'a '.repeat(200_000) });
+    expect(lines[0]?.length).toBeLessThan(90_000);
+    expect(lines[0]).toMatch(/…\[truncated \d+ chars\]/);
+  });
+
   it('does not change the caller’s fields while redacting', () => {
     const { logger } = capture();
     const fields = { nested: { token: 'abc' } };

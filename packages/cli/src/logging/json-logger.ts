@@ -1,6 +1,5 @@
-import type { Logger, LogLevel } from '@website-monitor/core';
+import { type Logger, type LogLevel, redactLogFields } from '@website-monitor/core';
 import { pino } from 'pino';
-import { redactSecrets } from './redact-secrets.js';
 
 export interface JsonLoggerOptions {
   /** Entries below this level are dropped. Default `info`. */
@@ -13,7 +12,9 @@ export interface JsonLoggerOptions {
  * Core's `Logger` port as one JSON object per line:
  * `{"level":"ERROR","time":"2026-11-28T05:00:00.000Z","event":"healing_attempt",...fields}`.
  * The level is upper-case and the event a field of its own so `| grep ERROR` and
- * `| grep healing_attempt` find them; secret-looking keys are redacted at any depth.
+ * `| grep healing_attempt` find them. Secret-named keys are redacted at any depth and every string
+ * is scanned for secret patterns and bounded (`redactLogFields`): the agent redacts container
+ * text where it enters its records, this guards what reaches the log from anywhere else.
  */
 export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
   const write = options.write ?? ((line: string) => process.stdout.write(line));
@@ -25,7 +26,7 @@ export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: {
         level: (label) => ({ level: label.toUpperCase() }),
-        log: (fields) => redactSecrets(fields),
+        log: (fields) => redactLogFields(fields),
       },
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
     },
