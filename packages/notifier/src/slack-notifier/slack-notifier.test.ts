@@ -101,3 +101,55 @@ describe('createSlackNotifier', () => {
     expect(JSON.stringify(body)).not.toContain('AKIAIOSF');
   });
 });
+
+describe('Slack text built from data is escaped (issue 10, item 8)', () => {
+  it('escapes &, < and > in names, reasons, diagnoses and messages, and keeps its own formatting', async () => {
+    const notifier = createSlackNotifier({ webhookUrl: receiver.url });
+    const sample = sampleNotification('approval_required');
+    const hostile = '<!channel> see <https://evil.example|the fix> & <@U123>';
+    await notifier.deliver({
+      notification: {
+        ...sample,
+        message: `web-1: ${hostile}`,
+        incident: {
+          ...sample.incident,
+          escalationReason: hostile,
+          diagnosis: {
+            ...sample.incident.diagnosis!,
+            diagnosis: hostile,
+            reasoning: `model says ${hostile}`,
+          },
+        },
+        approval: { ...sample.approval!, reason: hostile },
+      },
+    });
+
+    const body = receiver.requests[0]?.body as SlackPayload;
+    const texts = [body.text, ...JSON.stringify(body.blocks).match(/"text":"[^"]*"/g)!];
+    for (const text of texts) {
+      expect(text).not.toMatch(/<[!@#h]/);
+      expect(text).not.toContain('& ');
+    }
+    const escaped = '&lt;!channel&gt; see &lt;https://evil.example|the fix&gt; &amp; &lt;@U123&gt;';
+    expect(body.text).toContain(escaped);
+    const all = JSON.stringify(body.blocks);
+    expect(all).toContain(`*Escalation*\\n${escaped}`);
+    expect(all).toContain(`model says ${escaped}`);
+    expect(all).toContain(`\`recreate\` on \`web-1\`: ${escaped}`);
+    expect(all).toContain('*Container*\\n`web-1`');
+  });
+
+  it('never cuts an escaped character in half when it truncates', async () => {
+    const notifier = createSlackNotifier({ webhookUrl: receiver.url });
+    for (const pad of [2993, 2994, 2995, 2996]) {
+      await notifier.deliver({
+        notification: { ...sampleNotification(), message: `${'x'.repeat(pad)}<<<<<<<<` },
+      });
+    }
+    for (const request of receiver.requests) {
+      const section = (request.body as SlackPayload).blocks[1] as { text: { text: string } };
+      expect(section.text.text.length).toBeLessThanOrEqual(3000);
+      expect(section.text.text).toMatch(/x(&lt;)*…$/);
+    }
+  });
+});

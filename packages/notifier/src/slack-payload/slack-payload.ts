@@ -1,6 +1,7 @@
 import type { Notification, NotificationKind } from '@website-monitor/core';
 import type { PayloadOptions } from '../json-payload/json-payload.js';
 import { redactPayload } from '../redact-payload/redact-payload.js';
+import { escapeSlackText as escape, truncateSlackText as truncate } from './slack-text.js';
 
 /** Slack incoming-webhook body (also accepted by Mattermost, Rocket.Chat and Discord's /slack). */
 export interface SlackPayload {
@@ -37,24 +38,27 @@ const headerLimit = 150;
 const textLimit = 3000;
 
 export function toSlackPayload(original: Notification, options: PayloadOptions): SlackPayload {
-  // Redact before truncating: a cut could leave half a secret that no pattern recognises.
+  // Redact before truncating: a cut could leave half a secret that no pattern recognises. Then
+  // every value from data is escaped (`escape`) where it is placed; the templates are our own markup.
   const notification = redactPayload(original, options.secretValues);
   const { incident, approval } = notification;
   // The mark sits right before the name, so a push preview reads "[CRITICAL] api: ...".
   const critical = notification.critical === true;
-  const title = `${titles[notification.kind]}: ${critical ? `${criticalMark} ` : ''}${incident.containerName}`;
+  const title = `${titles[notification.kind]}: ${critical ? `${criticalMark} ` : ''}${escape(incident.containerName)}`;
   const fields: SlackMrkdwn[] = [
-    mrkdwn(`*Container*\n\`${incident.containerName}\`${critical ? ' (critical)' : ''}`),
-    mrkdwn(`*Host*\n${incident.host}`),
-    mrkdwn(`*Trigger*\n${incident.trigger}`),
-    mrkdwn(`*Status*\n${incident.status}`),
+    mrkdwn(`*Container*\n\`${escape(incident.containerName)}\`${critical ? ' (critical)' : ''}`),
+    mrkdwn(`*Host*\n${escape(incident.host)}`),
+    mrkdwn(`*Trigger*\n${escape(incident.trigger)}`),
+    mrkdwn(`*Status*\n${escape(incident.status)}`),
   ];
-  if (incident.actionsTaken.length > 0) fields.push(mrkdwn(`*Actions*\n${incident.actionsTaken.join(', ')}`));
-  if (incident.escalationReason) fields.push(mrkdwn(`*Escalation*\n${incident.escalationReason}`));
+  if (incident.actionsTaken.length > 0)
+    fields.push(mrkdwn(`*Actions*\n${escape(incident.actionsTaken.join(', '))}`));
+  if (incident.escalationReason) fields.push(mrkdwn(`*Escalation*\n${escape(incident.escalationReason)}`));
 
+  const message = escape(notification.message);
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(title, headerLimit) } },
-    { type: 'section', text: mrkdwn(notification.message) },
+    { type: 'section', text: mrkdwn(message) },
     { type: 'section', fields },
   ];
   const diagnosis = incident.diagnosis;
@@ -62,31 +66,30 @@ export function toSlackPayload(original: Notification, options: PayloadOptions):
     blocks.push({
       type: 'section',
       text: mrkdwn(
-        `*Diagnosis* (${diagnosis.source}, ${diagnosis.confidence}% confidence, ${diagnosis.urgency} urgency): ` +
-          `${diagnosis.diagnosis}\n*Recommended:* ${diagnosis.recommendedAction}\n${diagnosis.reasoning}`,
+        `*Diagnosis* (${escape(diagnosis.source)}, ${diagnosis.confidence}% confidence, ${escape(diagnosis.urgency)} urgency): ` +
+          `${escape(diagnosis.diagnosis)}\n*Recommended:* ${escape(diagnosis.recommendedAction)}\n${escape(diagnosis.reasoning)}`,
       ),
     });
   }
   if (approval) {
+    const id = escape(approval.id);
     blocks.push({
       type: 'section',
       text: mrkdwn(
-        `*Approval ${approval.id}:* \`${approval.action}\` on \`${approval.containerName}\`: ${approval.reason}\n` +
-          `Approve with \`POST /monitor/approvals/${approval.id}/approve\` or from the dashboard.`,
+        `*Approval ${id}:* \`${escape(approval.action)}\` on \`${escape(approval.containerName)}\`: ${escape(approval.reason)}\n` +
+          `Approve with \`POST /monitor/approvals/${id}/approve\` or from the dashboard.`,
       ),
     });
   }
   blocks.push({
     type: 'context',
-    elements: [mrkdwn(`incident ${incident.id} · opened ${new Date(incident.openedAt).toISOString()}`)],
+    elements: [
+      mrkdwn(`incident ${escape(incident.id)} · opened ${new Date(incident.openedAt).toISOString()}`),
+    ],
   });
-  return { text: truncate(`${title}: ${notification.message}`, textLimit), blocks };
+  return { text: truncate(`${title}: ${message}`, textLimit), blocks };
 }
 
 function mrkdwn(text: string): SlackMrkdwn {
   return { type: 'mrkdwn', text: truncate(text, textLimit) };
-}
-
-function truncate(text: string, limit: number): string {
-  return text.length <= limit ? text : `${text.slice(0, limit - 1)}…`;
 }
