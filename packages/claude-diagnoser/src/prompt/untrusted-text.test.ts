@@ -19,6 +19,15 @@ describe('neutraliseUntrustedLine', () => {
     expect(neutraliseUntrustedLine('\u001b[1;31mERROR\u001b[0m disk\u0007 full')).toBe('ERROR disk full');
     expect(neutraliseUntrustedLine('x'.repeat(500), 10)).toBe('xxxxxxxxxx… [cut]');
   });
+
+  it('cuts a megabyte line before cleaning it, in bounded time', () => {
+    const line = `${'\u001b[31m<'.repeat(100_000)}${'\uff1c'.repeat(500_000)}`;
+    const started = performance.now();
+    const neutral = neutraliseUntrustedLine(line);
+    expect(performance.now() - started).toBeLessThan(200);
+    expect(neutral.length).toBeLessThanOrEqual(400 + '… [cut]'.length);
+    expect(neutral.endsWith('… [cut]')).toBe(true);
+  });
 });
 
 describe('boundedLines', () => {

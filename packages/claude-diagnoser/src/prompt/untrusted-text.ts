@@ -6,7 +6,10 @@
  * go too; long lines are cut.
  */
 export function neutraliseUntrustedLine(line: string, maxLength = 400): string {
-  const cleaned = line
+  // Bounded before anything runs over it: a Docker error string or health-check output has no
+  // length limit of its own. The slack covers what cleaning removes (escape codes, zero widths).
+  const bounded = line.length > maxLength * 4 ? line.slice(0, maxLength * 4) : line;
+  const cleaned = bounded
     .normalize('NFKC')
     // biome-ignore lint/suspicious/noControlCharactersInRegex: removing terminal escape codes is the point
     .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
@@ -14,7 +17,7 @@ export function neutraliseUntrustedLine(line: string, maxLength = 400): string {
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]/g, '')
     .replace(/</g, '‹')
     .replace(/>/g, '›');
-  return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength)}… [cut]` : cleaned;
+  return cleaned.length > maxLength || bounded !== line ? `${cleaned.slice(0, maxLength)}… [cut]` : cleaned;
 }
 
 /** The newest lines that fit in `maxBytes`, oldest first, each neutralised. */
