@@ -282,7 +282,13 @@ export type { Diagnoser, DiagnosisContext } from './ports/diagnoser.js';
 export type { HttpProber } from './ports/http-prober.js';
 export type { Logger, LogLevel } from './ports/logger.js';
 export { silentLogger } from './ports/logger.js';
-export type { Notification, NotificationKind, Notifier } from './ports/notifier.js';
+export type {
+  AgentAlert,
+  AgentAlertKind,
+  Notification,
+  NotificationKind,
+  Notifier,
+} from './ports/notifier.js';
 export type { Store } from './ports/store.js';
 export { Recorder } from './record/recorder.js';
 // Redaction

@@ -1,3 +1,6 @@
+export type { JsonAlertPayload } from './agent-alert-payload/json-alert-payload.js';
+export { toJsonAlertPayload } from './agent-alert-payload/json-alert-payload.js';
+export { toSlackAlertPayload } from './agent-alert-payload/slack-alert-payload.js';
 export type { DeliveryReport, RetryOptions } from './delivery/delivery.js';
 export { createFanoutNotifier } from './fanout-notifier/fanout-notifier.js';
 export type { JsonNotificationPayload, PayloadOptions } from './json-payload/json-payload.js';

@@ -17,7 +17,29 @@ export interface Notification {
   readonly critical?: boolean;
 }
 
+/**
+ * A problem of the agent itself rather than of a container, e.g. its spool disk is full and
+ * incidents are being lost. Said once when it starts and once when it ends, never per record.
+ */
+export interface AgentAlert {
+  readonly kind: AgentAlertKind;
+  /** One line for a person. */
+  readonly message: string;
+  readonly host: string;
+  /** Milliseconds since the epoch. */
+  readonly at: number;
+  /** Figures and names a receiver can act on (counts, paths, the error), flat. */
+  readonly details: Readonly<Record<string, string | number | null>>;
+}
+
+export type AgentAlertKind = 'spool_full' | 'spool_recovered';
+
 /** Fire-and-forget from the agent's point of view: a slow or failing notifier never blocks healing. */
 export interface Notifier {
   notify(options: { readonly notification: Notification }): Promise<void>;
+  /**
+   * Tells the people behind this notifier about the agent's own trouble. Optional: a notifier
+   * without it is not told. Sent whatever the destination's incident `kinds` filter says.
+   */
+  notifyAgentAlert?(options: { readonly alert: AgentAlert }): Promise<void>;
 }

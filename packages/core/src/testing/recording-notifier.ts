@@ -1,9 +1,11 @@
-import type { Notification, Notifier } from '../ports/notifier.js';
+import type { AgentAlert, Notification, Notifier } from '../ports/notifier.js';
 import { answer, type Responder } from './responder.js';
 
 /** Records every notification; `respond` can make it fail or hang to prove healing never waits on it. */
 export class RecordingNotifier implements Notifier {
   readonly notifications: Notification[] = [];
+  /** Agent alerts (spool full...), in the order they came. */
+  readonly alerts: AgentAlert[] = [];
   #responder: Responder<Notification, void> = undefined;
 
   respond(responder: Responder<Notification, void>): void {
@@ -13,6 +15,10 @@ export class RecordingNotifier implements Notifier {
   async notify({ notification }: { readonly notification: Notification }): Promise<void> {
     this.notifications.push(notification);
     await answer(this.#responder, notification, this.notifications.length - 1);
+  }
+
+  async notifyAgentAlert({ alert }: { readonly alert: AgentAlert }): Promise<void> {
+    this.alerts.push(alert);
   }
 
   kinds(): string[] {

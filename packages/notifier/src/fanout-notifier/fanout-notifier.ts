@@ -15,6 +15,9 @@ export function createFanoutNotifier(notifiers: readonly DeliveringNotifier[]): 
     async notify(options) {
       await deliver(options);
     },
+    async notifyAgentAlert(options) {
+      await Promise.all(notifiers.map((notifier) => notifier.notifyAgentAlert?.(options)));
+    },
     async drain() {
       await Promise.all(notifiers.map((notifier) => notifier.drain()));
     },

@@ -1,3 +1,4 @@
+import { toSlackAlertPayload } from '../agent-alert-payload/slack-alert-payload.js';
 import { toSlackPayload } from '../slack-payload/slack-payload.js';
 import {
   createQueuedNotifier,
@@ -19,6 +20,7 @@ export function createSlackNotifier(options: SlackNotifierOptions): DeliveringNo
       defaultName: 'slack',
       buildBody: (notification, now) =>
         toSlackPayload(notification, { now, secretValues: options.secretValues }),
+      buildAlertBody: (alert, now) => toSlackAlertPayload(alert, { now, secretValues: options.secretValues }),
     },
     options,
   );

@@ -1,4 +1,5 @@
 import {
+  type AgentAlert,
   type Clock,
   type Logger,
   type Notification,
@@ -45,6 +46,8 @@ export interface QueuedNotifierSpec {
   readonly urlField: string;
   readonly defaultName: string;
   readonly buildBody: (notification: Notification, now: number) => unknown;
+  /** The body for an agent alert (spool full...); without it, alerts are not sent here. */
+  readonly buildAlertBody?: (alert: AgentAlert, now: number) => unknown;
 }
 
 export function createQueuedNotifier(spec: QueuedNotifierSpec, options: NotifierOptions): DeliveringNotifier {
@@ -57,10 +60,14 @@ export function createQueuedNotifier(spec: QueuedNotifierSpec, options: Notifier
 
   const deliver = async ({ notification }: { readonly notification: Notification }) => {
     if (kinds && !kinds.has(notification.kind)) return [];
+    return send(notification.kind, () => spec.buildBody(notification, clock.now()));
+  };
+
+  const send = async (kind: string, buildBody: () => unknown): Promise<DeliveryReport[]> => {
     const queued = queue.push(() =>
       deliverWebhook({
         url: spec.url,
-        body: spec.buildBody(notification, clock.now()),
+        body: buildBody(),
         headers: options.headers,
         timeoutMs: options.timeoutMs,
         retries: options.retries,
@@ -78,7 +85,7 @@ export function createQueuedNotifier(spec: QueuedNotifierSpec, options: Notifier
       logger.log('warn', 'notification_dropped', {
         target,
         destination,
-        kind: notification.kind,
+        kind,
         reason: 'queue full',
       });
       return [{ target, destination, ok: false, attempts: 0, error: 'queue full' }];
@@ -94,11 +101,20 @@ export function createQueuedNotifier(spec: QueuedNotifierSpec, options: Notifier
     }
   };
 
+  const buildAlertBody = spec.buildAlertBody;
   return {
     deliver,
     async notify(options) {
       await deliver(options);
     },
+    // The agent's own trouble is not an incident: the `kinds` filter does not apply to it.
+    ...(buildAlertBody === undefined
+      ? {}
+      : {
+          async notifyAgentAlert({ alert }: { readonly alert: AgentAlert }) {
+            await send(alert.kind, () => buildAlertBody(alert, clock.now()));
+          },
+        }),
     drain: () => queue.idle(),
   };
 }

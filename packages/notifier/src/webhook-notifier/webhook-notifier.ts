@@ -1,3 +1,4 @@
+import { toJsonAlertPayload } from '../agent-alert-payload/json-alert-payload.js';
 import { toJsonPayload } from '../json-payload/json-payload.js';
 import { createQueuedNotifier, type DeliveringNotifier, type NotifierOptions } from './queued-notifier.js';
 
@@ -15,6 +16,7 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): Deliveri
       defaultName: 'webhook',
       buildBody: (notification, now) =>
         toJsonPayload(notification, { now, secretValues: options.secretValues }),
+      buildAlertBody: (alert, now) => toJsonAlertPayload(alert, { now, secretValues: options.secretValues }),
     },
     options,
   );
