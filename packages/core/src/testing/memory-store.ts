@@ -8,18 +8,21 @@ import {
   summarizeHealthSamples,
 } from '../domain/health-summary.js';
 import type { Incident } from '../domain/incident.js';
+import { MemoryEngineLeases } from '../lease/memory-engine-leases.js';
+import type { EngineLeaseStore } from '../ports/engine-lease.js';
 import type { Store } from '../ports/store.js';
 
 /**
  * The reference Store: everything in memory, the same upsert-by-id semantics the durable stores
  * must match. Also what the agent uses when no durable store is configured.
  */
-export class MemoryStore implements Store {
+export class MemoryStore implements Store, EngineLeaseStore {
   readonly #incidents = new Map<string, Incident>();
   readonly #actions = new Map<string, HealingActionRecord>();
   readonly #samples = new Map<string, HealthSample>();
   readonly #approvals = new Map<string, ApprovalRequest>();
   readonly #baselines = new Map<string, ContainerBaseline>();
+  readonly #leases = new MemoryEngineLeases();
   #closed = false;
 
   async saveHealthSamples({ samples }: { readonly samples: readonly HealthSample[] }): Promise<void> {
@@ -127,6 +130,27 @@ export class MemoryStore implements Store {
       }
     }
     return removed;
+  }
+
+  // Engine leases (one agent acts per engine): the reference behaviour, in MemoryEngineLeases.
+  async acquireEngineLease(options: Parameters<EngineLeaseStore['acquireEngineLease']>[0]) {
+    this.#assertOpen();
+    return this.#leases.acquireEngineLease(options);
+  }
+
+  async renewEngineLease(options: Parameters<EngineLeaseStore['renewEngineLease']>[0]) {
+    this.#assertOpen();
+    return this.#leases.renewEngineLease(options);
+  }
+
+  async releaseEngineLease(options: Parameters<EngineLeaseStore['releaseEngineLease']>[0]) {
+    this.#assertOpen();
+    return this.#leases.releaseEngineLease(options);
+  }
+
+  async readEngineLease(options: Parameters<EngineLeaseStore['readEngineLease']>[0]) {
+    this.#assertOpen();
+    return this.#leases.readEngineLease(options);
   }
 
   async close(): Promise<void> {

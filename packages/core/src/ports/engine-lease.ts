@@ -1,0 +1,83 @@
+/**
+ * One agent acts per Docker engine. Agents that could both act on an engine meet at a lease
+ * keyed by the engine's ID (`docker info` ID): in the store they share, and in a lock file on
+ * the host they share. Whoever holds the lease may restart, start and exec; everyone else either
+ * refuses to run or waits as a standby until the lease is free.
+ *
+ * Implementations: `MemoryStore` (core/testing), the SQLite and PostgreSQL stores, and the
+ * host-local lock file of `@website-monitor/sqlite-store`. All pass `engineLeaseContract`.
+ */
+
+/** Who holds (or asks for) an engine: enough for a person to find the process. */
+export interface EngineLeaseHolder {
+  /** Unique per agent process run (a random UUID): the identity compared on renewal. */
+  readonly id: string;
+  /** The machine's host name (`os.hostname()`). */
+  readonly hostName: string;
+  readonly pid: number;
+  /** When the holding process started, ms since the epoch. */
+  readonly startedAt: number;
+  /** Where that agent keeps its records (a file, or a URL without its password), if known. */
+  readonly store?: string;
+}
+
+export interface EngineLeaseRecord {
+  readonly engineId: string;
+  readonly holder: EngineLeaseHolder;
+  /**
+   * Counts changes of holder for this engine (1 for the first), never reset: a fencing token a
+   * later writer can compare to tell a newer holder's work from an older one's.
+   */
+  readonly term: number;
+  /** Times in the lease place's own clock (the database's for a SQL store), ms since the epoch. */
+  readonly acquiredAt: number;
+  readonly renewedAt: number;
+  /** Free for anyone from this time on unless renewed; `null` when the place needs no expiry (a lock the OS drops with its process). */
+  readonly expiresAt: number | null;
+}
+
+export type EngineLeaseAnswer =
+  | { readonly held: true; readonly lease: EngineLeaseRecord }
+  /** `heldBy` is undefined when no record says who (a renewal of a lease that no longer exists). */
+  | { readonly held: false; readonly heldBy: EngineLeaseRecord | undefined };
+
+/**
+ * A place where leases are kept. Every method takes one readonly object. Expiry is judged by the
+ * place's own clock, so holders on machines whose clocks disagree still agree on who holds.
+ */
+export interface EngineLeaseStore {
+  /**
+   * Takes the lease when it is free, expired, or already this holder's (then it is renewed);
+   * otherwise answers who holds it. Atomic: of two concurrent callers at most one gets it.
+   */
+  acquireEngineLease(options: {
+    readonly engineId: string;
+    readonly holder: EngineLeaseHolder;
+    /** How long the lease lasts without a renewal. */
+    readonly ttlMs: number;
+  }): Promise<EngineLeaseAnswer>;
+  /**
+   * Extends this holder's lease by `ttlMs` from now. Answers `held: false` when someone else
+   * holds it now (the caller has lost it and must stop acting at once) or there is none.
+   */
+  renewEngineLease(options: {
+    readonly engineId: string;
+    readonly holderId: string;
+    readonly ttlMs: number;
+  }): Promise<EngineLeaseAnswer>;
+  /** Lets go of this holder's lease (expires it now); another holder's lease is left alone. */
+  releaseEngineLease(options: { readonly engineId: string; readonly holderId: string }): Promise<void>;
+  /** The lease as recorded (held, or expired and not yet taken), or undefined when there is none. */
+  readEngineLease(options: { readonly engineId: string }): Promise<EngineLeaseRecord | undefined>;
+}
+
+/** True when `store` offers leases (a store wrapped without them does not). */
+export function isEngineLeaseStore(store: unknown): store is EngineLeaseStore {
+  const candidate = store as Partial<Record<keyof EngineLeaseStore, unknown>> | null | undefined;
+  return (
+    typeof candidate?.acquireEngineLease === 'function' &&
+    typeof candidate.renewEngineLease === 'function' &&
+    typeof candidate.releaseEngineLease === 'function' &&
+    typeof candidate.readEngineLease === 'function'
+  );
+}
