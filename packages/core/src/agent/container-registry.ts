@@ -62,6 +62,9 @@ export function createContainerRegistry(): ContainerRegistry {
                   dependsOn: watch.settings?.dependsOn ?? [],
                   labels: watch.details.labels,
                   networkMode: watch.details.networkMode,
+                  // What the container's network names decides between containers with the same Compose labels.
+                  ...(watch.details.networks === undefined ? {} : { networks: watch.details.networks }),
+                  ...(watch.details.links === undefined ? {} : { links: watch.details.links }),
                 },
               ]
             : [],

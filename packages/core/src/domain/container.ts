@@ -28,6 +28,22 @@ export interface PublishedPort {
   readonly hostPort: number;
 }
 
+/** One network a container is attached to (inspect `NetworkSettings.Networks`). */
+export interface ContainerNetwork {
+  /** The network's name: `bridge`, `shop_default`. */
+  readonly name: string;
+  readonly networkId: string;
+  /** IPv4 address on this network; '' when it has none. */
+  readonly ipAddress: string;
+  /** Global IPv6 address on this network; '' when it has none. */
+  readonly ipv6Address: string;
+  /**
+   * The names other containers on this network reach it by: `Aliases` and (API 1.45 and later)
+   * `DNSNames`. Anyone can claim any alias, so a name here proves nothing on its own.
+   */
+  readonly aliases: readonly string[];
+}
+
 export interface RestartPolicy {
   /** `no`, `always`, `unless-stopped`, `on-failure`. */
   readonly name: string;
@@ -53,6 +69,13 @@ export interface ContainerDetails extends ContainerSummary {
   /** `default`, `bridge`, `host`, `none`, `container:<id-or-name>` or a network name. */
   readonly networkMode: string;
   readonly ports: readonly PublishedPort[];
+  /**
+   * The networks it is attached to, with its addresses there. Absent when not known (a fixture
+   * built by hand): then no address counts as the container's own.
+   */
+  readonly networks?: readonly ContainerNetwork[];
+  /** Legacy links (`--link`, Compose `links:`): the names of the containers it links to. */
+  readonly links?: readonly string[];
   /** `KEY=value` strings; kept so their values can be redacted before anything leaves the host. */
   readonly env: readonly string[];
 }

@@ -12,6 +12,8 @@ function container(
     dependsOn: options.dependsOn ?? [],
     labels: options.labels ?? {},
     networkMode: options.networkMode ?? 'bridge',
+    ...(options.networks === undefined ? {} : { networks: options.networks }),
+    ...(options.links === undefined ? {} : { links: options.links }),
   };
 }
 
@@ -177,6 +179,81 @@ describe('buildDependencyGraph', () => {
       { from: 'shop-web-1', to: 'shop-db-1', source: 'compose_label' },
     ]);
     expect(graph.directDependenciesOf('shop-web-1')).toEqual(['shop-db-1']);
+  });
+
+  describe("strangers with a Compose project's labels (issue 10)", () => {
+    const checkout = (workingDir: string) => ({
+      'com.docker.compose.project.working_dir': workingDir,
+      'com.docker.compose.project.config_files': `${workingDir}/compose.yaml`,
+    });
+    const app = container('shop-web-1', {
+      labels: composed('shop', 'web', 'db:service_healthy:false', checkout('/srv/shop')),
+    });
+    const db = container('shop-db-1', { labels: composed('shop', 'db', '', checkout('/srv/shop')) });
+
+    it("does not take a container from another working directory for the app's dependency", () => {
+      const stranger = container('stranger', {
+        labels: composed('shop', 'db', '', checkout('/home/mallory')),
+      });
+      const graph = buildDependencyGraph({ containers: [app, stranger, db] });
+      expect(graph.directDependenciesOf('shop-web-1')).toEqual(['shop-db-1']);
+      expect(graph.directDependentsOf('stranger')).toEqual([]);
+    });
+
+    it('is unresolved (nothing to wait for) when only a stranger carries the service label', () => {
+      const stranger = container('stranger', {
+        labels: composed('shop', 'db', '', checkout('/home/mallory')),
+      });
+      const graph = buildDependencyGraph({ containers: [app, stranger] });
+      expect(graph.dependenciesOf('shop-web-1')).toEqual([]);
+      expect(graph.unresolved).toEqual([{ from: 'shop-web-1', reference: 'db', source: 'compose_label' }]);
+    });
+
+    it('applies the same matching to a config depends_on naming a service', () => {
+      const configured = container('shop-web-1', {
+        dependsOn: ['db'],
+        labels: composed('shop', 'web', undefined, checkout('/srv/shop')),
+      });
+      const stranger = container('stranger', { labels: composed('shop', 'db', '', checkout('/tmp')) });
+      const graph = buildDependencyGraph({ containers: [configured, stranger, db] });
+      expect(graph.directDependenciesOf('shop-web-1')).toEqual(['shop-db-1']);
+    });
+
+    it("takes the one the app's network namespace names when copies of every label exist", () => {
+      const twinId = 'abcdef0123456789'.padEnd(64, '0');
+      const twin = container('twin', {
+        id: twinId,
+        labels: composed('shop', 'db', '', checkout('/srv/shop')),
+      });
+      const joiner = container('shop-web-1', {
+        labels: composed('shop', 'web', 'db:service_healthy:false', checkout('/srv/shop')),
+        networkMode: `container:${db.id}`,
+      });
+      const graph = buildDependencyGraph({ containers: [joiner, twin, db] });
+      expect(graph.directDependenciesOf('shop-web-1')).toEqual(['shop-db-1']);
+      expect(graph.directDependentsOf('twin')).toEqual([]);
+    });
+
+    it("takes the one answering to the service name on the app's network", () => {
+      const net = (aliases: string[]) => [
+        { name: 'shop_default', networkId: 'n1', ipAddress: '172.20.0.2', ipv6Address: '', aliases },
+      ];
+      const twin = container('twin', { labels: composed('shop', 'db', '', checkout('/srv/shop')) });
+      const graph = buildDependencyGraph({
+        containers: [
+          container('shop-web-1', {
+            labels: composed('shop', 'web', 'db:service_healthy:false', checkout('/srv/shop')),
+            networks: net(['web']),
+          }),
+          twin,
+          container('shop-db-1', {
+            labels: composed('shop', 'db', '', checkout('/srv/shop')),
+            networks: net(['shop-db-1', 'db']),
+          }),
+        ],
+      });
+      expect(graph.directDependenciesOf('shop-web-1')).toEqual(['shop-db-1']);
+    });
   });
 
   describe('walks', () => {

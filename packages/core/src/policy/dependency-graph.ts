@@ -1,4 +1,9 @@
-import { composeLabels, dependenciesFromLabels } from '../config/compose-dependencies.js';
+import {
+  composeLabels,
+  composeServiceContainers,
+  dependenciesFromLabels,
+} from '../config/compose-dependencies.js';
+import type { ContainerNetwork } from '../domain/container.js';
 
 /**
  * Which containers depend on which, from three sources:
@@ -6,7 +11,9 @@ import { composeLabels, dependenciesFromLabels } from '../config/compose-depende
  *   or a container ID);
  * - Compose's `com.docker.compose.depends_on` label, which Compose v2 writes as comma-separated
  *   `service:condition:restart` entries (`db:service_healthy:false,cache:service_started:false`),
- *   resolved to the containers of that service in the same `com.docker.compose.project`;
+ *   resolved to the containers of that service in the same Compose project, working directory
+ *   and files, preferring the ones the container's network actually names
+ *   (`composeServiceContainers`): a stranger with the right labels is not a dependency;
  * - `networkMode` `container:<id-or-name>`: the container lives in another's network namespace.
  *
  * Everything is by container name. Cycles (possible with hand-written labels) never hang a walk:
@@ -19,6 +26,10 @@ export interface DependencyGraphContainer {
   readonly labels: Readonly<Record<string, string>>;
   /** `default`, `bridge`, `host`, `none`, `container:<id-or-name>` or a network name. */
   readonly networkMode: string;
+  /** Its networks and the names it answers to there; absent when not known. */
+  readonly networks?: readonly ContainerNetwork[];
+  /** Legacy links: the names of the containers it links to. */
+  readonly links?: readonly string[];
 }
 
 export type DependencySource = 'depends_on' | 'compose_label' | 'network_mode';
@@ -59,9 +70,6 @@ export interface DependencyGraph {
   networkJoinersOf(name: string): readonly string[];
 }
 
-// One-off containers (`docker compose run`) carry their service's label but are not the service.
-const composeOneOffLabel = 'com.docker.compose.oneoff';
-
 // A short ID prefix could match a container's name-like hex by accident; Docker prints 12.
 const minimumIdPrefixLength = 12;
 
@@ -83,13 +91,8 @@ export function buildDependencyGraph(input: {
     return prefixed.length === 1 ? prefixed[0] : undefined;
   };
 
-  const serviceContainers = (project: string | undefined, service: string) =>
-    containers.filter(
-      (container) =>
-        container.labels[composeLabels.service] === service &&
-        (project === undefined || container.labels[composeLabels.project] === project) &&
-        container.labels[composeOneOffLabel]?.toLowerCase() !== 'true',
-    );
+  const serviceContainers = (container: DependencyGraphContainer, service: string) =>
+    composeServiceContainers({ container, service, containers });
 
   const edges: DependencyEdge[] = [];
   const unresolved: UnresolvedDependency[] = [];
@@ -102,23 +105,22 @@ export function buildDependencyGraph(input: {
   };
 
   for (const container of containers) {
-    const project = container.labels[composeLabels.project];
-
     for (const reference of container.dependsOn) {
       const direct = byReference(reference);
-      const targets = direct ? [direct] : serviceContainers(project, reference);
+      const targets = direct ? [direct] : serviceContainers(container, reference);
       if (targets.length === 0) unresolved.push({ from: container.name, reference, source: 'depends_on' });
       for (const target of targets) addEdge(container.name, target.name, 'depends_on');
     }
 
-    if (project !== undefined) {
-      for (const service of dependenciesFromLabels(container.labels)) {
-        const targets = serviceContainers(project, service);
-        if (targets.length === 0) {
-          unresolved.push({ from: container.name, reference: service, source: 'compose_label' });
-        }
-        for (const target of targets) addEdge(container.name, target.name, 'compose_label');
+    // Compose writes depends_on only beside a project label; without one it names nothing.
+    const composeServices =
+      container.labels[composeLabels.project] === undefined ? [] : dependenciesFromLabels(container.labels);
+    for (const service of composeServices) {
+      const targets = serviceContainers(container, service);
+      if (targets.length === 0) {
+        unresolved.push({ from: container.name, reference: service, source: 'compose_label' });
       }
+      for (const target of targets) addEdge(container.name, target.name, 'compose_label');
     }
 
     const networkParent = parseNetworkParent(container.networkMode);
@@ -126,7 +128,7 @@ export function buildDependencyGraph(input: {
       const target =
         networkParent.kind === 'container'
           ? byReference(networkParent.reference)
-          : serviceContainers(project, networkParent.reference)[0];
+          : serviceContainers(container, networkParent.reference)[0];
       if (target) addEdge(container.name, target.name, 'network_mode');
       else
         unresolved.push({ from: container.name, reference: container.networkMode, source: 'network_mode' });

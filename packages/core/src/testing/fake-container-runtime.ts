@@ -27,6 +27,9 @@ export interface FakeContainerInit {
   readonly networkMode?: string;
   readonly env?: readonly string[];
   readonly ports?: readonly PublishedPort[];
+  /** Absent: the inspect answer has no `networks` (nothing counts as the container's own address). */
+  readonly networks?: ContainerDetails['networks'];
+  readonly links?: readonly string[];
   readonly logs?: readonly string[];
   readonly memory?: { usage: number; limit: number };
 }
@@ -48,6 +51,8 @@ interface FakeContainer {
   networkMode: string;
   env: readonly string[];
   ports: readonly PublishedPort[];
+  networks: ContainerDetails['networks'];
+  links: readonly string[] | undefined;
   logs: string[];
   /** When each line of `logs` was written (clock time), for `followLogs({ since })`. */
   logTimes: number[];
@@ -133,6 +138,8 @@ export class FakeContainerRuntime implements ContainerRuntime {
       networkMode: init.networkMode ?? 'bridge',
       env: init.env ?? [],
       ports: init.ports ?? [],
+      networks: init.networks,
+      links: init.links,
       logs: [...(init.logs ?? [])],
       logTimes: (init.logs ?? []).map(() => this.#clock.now()),
       memory: init.memory ?? { usage: 50 * 2 ** 20, limit: 1024 * 2 ** 20 },
@@ -584,6 +591,8 @@ export class FakeContainerRuntime implements ContainerRuntime {
       restartPolicy: container.restartPolicy,
       networkMode: container.networkMode,
       ports: container.ports,
+      ...(container.networks === undefined ? {} : { networks: container.networks }),
+      ...(container.links === undefined ? {} : { links: container.links }),
       env: container.env,
     };
   }

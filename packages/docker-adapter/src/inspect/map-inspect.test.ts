@@ -98,8 +98,55 @@ describe('mapInspect', () => {
       restartPolicy: { name: 'no', maximumRetryCount: 0 },
       networkMode: 'bridge',
       ports: [],
+      networks: [],
+      links: [],
       env: [],
     });
+  });
+
+  it('maps each network with its addresses and the names it is reached by', () => {
+    expect(mapInspect(fixture('inspect-api-1.41-running.json')).networks).toEqual([
+      {
+        name: 'bridge',
+        networkId: 'd936d9dad16be50b9b0976f839a51addb8196afe8abe1344a96554fe08f73702',
+        ipAddress: '172.17.0.2',
+        ipv6Address: '',
+        aliases: [],
+      },
+    ]);
+    // API 1.52: Aliases and DNSNames both name it; each name once.
+    expect(mapInspect(fixture('inspect-api-1.52-unhealthy.json')).networks).toEqual([
+      {
+        name: 'shop_default',
+        networkId: 'c0ffee0000000000000000000000000000000000000000000000000000000000',
+        ipAddress: '172.20.0.3',
+        ipv6Address: '',
+        aliases: ['shop-web', 'web', '4fa6e0f0c678'],
+      },
+    ]);
+  });
+
+  it("reads legacy links as the linked containers' names", () => {
+    const details = mapInspect({
+      HostConfig: { Links: ['/shop-db:/shop-web/db', '/cache:/shop-web/cache', 7] },
+    });
+    expect(details.links).toEqual(['shop-db', 'cache']);
+  });
+
+  it('bounds the networks and aliases a container claims', () => {
+    const aliases = Array.from({ length: 10_000 }, (_, index) => `alias-${index}`);
+    const networks = Object.fromEntries(
+      Array.from({ length: 1_000 }, (_, index) => [
+        `net-${index}`,
+        { IPAddress: '10.0.0.1', Aliases: aliases },
+      ]),
+    );
+    const details = mapInspect({ NetworkSettings: { Networks: networks } });
+    expect(details.networks).toHaveLength(64);
+    expect(details.networks?.[0]?.aliases).toHaveLength(64);
+    expect(
+      mapInspect({ NetworkSettings: { Networks: { n: { Aliases: ['x'.repeat(300), 'ok'] } } } }).networks,
+    ).toEqual([{ name: 'n', networkId: '', ipAddress: '', ipv6Address: '', aliases: ['ok'] }]);
   });
 
   it('survives an answer with nothing in it', () => {

@@ -38,8 +38,57 @@ export function mapInspect(raw: unknown): ContainerDetails {
     restartPolicy: mapRestartPolicy(recordAt(hostConfig, 'RestartPolicy')),
     networkMode: stringAt(hostConfig, 'NetworkMode') ?? 'default',
     ports: mapPublishedPorts(recordAt(recordAt(raw, 'NetworkSettings'), 'Ports')),
+    networks: mapNetworks(recordAt(recordAt(raw, 'NetworkSettings'), 'Networks')),
+    links: mapLinks(arrayAt(hostConfig, 'Links')),
     env: (arrayAt(config, 'Env') ?? []).filter((entry): entry is string => typeof entry === 'string'),
   };
+}
+
+type ContainerNetwork = NonNullable<ContainerDetails['networks']>[number];
+
+// Whoever starts a container chooses its networks and aliases: bounded before anything scans them.
+const maxNetworks = 64;
+const maxAliasesPerNetwork = 64;
+const maxNameLength = 255;
+const maxLinks = 64;
+
+/**
+ * `{"shop_default": {"NetworkID": "...", "IPAddress": "172.20.0.3", "Aliases": [...], "DNSNames": [...]}}`.
+ * `Aliases` and `DNSNames` (API 1.45 and later) both name the container on that network; empty
+ * addresses (a container that is not running) are kept as ''.
+ */
+function mapNetworks(networks: Readonly<Record<string, unknown>> | undefined): ContainerNetwork[] {
+  if (networks === undefined) return [];
+  const mapped: ContainerNetwork[] = [];
+  for (const [name, network] of Object.entries(networks).slice(0, maxNetworks)) {
+    if (typeof network !== 'object' || network === null) continue;
+    const aliases = new Set<string>();
+    for (const key of ['Aliases', 'DNSNames']) {
+      for (const alias of (arrayAt(network, key) ?? []).slice(0, maxAliasesPerNetwork)) {
+        if (typeof alias === 'string' && alias !== '' && alias.length <= maxNameLength) aliases.add(alias);
+      }
+    }
+    mapped.push({
+      name,
+      networkId: stringAt(network, 'NetworkID') ?? '',
+      ipAddress: stringAt(network, 'IPAddress') ?? '',
+      ipv6Address: stringAt(network, 'GlobalIPv6Address') ?? '',
+      aliases: [...aliases],
+    });
+  }
+  return mapped;
+}
+
+/** `HostConfig.Links`: `["/shop-db:/shop-web/db"]`, the linked container's name first. */
+function mapLinks(links: readonly unknown[] | undefined): string[] {
+  if (links === undefined) return [];
+  const names = new Set<string>();
+  for (const link of links.slice(0, maxLinks)) {
+    if (typeof link !== 'string') continue;
+    const target = stripLeadingSlash(link.split(':', 1)[0] ?? '');
+    if (target !== '' && target.length <= maxNameLength) names.add(target);
+  }
+  return [...names];
 }
 
 /** Docker writes Go's zero time (`0001-01-01T00:00:00Z`) for "never". */
