@@ -28,7 +28,7 @@ import { type ContainerObserver, createContainerObserver, probeTickMs } from './
 import { type ContainerRegistry, createContainerRegistry } from './container-registry.js';
 import { createDiagnosisService } from './diagnosis-service.js';
 import { createHealer, type Healer } from './healer.js';
-import { createIncidentCoordinator } from './incident-coordinator.js';
+import { createIncidentCoordinator, type IncidentCoordinator } from './incident-coordinator.js';
 import type {
   AgentHealth,
   ContainerHealthAnswer,
@@ -39,6 +39,7 @@ import type {
 import { createRestartLedger, type RestartLedger, restartsContainerIn } from './restart-ledger.js';
 import { createRestoredIncidents, type RestoreDeps, restoreState } from './restore.js';
 import { applyRetention, retentionIntervalMs } from './retention.js';
+import { settleIncidentsOnStop, withinMs } from './stop-settlement.js';
 import { createWorkTracker, type WorkTracker } from './work-tracker.js';
 
 export type {
@@ -95,7 +96,15 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
   readonly #healer: Healer;
   readonly #restoreDeps: RestoreDeps;
   readonly #runLogs: RunLogFollower;
+  readonly #incidents: IncidentCoordinator;
+  /** Ends the loops (events, passes, probes) and the model's calls: aborted as a stop begins. */
   #abort: AbortController | undefined;
+  /**
+   * Checks and healing actions: aborted only once they may end, so a restart under way when a stop
+   * begins is finished and recorded (or at the stop timeout, with the reason).
+   */
+  #workAbort: AbortController | undefined;
+  #stopping = false;
   #loops: Promise<unknown>[] = [];
   #started = false;
   #startedAt: number | undefined;
@@ -112,6 +121,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
     const host = options.host ?? 'local';
     const emit = this.emit.bind(this) as EventEmitter<AgentEvents>['emit'];
     const signal = () => this.#abort?.signal;
+    const workSignal = () => this.#workAbort?.signal;
     this.host = host;
     this.#config = config;
     this.#runtime = options.runtime;
@@ -130,6 +140,9 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
     const runLogs = this.#runLogs;
     this.#work = createWorkTracker({ log });
     const track = this.#work.track.bind(this.#work);
+    const work = this.#work;
+    // Whatever the healer starts is healing work, which a stop waits for.
+    const trackAction: typeof track = (promise) => track(work.markAction(promise));
     const baselines: BaselineBook = createBaselineBook({ host });
     const intent = createOperatorIntentTracker();
     const approvals = createApprovalQueue();
@@ -162,7 +175,9 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
       log,
       notifier: options.notifier,
       breaker,
-      afterResolved: (watch, resolved) => this.#healer.afterRecovery(watch, resolved),
+      // A stopping agent starts no new work: dependents wait for the next run.
+      afterResolved: (watch, resolved) =>
+        this.#stopping ? Promise.resolve() : this.#healer.afterRecovery(watch, resolved),
       reopenWindowSeconds: config.healing.reopenWindowSeconds,
     });
     this.#observer = createContainerObserver({
@@ -183,9 +198,9 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
       restoredIncidents,
       diagnosis,
       runLogs,
-      heal: (watch) => this.#healer.heal(watch),
+      heal: (watch) => (this.#stopping ? Promise.resolve() : work.markAction(this.#healer.heal(watch))),
       track,
-      signal,
+      signal: workSignal,
       engineConnected: () => this.#engineConnected,
     });
     this.#healer = createHealer({
@@ -208,9 +223,10 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
       approvals,
       diagnosis,
       observer: this.#observer,
-      track,
-      signal,
+      track: trackAction,
+      signal: workSignal,
     });
+    this.#incidents = incidents;
     this.#restoreDeps = {
       host,
       clock,
@@ -248,7 +264,9 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
     if (this.#started) return;
     this.#started = true;
     this.#startedAt = this.#clock.now();
+    this.#stopping = false;
     this.#abort = new AbortController();
+    this.#workAbort = new AbortController();
     const signal = this.#abort.signal;
     const observer = this.#observer;
     this.#recorder.start();
@@ -328,15 +346,73 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
     );
   }
 
-  /** Stops the loops, lets in-flight work end, writes what is buffered. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the loops, then lets the healing under way finish within `timeoutMs` (default: the
+   * restart stop timeout plus 15 s, as long as one restart can take): a restart is not cut short,
+   * its result is recorded as it was, and an incident it leaves in `healing` is settled (resolved
+   * when a check finds the container healthy, escalated with the reason otherwise). Past the
+   * timeout the actions still running are aborted with a reason that says so. Then writes what is
+   * buffered.
+   */
+  async stop(options: { readonly timeoutMs?: number } = {}): Promise<void> {
     if (!this.#started) return;
     this.#started = false;
+    this.#stopping = true;
+    const timeoutMs = options.timeoutMs ?? defaultStopTimeoutMs(this.#config);
+    const deadline = performance.now() + timeoutMs;
+    const remainingMs = () => Math.max(0, deadline - performance.now());
+    // Past the timeout, what was aborted gets this long to record its end, all waits together.
+    const graceRemainingMs = () =>
+      remainingMs() + Math.max(0, abortGraceMs - Math.max(0, performance.now() - deadline));
+    const timeoutSeconds = Math.round(timeoutMs / 100) / 10;
     this.#abort?.abort();
+    const watches = [...this.#containers.watches()];
+    const actedOn = new Set(
+      watches.filter((watch) => watch.healing || watch.actionsInFlight > 0).map((watch) => watch.name),
+    );
+    const settling = this.#work.actionsInFlight > 0 || actedOn.size > 0;
+    // Nothing to finish: checks under way are cut short at once, as a stop always did.
+    if (!settling) this.#workAbort?.abort();
     await this.#runLogs.stop();
     await Promise.allSettled(this.#loops);
     this.#loops = [];
-    await this.idle();
+    if (settling) {
+      const finished = await withinMs(
+        this.#work.actionsIdle().then(() => true),
+        remainingMs(),
+      );
+      if (finished !== true) {
+        this.#log('warn', 'agent_stop_timeout', {
+          timeout_seconds: timeoutSeconds,
+          actions_in_flight: this.#work.actionsInFlight,
+        });
+        this.#workAbort?.abort(
+          new Error(
+            `interrupted: the agent stopped and its stop timeout (${timeoutSeconds} s) ran out before this action finished`,
+          ),
+        );
+        // An aborted action records its end in a moment; one stuck in a call that ignores the
+        // abort is left pending, which the next start records as interrupted.
+        await withinMs(this.#work.actionsIdle(), graceRemainingMs());
+      }
+      await settleIncidentsOnStop({
+        containers: this.#containers,
+        check: (watch) => this.#observer.check(watch, { probe: true, reason: 'stop' }),
+        incidents: this.#incidents,
+        log: this.#log,
+        remainingMs,
+        timeoutSeconds,
+        actedOn,
+      });
+      this.#workAbort?.abort();
+    }
+    // Everything is aborted by now; a call that ignores its abort must not hold the stop for ever.
+    const idle = await withinMs(
+      this.idle().then(() => true),
+      graceRemainingMs(),
+    );
+    if (idle !== true)
+      this.#log('warn', 'agent_stopped_with_work_in_flight', { timeout_seconds: timeoutSeconds });
     await this.#observer.saveBaselines();
     await this.#recorder.stop();
     this.#log('info', 'agent_stopped', { host: this.host });
@@ -416,7 +492,9 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
 
   /** A person says yes: the action runs through the same policy gate (budget, dependencies). */
   approve(options: { readonly id: string; readonly by: string }): Promise<HealingRequestOutcome> {
-    return this.#healer.approve(options);
+    // The approval stays pending; the next run restores it.
+    if (this.#stopping) return Promise.resolve(stoppingOutcome);
+    return this.#work.markAction(this.#healer.approve(options));
   }
 
   /** A person says no: the incident is left to people, with the reason recorded. */
@@ -434,6 +512,22 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
     readonly reason: string;
     readonly by: string;
   }): Promise<HealingRequestOutcome> {
-    return this.#healer.requestHealing(options);
+    if (this.#stopping) return Promise.resolve(stoppingOutcome);
+    return this.#work.markAction(this.#healer.requestHealing(options));
   }
+}
+
+/** What a person's request gets once a stop has begun: nothing new is started. */
+const stoppingOutcome: HealingRequestOutcome = {
+  kind: 'wait',
+  reason: 'the agent is stopping; ask again once it runs',
+  changed: false,
+};
+
+/** What an aborted action gets to record its end, past the stop timeout. */
+const abortGraceMs = 2_000;
+
+/** Long enough for one restart under way to finish: its stop timeout, plus the start. */
+function defaultStopTimeoutMs(config: MonitorConfig): number {
+  return config.healing.stopTimeoutSeconds * 1000 + 15_000;
 }
