@@ -148,6 +148,7 @@ export function createConfigSchema({ knownActions }: { knownActions: readonly st
       health_check_timeout: positiveSeconds.optional(),
       discovery: z.enum(['all', 'listed', 'labelled']).optional(),
       max_concurrent_checks: positiveCount.optional(),
+      trust_labels: z.boolean().optional(),
       defaults: section(checkSettings),
       containers: nullAsEmptyList(z.array(container)).optional(),
     }),

@@ -18,6 +18,8 @@ export function defaultMonitorConfig(): MonitorConfig {
       healthCheckTimeoutSeconds: 10,
       discovery: 'all',
       maxConcurrentChecks: 16,
+      // Labels come from whoever starts a container: they may point the probe at it, nowhere else.
+      trustLabels: false,
       defaults: defaultCheckSettings(),
       containers: [],
     },

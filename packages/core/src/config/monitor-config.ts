@@ -80,6 +80,12 @@ export interface MonitoringConfig {
   readonly discovery: DiscoveryMode;
   /** Checks in flight at once. */
   readonly maxConcurrentChecks: number;
+  /**
+   * Whether a container's `website-monitor.health_endpoint` label may send the probe anywhere
+   * (`monitoring.trust_labels`). Off: only at the container itself (its own addresses, or its
+   * published ports on the host's loopback or bound address); anything else is refused.
+   */
+  readonly trustLabels: boolean;
   /** Settings every container gets unless its entry or labels say otherwise. */
   readonly defaults: ContainerCheckSettings;
   readonly containers: readonly ContainerConfig[];
@@ -185,5 +191,16 @@ export interface ClaudeConfig {
 export interface ContainerSettings extends ContainerCheckSettings {
   readonly name: string;
   readonly healthEndpoint: string | undefined;
+  /**
+   * Set when `healthEndpoint` came from a container's label (and labels are not trusted): the
+   * probe of that URL may connect only to these addresses, whatever a host name resolves to.
+   */
+  readonly healthEndpointGuard?: HealthEndpointGuard;
   readonly dependsOn: readonly string[];
+}
+
+/** The addresses a label's endpoint may reach: the container's own (`resolveContainerSettings`). */
+export interface HealthEndpointGuard {
+  readonly url: string;
+  readonly addresses: readonly string[];
 }

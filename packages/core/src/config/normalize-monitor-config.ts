@@ -37,6 +37,7 @@ export function normalizeMonitorConfig(raw: RawMonitorConfig, options: Normalize
         monitoring.health_check_timeout ?? defaults.monitoring.healthCheckTimeoutSeconds,
       discovery: monitoring.discovery ?? defaults.monitoring.discovery,
       maxConcurrentChecks: monitoring.max_concurrent_checks ?? defaults.monitoring.maxConcurrentChecks,
+      trustLabels: monitoring.trust_labels ?? defaults.monitoring.trustLabels,
       defaults: { ...defaults.monitoring.defaults, ...checkSettingsOverrides(monitoring.defaults ?? {}) },
       containers: (monitoring.containers ?? []).map(normalizeContainer),
     },

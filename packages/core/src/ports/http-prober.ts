@@ -8,5 +8,10 @@ export interface HttpProber {
     /** Status codes that count as healthy. */
     readonly expectedStatus: readonly number[];
     readonly signal?: AbortSignal;
+    /**
+     * When set, the probe connects only to one of these addresses: a host name is resolved at
+     * connect time and answers outside the list are dropped; with none left, nothing is sent.
+     */
+    readonly allowedAddresses?: readonly string[];
   }): Promise<HttpCheckResult>;
 }
