@@ -24,6 +24,7 @@ import type {
   rejectRequestSchema,
 } from '../schemas/api-schemas.js';
 import { matchRoute, type RouteSpec } from './routes.js';
+import { spoolWarning } from './spool-warning.js';
 
 export interface MonitorApiOptions {
   readonly agent: MonitorAgentApi;
@@ -42,7 +43,10 @@ export interface MonitorApiOptions {
   readonly clock?: Clock;
   /** Share a metrics instance (e.g. one already mounted elsewhere); one is created otherwise. */
   readonly metrics?: MonitorMetrics;
-  /** Spool depth for `spartan_monitor_spool_pending_*` when the metrics are created here. */
+  /**
+   * The spool's state: `/healthz` is degraded while it cannot be written, and the
+   * `spartan_monitor_spool_*` series come from it when the metrics are created here.
+   */
   readonly spool?: SpoolDepth;
   /** Server-sent events tuning (heartbeat, per-client buffer, client limit). */
   readonly events?: Omit<EventStreamOptions, 'agent'>;
@@ -298,8 +302,11 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
         `last check was ${Math.round(lastCheckAgeSeconds)} s ago (limit ${maxCheckAgeSeconds} s)`,
       );
     }
+    // Degraded: still watching and healing (200), but something a person must fix is wrong.
+    const warnings = [spoolWarning(options.spool, now)].filter((text) => text !== undefined);
     return {
       ok: problems.length === 0,
+      status: problems.length > 0 ? 'failing' : warnings.length > 0 ? 'degraded' : 'ok',
       engineConnected: engine.connected,
       engineError: engine.error,
       lastCheckAt,
@@ -307,6 +314,7 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
       maxCheckAgeSeconds,
       monitoredContainers: lines.length,
       problems,
+      warnings,
     };
   };
 

@@ -18,7 +18,22 @@ export interface SpoolDepth {
     readonly oldestAt?: number | null;
     /** Over the life of the spool file. */
     readonly droppedHealthSamples?: number;
+    /** Set while the spool cannot be written (disk full): records then depend on the database alone. */
+    readonly writeFailure?: SpoolWriteFailureState | null;
+    /** Spool writes that failed, since the store was created. */
+    readonly failedWrites?: number;
+    /** Records neither the spool nor the database took, by kind, since the store was created. */
+    readonly lostRecords?: Readonly<Record<string, number>>;
   };
+}
+
+/** What `/healthz` and `/metrics` read of a spool that cannot be written. */
+export interface SpoolWriteFailureState {
+  readonly since: number;
+  /** `disk_full` or `write_error`. */
+  readonly reason: string;
+  readonly error: string;
+  readonly lostRecords: number;
 }
 
 export interface MonitorMetricsOptions {
@@ -211,6 +226,11 @@ export function createMonitorMetrics(options: MonitorMetricsOptions): MonitorMet
         );
         dropped.reset();
         dropped.inc(depth.droppedHealthSamples ?? 0);
+        full.set(depth.writeFailure ? 1 : 0);
+        writeFailures.reset();
+        writeFailures.inc(depth.failedWrites ?? 0);
+        lost.reset();
+        for (const [kind, rows] of Object.entries(depth.lostRecords ?? {})) lost.inc({ kind }, rows);
       },
     });
     const bytes = new Gauge({
@@ -226,6 +246,22 @@ export function createMonitorMetrics(options: MonitorMetricsOptions): MonitorMet
     const dropped = new Counter({
       name: 'spartan_monitor_spool_dropped_health_samples_total',
       help: 'Health samples the spool dropped because it was full.',
+      registers,
+    });
+    const full = new Gauge({
+      name: 'spartan_monitor_spool_full',
+      help: '1 while the spool cannot be written (disk full): records then reach the database directly, or are lost.',
+      registers,
+    });
+    const writeFailures = new Counter({
+      name: 'spartan_monitor_spool_write_failures_total',
+      help: 'Writes the spool could not take (disk full or another file error).',
+      registers,
+    });
+    const lost = new Counter({
+      name: 'spartan_monitor_records_lost_total',
+      help: 'Records neither the spool nor the database took, by kind (incident, healing_action, approval, health_sample, baseline).',
+      labelNames: ['kind'] as const,
       registers,
     });
   }

@@ -363,6 +363,9 @@ export const approvalsResponseSchema = z
 export const healthzResponseSchema = z
   .object({
     ok: z.boolean(),
+    status: z
+      .enum(['ok', 'degraded', 'failing'])
+      .describe('degraded (200): still watching and healing, but `warnings` needs a person; failing (503): see `problems`'),
     engineConnected: z.boolean().nullable().describe('null until the agent has reported its engine state'),
     engineError: z.string().nullable(),
     lastCheckAt: epochMs.nullable(),
@@ -370,5 +373,6 @@ export const healthzResponseSchema = z
     maxCheckAgeSeconds: z.number(),
     monitoredContainers: z.number(),
     problems: z.array(z.string()),
+    warnings: z.array(z.string()).describe('why the agent is degraded, e.g. its spool disk is full'),
   })
   .register(apiSchemaRegistry, { id: 'Healthz' });
