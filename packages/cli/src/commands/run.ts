@@ -165,10 +165,16 @@ async function runAgent(
       const spool = spoolOf(agentStore.store);
       metrics = api.createMonitorMetrics({ agent, ...(spool ? { spool } : {}) });
       const token = io.env.MONITOR_API_TOKEN?.trim() || undefined;
+      if (token && token.length < api.minimumTokenLength) {
+        io.stderr(
+          `website-monitor: warning: MONITOR_API_TOKEN is ${token.length} characters; use ${api.minimumTokenLength} or more, e.g. openssl rand -hex 32\n`,
+        );
+      }
       server = await api.startMonitorServer({
         agent,
         host: listen.host,
         port: listen.port,
+        allowedHosts: config.api.allowedHosts,
         metrics,
         logger,
         dashboard: await createDashboardHandler(),
@@ -186,9 +192,12 @@ async function runAgent(
 
     const signal = await stopSignal;
     logger.log('info', 'agent_stopping', { signal });
-    await server?.close();
-    server = undefined;
+    // New requests get 503 from here on; one waiting for a restart the stop lets finish is answered
+    // before the server closes.
+    server?.drain();
     await agent.stop();
+    await server?.close({ timeoutMs: 5_000 });
+    server = undefined;
     // Give queued notifications (an escalation just before the stop) a moment to leave.
     await Promise.race([notifier?.drain(), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
     return exitCodes.ok;
