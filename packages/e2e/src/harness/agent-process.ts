@@ -42,17 +42,26 @@ export interface AgentProcess extends AsyncDisposable {
 const running = new Set<AgentProcess>();
 
 /**
- * Spawns `website-monitor run --config FILE --no-listen` with `env` added to this process's
- * environment (DATABASE_URL is removed unless `env` sets it, so the config decides the store).
+ * Spawns `website-monitor run --config FILE --no-listen` (or `--listen ADDRESS`) with `env` added
+ * to this process's environment (DATABASE_URL is removed unless `env` sets it, so the config
+ * decides the store).
  */
 export function startAgentProcess(options: {
   readonly configPath: string;
   readonly env?: Readonly<Record<string, string>>;
+  /** `HOST:PORT` for the REST API (`127.0.0.1:0`: any free port, named on stderr). */
+  readonly listen?: string;
 }): AgentProcess {
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
   const child: ChildProcess = spawn(
     process.execPath,
-    [cliEntry, 'run', '--config', options.configPath, '--no-listen'],
+    [
+      cliEntry,
+      'run',
+      '--config',
+      options.configPath,
+      ...(options.listen ? ['--listen', options.listen] : ['--no-listen']),
+    ],
     {
       env: { ...inherited, LOG_LEVEL: 'info', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
