@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import {
   type Clock,
   ContainerRuntimeError,
@@ -215,13 +216,15 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
         const bucketMs = query.buckets === undefined ? undefined : bucketWidthMs(windowMs, query.buckets);
         const known = agent.status().some((line) => line.name === name);
         // Each read is one bounded query: the limit and the aggregation are done by the store,
-        // so the widest window costs the same few rows as the narrowest (issue 10).
+        // so the widest window costs the same few rows as the narrowest (issue 10). One after
+        // the other, each in its own turn of the event loop: an embedded database (SQLite)
+        // answers synchronously, and three queries in one turn would stall the loop for all three.
         const scope = { host: agent.host, containerName: name };
-        const [samples, baselines, summary] = await Promise.all([
-          agent.store.listHealthSamples({ ...scope, since, limit: query.limit }),
-          agent.store.listBaselines(scope),
-          agent.store.summarizeHealthSamples({ ...scope, since, bucketMs }),
-        ]);
+        const samples = await agent.store.listHealthSamples({ ...scope, since, limit: query.limit });
+        await nextTurn();
+        const summary = await agent.store.summarizeHealthSamples({ ...scope, since, bucketMs });
+        await nextTurn();
+        const baselines = await agent.store.listBaselines(scope);
         if (!known && samples.length === 0 && summary.total.samples === 0 && baselines.length === 0) {
           throw new ApiError('not_found', `no container named ${name} is known to this monitor`);
         }

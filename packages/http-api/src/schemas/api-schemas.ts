@@ -43,7 +43,8 @@ export const apiReadLimits = {
   incidentsMaxLimit: 1000,
   /** 31 days: the default `storage.retention_days` (30) and a day to spare. */
   metricsMaxHours: 24 * 31,
-  metricsMaxLimit: 5000,
+  /** Raw samples in one answer (~600 bytes each); longer views use `summary` and `buckets`. */
+  metricsMaxLimit: 1000,
   /** Points of the `buckets` series: one a minute over a day, one every ~31 minutes over 31 days. */
   metricsMaxBuckets: 1440,
 } as const;

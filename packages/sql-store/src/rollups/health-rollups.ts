@@ -40,6 +40,11 @@ const rollupColumns: readonly RollupColumn[] = [
   ),
 ];
 
+/** The columns a summary sums, in the order `summedColumns` names them. */
+const rollupValueColumns = rollupColumns.filter(
+  (column) => !(keyColumns as readonly string[]).includes(column),
+);
+
 const table = 'monitor_health_rollups';
 const current = (column: RollupColumn) => sql.ref(`${table}.${column}`);
 const excluded = (column: RollupColumn) => sql.ref(`excluded.${column}`);
@@ -261,18 +266,12 @@ export async function rebuildRollups(
 const numberOrNull = (value: unknown): number | null =>
   value === null || value === undefined ? null : Number(value);
 
-/** Sums of the rollup rows a summary reads, named as the rollup columns. */
-function summedColumns() {
-  return [
-    sql<number | string | null>`sum(samples)`.as('samples'),
-    sql<number | string | null>`sum(unhealthy)`.as('unhealthy'),
-    ...metricColumns.flatMap((metric) => [
-      sql<number | string | null>`sum(${sql.ref(`${metric}_count`)})`.as(`${metric}_count`),
-      sql<number | string | null>`sum(${sql.ref(`${metric}_sum`)})`.as(`${metric}_sum`),
-      sql<number | string | null>`min(${sql.ref(`${metric}_min`)})`.as(`${metric}_min`),
-      sql<number | string | null>`max(${sql.ref(`${metric}_max`)})`.as(`${metric}_max`),
-    ]),
-  ];
+/** Sums of the rollup rows a summary reads, named as the rollup columns (`sum(samples) AS samples`, ...). */
+function summedColumns(): RawBuilder<unknown>[] {
+  return rollupValueColumns.map((column) => {
+    const aggregate = column.endsWith('_min') ? 'min' : column.endsWith('_max') ? 'max' : 'sum';
+    return sql`${sql.raw(aggregate)}(${sql.ref(column)}) AS ${sql.ref(column)}`;
+  });
 }
 
 function toAggregate(row: Record<string, unknown>): HealthAggregate {
@@ -299,27 +298,36 @@ export async function summarizeRollups(
   query: HealthSummaryQuery,
 ): Promise<HealthSummary> {
   const from = startOfMinute(query.since);
-  const window = db
-    .selectFrom(table)
-    .where('container_name', '=', query.containerName)
-    .$if(query.host !== undefined, (qb) => qb.where('host', '=', query.host as string))
-    .where('minute', '>=', from);
-  const total = await window.select(summedColumns()).executeTakeFirstOrThrow();
-  if (query.bucketMs === undefined) return { from, total: toAggregate(total), buckets: [] };
+  const window = sql<boolean>`container_name = ${query.containerName} AND minute >= ${from}${
+    query.host === undefined ? sql`` : sql` AND host = ${query.host}`
+  }`;
+  if (query.bucketMs === undefined) {
+    const { rows } = await sql<Record<string, unknown>>`
+      SELECT ${sql.join(summedColumns())} FROM monitor_health_rollups WHERE ${window}`.execute(db);
+    return { from, total: toAggregate(rows[0] ?? {}), buckets: [] };
+  }
   // Inlined, not bound: PostgreSQL matches GROUP BY to the select list by text, and both are
   // safe integers checked by the caller.
   const width = sql.lit(query.bucketMs);
-  const start = sql<
-    number | string
-  >`(${sql.lit(from)} + ((minute - ${sql.lit(from)}) / ${width}) * ${width})`;
-  const rows = await window
-    .select([start.as('start'), ...summedColumns()])
-    .groupBy(start)
-    .orderBy(start)
-    .execute();
+  const start = sql`(${sql.lit(from)} + ((minute - ${sql.lit(from)}) / ${width}) * ${width})`;
+  // One pass over the window's minutes: the buckets, then the total summed from the buckets
+  // (a materialized CTE is computed once though read twice). The total is the row without a start.
+  // No ORDER BY: on the group key it doubled SQLite's time; the few buckets are sorted below.
+  const { rows } = await sql<Record<string, unknown>>`
+    WITH buckets AS MATERIALIZED (
+      SELECT ${start} AS start, ${sql.join(summedColumns())}
+      FROM monitor_health_rollups WHERE ${window} GROUP BY ${start}
+    )
+    SELECT start, ${sql.join(rollupValueColumns.map((column) => sql.ref(column)))} FROM buckets
+    UNION ALL
+    SELECT NULL, ${sql.join(summedColumns())} FROM buckets`.execute(db);
+  const total = rows.find((row) => row.start === null) ?? {};
   return {
     from,
     total: toAggregate(total),
-    buckets: rows.map((row) => ({ start: Number(row.start), ...toAggregate(row) })),
+    buckets: rows
+      .filter((row) => row.start !== null)
+      .map((row) => ({ start: Number(row.start), ...toAggregate(row) }))
+      .sort((a, b) => a.start - b.start),
   };
 }
