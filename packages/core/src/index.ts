@@ -216,6 +216,23 @@ export type {
   MemoryTrend,
 } from './learn/memory-leak.js';
 export { assessMemoryLeak, defaultMemoryLeakThresholds, memoryTrend } from './learn/memory-leak.js';
+// One agent per engine
+export { describeLeaseConflict, describeLeaseHolder } from './lease/describe-engine-lease.js';
+export type {
+  EngineLeaseAttempt,
+  EngineLeaseConflict,
+  EngineLeaseKeeperOptions,
+  EngineLeaseLoss,
+  EngineLeasePlace,
+} from './lease/engine-lease-keeper.js';
+export {
+  defaultLeaseHeartbeatMs,
+  defaultMissedRenewals,
+  EngineLeaseKeeper,
+} from './lease/engine-lease-keeper.js';
+export { checkEngineLeaseTtl } from './lease/engine-lease-ttl.js';
+export { leaseGuardedRuntime } from './lease/lease-guarded-runtime.js';
+export { MemoryEngineLeases } from './lease/memory-engine-leases.js';
 export type { ConnectionState, WatchContainerEventsOptions } from './observe/event-watcher.js';
 export { watchContainerEvents } from './observe/event-watcher.js';
 export type { RunPeriodicallyOptions } from './observe/periodic.js';
@@ -277,8 +294,15 @@ export { createRestartQueue, restartPriorityRanks } from './policy/restart-queue
 export type { Clock } from './ports/clock.js';
 export { systemClock } from './ports/clock.js';
 // Ports
-export type { ContainerRuntime } from './ports/container-runtime.js';
+export type { ContainerRuntime, EngineInfo } from './ports/container-runtime.js';
 export type { Diagnoser, DiagnosisContext } from './ports/diagnoser.js';
+export type {
+  EngineLeaseAnswer,
+  EngineLeaseHolder,
+  EngineLeaseRecord,
+  EngineLeaseStore,
+} from './ports/engine-lease.js';
+export { isEngineLeaseStore } from './ports/engine-lease.js';
 export type { HttpProber } from './ports/http-prober.js';
 export type { Logger, LogLevel } from './ports/logger.js';
 export { silentLogger } from './ports/logger.js';

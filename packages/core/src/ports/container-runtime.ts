@@ -5,6 +5,15 @@ import type {
   ContainerSummary,
 } from '../domain/container.js';
 
+/** Who the engine is: the same engine answers with the same `id` through any socket or address. */
+export interface EngineInfo {
+  /** The engine's ID (`docker info` → ID): what one-agent-per-engine leases are keyed by. */
+  readonly id: string;
+  /** The engine's host name (`docker info` → Name). */
+  readonly name: string;
+  readonly serverVersion: string;
+}
+
 /**
  * What the agent needs from a container engine. Implementations: `createDockerRuntime` in
  * `@website-monitor/docker-adapter`, `FakeContainerRuntime` in `@website-monitor/core/testing`.
@@ -16,6 +25,12 @@ export interface ContainerRuntime {
   ping(options?: {
     readonly signal?: AbortSignal;
   }): Promise<{ readonly version: string; readonly apiVersion: string }>;
+  /**
+   * The engine's identity (`GET /info`), read once at start: heavier than `ping`, so not part of
+   * it. Optional: a runtime that cannot name its engine leaves it out, and `run` then has no
+   * engine to lease. Throws like `ping` when no engine answers.
+   */
+  info?(options?: { readonly signal?: AbortSignal }): Promise<EngineInfo>;
   /** All containers, stopped ones included. */
   list(options?: { readonly signal?: AbortSignal }): Promise<readonly ContainerSummary[]>;
   inspect(options: { readonly id: string; readonly signal?: AbortSignal }): Promise<ContainerDetails>;

@@ -2,6 +2,8 @@
  * Fakes for every port, for unit tests and for embedding the agent in a test harness.
  * No test framework is imported here.
  */
+export type { EngineLeaseContractOptions } from './engine-lease-contract.js';
+export { contractLeaseHolder, engineLeaseContract } from './engine-lease-contract.js';
 export { FakeClock, flushMicrotasks } from './fake-clock.js';
 export type { FakeContainerInit } from './fake-container-runtime.js';
 export { FakeContainerRuntime } from './fake-container-runtime.js';

@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import type { EngineLeaseHolder, EngineLeaseStore } from '../ports/engine-lease.js';
+import { FakeClock, flushMicrotasks } from '../testing/fake-clock.js';
+import { MemoryLogger } from '../testing/memory-logger.js';
+import { describeLeaseConflict } from './describe-engine-lease.js';
+import { EngineLeaseKeeper, type EngineLeaseLoss, type EngineLeasePlace } from './engine-lease-keeper.js';
+import { MemoryEngineLeases } from './memory-engine-leases.js';
+
+const engineId = 'ABCD:EFGH:IJKL';
+
+function holder(pid: number, hostName = 'edge-1'): EngineLeaseHolder {
+  return { id: `holder-${pid}`, hostName, pid, startedAt: Date.UTC(2026, 0, 1), store: '/data/monitor.db' };
+}
+
+/** A lease place whose answers can be switched to failures, as a database that went away. */
+function flaky(leases: EngineLeaseStore): EngineLeaseStore & { down: boolean } {
+  const place = {
+    down: false,
+    acquireEngineLease: (options: Parameters<EngineLeaseStore['acquireEngineLease']>[0]) =>
+      place.down ? Promise.reject(new Error('connect ECONNREFUSED')) : leases.acquireEngineLease(options),
+    renewEngineLease: (options: Parameters<EngineLeaseStore['renewEngineLease']>[0]) =>
+      place.down ? Promise.reject(new Error('connect ECONNREFUSED')) : leases.renewEngineLease(options),
+    releaseEngineLease: (options: Parameters<EngineLeaseStore['releaseEngineLease']>[0]) =>
+      place.down ? Promise.reject(new Error('connect ECONNREFUSED')) : leases.releaseEngineLease(options),
+    readEngineLease: (options: Parameters<EngineLeaseStore['readEngineLease']>[0]) =>
+      leases.readEngineLease(options),
+  };
+  return place;
+}
+
+function setup() {
+  const clock = new FakeClock();
+  const now = () => clock.now();
+  const store = new MemoryEngineLeases({ now });
+  const lockFile = new MemoryEngineLeases({ now });
+  const places = (
+    storeMode: EngineLeasePlace['whenUnreachable'] = 'keep-acting',
+    storeLeases: EngineLeaseStore = store,
+  ): EngineLeasePlace[] => [
+    {
+      where: 'the lock file /run/website-monitor/engine.lock',
+      leases: lockFile,
+      whenUnreachable: 'stop-acting',
+    },
+    { where: 'the SQLite store /data/monitor.db', leases: storeLeases, whenUnreachable: storeMode },
+  ];
+  const keeper = (pid: number, placeList = places()) =>
+    new EngineLeaseKeeper({
+      engineId,
+      holder: holder(pid),
+      places: placeList,
+      clock,
+      logger: new MemoryLogger(),
+      heartbeatMs: 1_000,
+      missedRenewals: 3,
+    });
+  return { clock, store, lockFile, places, keeper };
+}
+
+describe('EngineLeaseKeeper', () => {
+  it('takes the lease in every place; a second agent is refused and told who holds it and where', async () => {
+    const { keeper, clock } = setup();
+    const first = keeper(101);
+    expect(first.mayAct()).toBe(false);
+    expect(await first.tryAcquire()).toEqual({ held: true });
+    expect(first.mayAct()).toBe(true);
+
+    const second = keeper(202);
+    const attempt = await second.tryAcquire();
+    if (attempt.held || !('conflict' in attempt)) throw new Error('expected a conflict');
+    expect(attempt.conflict.where).toBe('the lock file /run/website-monitor/engine.lock');
+    expect(attempt.conflict.heldBy?.holder.pid).toBe(101);
+    expect(second.mayAct()).toBe(false);
+    expect(describeLeaseConflict(engineId, attempt.conflict, clock.now())).toBe(
+      'the Docker engine ABCD:EFGH:IJKL is held by pid 101 on edge-1 (started 2026-01-01T00:00:00.000Z, store /data/monitor.db); ' +
+        'lease in the lock file /run/website-monitor/engine.lock, lease renewed until 2026-01-01T00:00:03.000Z (3 s)',
+    );
+    await first.release();
+  });
+
+  it('takes all places or none: refused in the store, it gives the lock file back at once', async () => {
+    const { keeper, store, lockFile } = setup();
+    await store.acquireEngineLease({ engineId, holder: holder(999, 'edge-9'), ttlMs: 60_000 });
+    const agent = keeper(101);
+    const attempt = await agent.tryAcquire();
+    expect(attempt.held).toBe(false);
+    expect(
+      !attempt.held && 'conflict' in attempt ? attempt.conflict.heldBy?.holder.hostName : undefined,
+    ).toBe('edge-9');
+    expect((await lockFile.acquireEngineLease({ engineId, holder: holder(303), ttlMs: 1_000 })).held).toBe(
+      true,
+    );
+  });
+
+  it('renews on its heartbeat, so it keeps the lease however long it runs', async () => {
+    const { keeper, clock } = setup();
+    const first = keeper(101);
+    await first.tryAcquire();
+    for (let beat = 0; beat < 10; beat++) await clock.advance(1_000);
+    expect(first.mayAct()).toBe(true);
+    expect((await keeper(202).tryAcquire()).held).toBe(false);
+    await first.release();
+  });
+
+  it('stops acting at once when the next renewal finds the lease taken, and says by whom', async () => {
+    const { keeper, clock, store } = setup();
+    const first = keeper(101);
+    await first.tryAcquire();
+    const losses: EngineLeaseLoss[] = [];
+    first.onLost((loss) => losses.push(loss));
+    // Behind its back (a paused process whose lease lapsed): another holder takes the store's lease.
+    await store.releaseEngineLease({ engineId, holderId: 'holder-101' });
+    await store.acquireEngineLease({ engineId, holder: holder(202, 'edge-2'), ttlMs: 60_000 });
+    expect(first.mayAct()).toBe(true);
+    await clock.advance(1_000);
+    expect(first.mayAct()).toBe(false);
+    expect(first.state).toBe('lost');
+    expect(losses).toMatchObject([{ reason: 'taken', where: 'the SQLite store /data/monitor.db' }]);
+    expect(losses[0]?.heldBy?.holder.hostName).toBe('edge-2');
+  });
+
+  it('a stop-acting place it cannot renew: stops acting before the lease can lapse there', async () => {
+    const { keeper, clock, store, places } = setup();
+    const database = flaky(store);
+    const agent = keeper(101, places('stop-acting', database));
+    await agent.tryAcquire();
+    const losses: EngineLeaseLoss[] = [];
+    agent.onLost((loss) => losses.push(loss));
+    database.down = true;
+    await clock.advance(1_000);
+    await clock.advance(1_000);
+    // Renewed last at t=0 with a 3 s ttl: acting stops half a heartbeat early, at 2.5 s.
+    expect(agent.mayAct()).toBe(true);
+    await clock.advance(500);
+    expect(agent.mayAct()).toBe(false);
+    await clock.advance(500);
+    expect(losses).toMatchObject([{ reason: 'unrenewed' }]);
+    // Nobody could take it over before the holder stopped.
+    expect((await store.readEngineLease({ engineId }))?.expiresAt).toBe(Date.UTC(2026, 0, 1) + 3_000);
+  });
+
+  it('a keep-acting store that is down at start: acts on the host lock, then loses if the store names another', async () => {
+    const { keeper, clock, store, places } = setup();
+    const database = flaky(store);
+    database.down = true;
+    const agent = keeper(101, places('keep-acting', database));
+    expect(await agent.tryAcquire()).toEqual({ held: true });
+    await clock.advance(1_000);
+    expect(agent.mayAct()).toBe(true);
+    await store.acquireEngineLease({ engineId, holder: holder(202, 'edge-2'), ttlMs: 60_000 });
+    database.down = false;
+    await clock.advance(1_000);
+    expect(agent.mayAct()).toBe(false);
+    expect(agent.state).toBe('lost');
+  });
+
+  it('a keep-acting store that comes back free is taken on the next heartbeat', async () => {
+    const { keeper, clock, store, places } = setup();
+    const database = flaky(store);
+    database.down = true;
+    const agent = keeper(101, places('keep-acting', database));
+    await agent.tryAcquire();
+    database.down = false;
+    await clock.advance(1_000);
+    expect((await store.readEngineLease({ engineId }))?.holder.pid).toBe(101);
+    expect(agent.mayAct()).toBe(true);
+    await agent.release();
+  });
+
+  it('a standby waits, and takes over as soon as the holder releases', async () => {
+    const { keeper, clock } = setup();
+    const first = keeper(101);
+    await first.tryAcquire();
+    const standby = keeper(202);
+    const waits: unknown[] = [];
+    const stop = new AbortController();
+    const waiting = standby.waitForLease({
+      signal: stop.signal,
+      onWaiting: (attempt) => waits.push(attempt),
+    });
+    await flushMicrotasks();
+    await clock.advance(500);
+    await clock.advance(500);
+    expect(waits.length).toBeGreaterThanOrEqual(2);
+    await first.release();
+    await clock.advance(500);
+    expect(await waiting).toBe(true);
+    expect(standby.mayAct()).toBe(true);
+    expect(first.mayAct()).toBe(false);
+    await standby.release();
+  });
+
+  it('a standby takes over a holder that vanished once its lease has lapsed, not before', async () => {
+    const { keeper, clock, store, lockFile } = setup();
+    // What a SIGKILLed holder leaves: its leases, never renewed or released again.
+    for (const leases of [lockFile, store]) {
+      await leases.acquireEngineLease({ engineId, holder: holder(101), ttlMs: 3_000 });
+    }
+    const killedAt = clock.now();
+    const standby = keeper(202);
+    const stop = new AbortController();
+    let takenAt: number | undefined;
+    void standby.waitForLease({ signal: stop.signal }).then(() => {
+      takenAt = clock.now();
+    });
+    for (let step = 0; step < 20 && takenAt === undefined; step++) await clock.advance(500);
+    stop.abort();
+    expect(takenAt).toBeDefined();
+    expect((takenAt as number) - killedAt).toBeGreaterThanOrEqual(3_000);
+    expect((takenAt as number) - killedAt).toBeLessThanOrEqual(3_500);
+    await standby.release();
+  });
+
+  it('a stopped standby gives up waiting', async () => {
+    const { keeper } = setup();
+    await keeper(101).tryAcquire();
+    const stop = new AbortController();
+    const waiting = keeper(202).waitForLease({ signal: stop.signal });
+    stop.abort();
+    expect(await waiting).toBe(false);
+  });
+});
