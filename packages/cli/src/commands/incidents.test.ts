@@ -188,6 +188,11 @@ describe('website-monitor incidents', () => {
       err: 'error: --hours must be a number above 0; got "0"\n',
     });
     expect((await incidentsCli(['--config', configPath, '--limit', '2.5'])).code).toBe(2);
+    // The limit goes into the query; an unbounded one would read the whole table.
+    expect(await incidentsCli(['--config', configPath, '--limit', '10001'])).toMatchObject({
+      code: 2,
+      err: 'error: --limit must be a whole number from 1 to 10000; got "10001"\n',
+    });
   });
 
   it('exits 2 on a bad config, naming the line', async () => {

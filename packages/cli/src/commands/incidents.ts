@@ -79,10 +79,13 @@ function parsePositive(option: string, text: string): number {
   return value;
 }
 
+/** The most incidents one call reads: the limit goes into the query, and this bounds it. */
+export const maxIncidentsLimit = 10_000;
+
 function parseLimit(text: string): number {
   const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) {
-    throw usageError(`--limit must be a whole number above 0; got "${text}"`);
+  if (!Number.isInteger(value) || value <= 0 || value > maxIncidentsLimit) {
+    throw usageError(`--limit must be a whole number from 1 to ${maxIncidentsLimit}; got "${text}"`);
   }
   return value;
 }
