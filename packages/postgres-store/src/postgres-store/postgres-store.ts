@@ -1,5 +1,11 @@
-import { type Logger, StoreError, silentLogger } from '@website-monitor/core';
-import { createSqlStore, type Database, describeError, type SqlStore } from '@website-monitor/sql-store';
+import { type EngineLeaseStore, type Logger, StoreError, silentLogger } from '@website-monitor/core';
+import {
+  createSqlEngineLeases,
+  createSqlStore,
+  type Database,
+  describeError,
+  type SqlStore,
+} from '@website-monitor/sql-store';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { connectionStringPassword, redactConnectionString } from '../redact/redact-connection-string.js';
@@ -18,7 +24,8 @@ export interface CreatePostgresStoreOptions {
   readonly maxConnections?: number;
 }
 
-export type PostgresStore = SqlStore;
+/** The Store, plus engine leases (one agent acts per Docker engine) for every agent sharing the database. */
+export type PostgresStore = SqlStore & EngineLeaseStore;
 
 /**
  * The PostgreSQL Store (kysely + pg). Call `migrate()` before the first write: it creates or
@@ -69,7 +76,7 @@ export function createPostgresStore(options: CreatePostgresStoreOptions): Postgr
   });
 
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return createSqlStore({
+  const store = createSqlStore({
     db,
     dialect: 'postgres',
     ...(options.host !== undefined ? { host: options.host } : {}),
@@ -78,4 +85,5 @@ export function createPostgresStore(options: CreatePostgresStoreOptions): Postgr
     // kysely's destroy() ends the pool: only do that to a pool we built.
     onClose: ownsPool ? () => db.destroy() : async () => {},
   });
+  return Object.assign(store, createSqlEngineLeases({ db, dialect: 'postgres', redact }));
 }

@@ -4,6 +4,7 @@ import type { Database } from '../database/database.js';
 import type { SqlDialect } from '../dialect/sql-dialect.js';
 import { initMigration } from './0001-init.js';
 import { incidentHistoryMigration } from './0002-incident-history.js';
+import { engineLeaseMigration } from './0003-engine-lease.js';
 import { healthRollupsMigration } from './0004-health-rollups.js';
 
 /**
@@ -14,6 +15,7 @@ export function sqlMigrations(dialect: SqlDialect): Readonly<Record<string, Migr
   return {
     '0001_init': initMigration(dialect),
     '0002_incident_history': incidentHistoryMigration(dialect),
+    '0003_engine_lease': engineLeaseMigration(dialect),
     '0004_health_rollups': healthRollupsMigration(dialect),
   };
 }
@@ -24,5 +26,14 @@ export const migrationLockTableName = 'monitor_schema_migration_lock';
 
 export function createSqlMigrator(db: Kysely<Database>, dialect: SqlDialect): Migrator {
   const provider: MigrationProvider = { getMigrations: async () => ({ ...sqlMigrations(dialect) }) };
-  return new Migrator({ db, provider, migrationTableName, migrationLockTableName });
+  return new Migrator({
+    db,
+    provider,
+    migrationTableName,
+    migrationLockTableName,
+    // 0003 and 0004 were written side by side and 0004 landed first: a database already at 0004
+    // must still get 0003. Each migration here touches only its own tables, so order between
+    // them does not matter; shipped names are still never renamed or edited.
+    allowUnorderedMigrations: true,
+  });
 }

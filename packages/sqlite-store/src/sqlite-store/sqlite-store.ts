@@ -1,7 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import type { Logger } from '@website-monitor/core';
-import { createSqlStore, type Database, type SqlStore } from '@website-monitor/sql-store';
+import type { EngineLeaseStore, Logger } from '@website-monitor/core';
+import {
+  createSqlEngineLeases,
+  createSqlStore,
+  type Database,
+  type SqlStore,
+} from '@website-monitor/sql-store';
 import { Kysely } from 'kysely';
 import { loadNodeSqlite } from '../node-sqlite/load-node-sqlite.js';
 import { nodeSqliteDatabase } from '../node-sqlite/node-sqlite-database.js';
@@ -17,7 +22,8 @@ export interface CreateSqliteStoreOptions {
   readonly busyTimeoutMs?: number;
 }
 
-export type SqliteStore = SqlStore;
+/** The Store, plus engine leases (one agent acts per Docker engine) kept in the same file. */
+export type SqliteStore = SqlStore & EngineLeaseStore;
 
 /**
  * The embedded Store: one SQLite file through Node's built-in `node:sqlite` (no native build),
@@ -42,10 +48,12 @@ export function createSqliteStore(options: CreateSqliteStoreOptions): SqliteStor
     },
   });
   const db = new Kysely<Database>({ dialect });
-  return createSqlStore({
+  const store = createSqlStore({
     db,
     dialect: 'sqlite',
     ...(options.host !== undefined ? { host: options.host } : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
+  // Agents sharing this file (on one host or a shared volume) meet at its lease table.
+  return Object.assign(store, createSqlEngineLeases({ db, dialect: 'sqlite' }));
 }
