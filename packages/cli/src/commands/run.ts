@@ -1,4 +1,5 @@
 import {
+  type AgentAlert,
   type Clock,
   type ContainerRuntime,
   type Diagnoser,
@@ -142,10 +143,16 @@ async function runAgent(
       })
     : engineRuntime;
   let server: MonitorServer | undefined;
+  let stopSpoolAlerts: (() => void) | undefined;
   try {
     const engine = await describeEngine(runtime);
     if (!engine.connected) io.stderr(`website-monitor: ${engine.error}; ${retrying}\n`);
     const notifier = createNotifierFromConfig(config.notifications, { logger });
+    // A full spool disk loses incidents: the people who hear about incidents hear about that too,
+    // once when it starts and once when it ends.
+    stopSpoolAlerts = spoolOf(agentStore.store)?.onAlert?.((alert) => {
+      void notifier?.notifyAgentAlert?.({ alert: { ...alert, host } });
+    });
     const diagnoser = await chooseDiagnoser(config, io, logger, deps.clock);
     const agent = new WebsiteMonitorAgent({
       config,
@@ -174,6 +181,7 @@ async function runAgent(
         agent,
         host: listen.host,
         port: listen.port,
+        ...(spool ? { spool } : {}),
         allowedHosts: config.api.allowedHosts,
         metrics,
         logger,
@@ -202,6 +210,7 @@ async function runAgent(
     await Promise.race([notifier?.drain(), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
     return exitCodes.ok;
   } finally {
+    stopSpoolAlerts?.();
     await server?.close();
     metrics?.close();
     await engineRuntime[Symbol.asyncDispose]?.();
@@ -240,10 +249,15 @@ async function chooseDiagnoser(
   });
 }
 
-/** The spooled store reports its depth for /metrics; other stores have none. */
-function spoolOf(store: Store): SpoolDepth | undefined {
+/** The spooled store (PostgreSQL) reports its depth and write state; other stores have none. */
+function spoolOf(store: Store): SpoolWithAlerts | undefined {
   const candidate = store as Partial<{ pending: () => { rows: number; bytes: number } }>;
-  return typeof candidate.pending === 'function' ? (candidate as SpoolDepth) : undefined;
+  return typeof candidate.pending === 'function' ? (candidate as SpoolWithAlerts) : undefined;
+}
+
+interface SpoolWithAlerts extends SpoolDepth {
+  /** `createSpooledStore().onAlert`: spool_full / spool_recovered, once each per episode. */
+  onAlert?(listener: (alert: Omit<AgentAlert, 'host'>) => void): () => void;
 }
 
 /** `127.0.0.1:9090`, `[::1]:9090`, `0.0.0.0:9090`, or a bare port (on 127.0.0.1). */
