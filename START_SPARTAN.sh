@@ -5,9 +5,11 @@
 #   ./START_SPARTAN.sh                 build if needed, start, show status, tail the log
 #   ./START_SPARTAN.sh --proxy         the same, through the Docker socket proxy (least privilege)
 #   ./START_SPARTAN.sh --no-follow     start and show status, then return
+#   ./START_SPARTAN.sh --prepare-env   only create .env (or tighten its mode), then return
 #
 # Reads .env next to this file (POSTGRES_PASSWORD, MONITOR_API_TOKEN, ANTHROPIC_API_KEY...).
-# The first run creates .env from deploy/env.example with a random database password.
+# The first run creates .env from deploy/env.example with a random database password and API
+# token; .env holds secrets: it is kept at mode 600 and git ignores it.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -15,6 +17,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")"
 service=spartan-website-monitor
 profile_args=()
 follow=1
+prepare_only=0
 for arg in "$@"; do
   case $arg in
     --proxy)
@@ -22,8 +25,9 @@ for arg in "$@"; do
       profile_args=(--profile socket-proxy)
       ;;
     --no-follow) follow=0 ;;
+    --prepare-env) prepare_only=1 ;;
     -h | --help)
-      sed -n '2,10p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
+      sed -n '2,12p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -39,6 +43,39 @@ fail() {
   exit 1
 }
 
+# .env holds the database password and the API token. It is created under umask 077, so the
+# file is 0600 from its first byte (a chmod after writing would leave a moment where any local
+# user can read the secrets), and an existing one is brought back to 0600 on every run.
+prepare_env() {
+  if [[ ! -f .env ]]; then
+    say "creating .env from deploy/env.example (random POSTGRES_PASSWORD and MONITOR_API_TOKEN)"
+    local password token
+    password=$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')
+    token=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
+    (
+      umask 077
+      sed -e "s/^POSTGRES_PASSWORD=.*/POSTGRES_PASSWORD=$password/" -e "s/^MONITOR_API_TOKEN=.*/MONITOR_API_TOKEN=$token/" \
+        deploy/env.example > .env
+    )
+  fi
+  local mode
+  mode=$(stat -c %a .env)
+  if [[ $mode != 600 ]]; then
+    say ".env had mode $mode: setting it to 600 (its owner only)"
+    chmod 600 .env
+  fi
+  local current_token
+  current_token=$(sed -n 's/^MONITOR_API_TOKEN=//p' .env | tail -n 1)
+  if ((${#current_token} < 16)); then
+    say "warning: MONITOR_API_TOKEN in .env is ${#current_token} characters; use 16 or more: od -An -N24 -tx1 /dev/urandom | tr -d ' \\n'"
+  fi
+}
+
+prepare_env
+if [[ $prepare_only == 1 ]]; then
+  exit 0
+fi
+
 # docker-compose (v1 / standalone) as the seed names it, or the `docker compose` plugin.
 if command -v docker-compose > /dev/null; then
   compose=(docker-compose)
@@ -48,15 +85,6 @@ else
   fail "neither docker-compose nor the docker compose plugin is installed"
 fi
 docker version > /dev/null 2>&1 || fail "the Docker engine does not answer: is dockerd running, and may $(id -un) use it?"
-
-if [[ ! -f .env ]]; then
-  say "creating .env from deploy/env.example (random POSTGRES_PASSWORD and MONITOR_API_TOKEN)"
-  password=$(od -An -N18 -tx1 /dev/urandom | tr -d ' \n')
-  token=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
-  sed -e "s/^POSTGRES_PASSWORD=.*/POSTGRES_PASSWORD=$password/" -e "s/^MONITOR_API_TOKEN=.*/MONITOR_API_TOKEN=$token/" \
-    deploy/env.example > .env
-  chmod 600 .env
-fi
 
 # The agent runs as a non-root user that needs the socket's group; tell Compose which one it is.
 if [[ -S /var/run/docker.sock && -z ${DOCKER_GID:-} ]]; then
