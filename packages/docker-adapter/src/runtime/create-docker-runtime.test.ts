@@ -64,6 +64,22 @@ describe('createDockerRuntime over the wire', () => {
     expect(requests).toEqual(['GET /version', 'GET /containers/web/stats?stream=false&one-shot=true']);
   });
 
+  it('names its engine from an unversioned GET /info, and refuses an answer without an ID', async () => {
+    let body: unknown = JSON.parse(
+      readFileSync(new URL('./fixtures/info-api-1.52.json', import.meta.url), 'utf8'),
+    );
+    const socketPath = await fakeEngine((_request, response) => json(response, 200, body));
+    await using runtime = createDockerRuntime({ socketPath });
+    expect(await runtime.info?.()).toEqual({
+      id: '6f1c2d4e-93b2-4c51-a0e7-2b8d9a7c4e11',
+      name: 'node5.corp.example.com',
+      serverVersion: '29.0.1',
+    });
+    expect(requests).toEqual(['GET /info']);
+    body = { Name: 'no-id' };
+    await expect(runtime.info?.()).rejects.toThrow('info: the engine did not report an ID');
+  });
+
   it('talks to the socket it was given even when DOCKER_HOST points elsewhere', async () => {
     const socketPath = await fakeEngine((_request, response) =>
       json(response, 200, { Version: 'fake', ApiVersion: '1.41' }),

@@ -20,6 +20,7 @@ import { openLogStream, readLogStream } from '../logs/follow-logs.js';
 import { readLogs } from '../logs/read-logs.js';
 import { mapStats } from '../stats/map-stats.js';
 import { createDockerClient } from './create-docker-client.js';
+import { mapEngineInfo } from './map-engine-info.js';
 
 /**
  * A dockerode client (`new Docker(...)`), described by shape so this package's types do not
@@ -31,6 +32,8 @@ export interface DockerodeClient {
   listContainers(...args: never[]): unknown;
   getEvents(...args: never[]): unknown;
   version(...args: never[]): unknown;
+  /** `GET /info`; a client without it cannot name its engine (`info()` then fails). */
+  info?(...args: never[]): unknown;
 }
 
 export interface DockerRuntimeOptions {
@@ -147,6 +150,14 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Contain
           version: typeof version.Version === 'string' ? version.Version : '',
           apiVersion: typeof version.ApiVersion === 'string' ? version.ApiVersion : '',
         };
+      });
+    },
+
+    async info(infoOptions) {
+      return call('info', { signal: infoOptions?.signal }, async (abortSignal) => {
+        const info = docker.info as unknown as ((options: object) => Promise<unknown>) | undefined;
+        if (typeof info !== 'function') throw new TypeError('this Docker client has no info()');
+        return mapEngineInfo(await info.call(docker, { abortSignal }));
       });
     },
 
