@@ -86,7 +86,6 @@ describe('website-monitor run: the spool disk fills up while PostgreSQL is down'
       createRuntime: () => runtime,
       clock,
       prober: new FakeHttpProber(),
-      storeStartWaitMs: 2_000,
       onStarted: (stop) => {
         stopAgent = stop;
         started();
