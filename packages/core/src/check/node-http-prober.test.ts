@@ -116,6 +116,98 @@ describe('createNodeHttpProber', () => {
     expect(lenient).toMatchObject({ ok: true, status: 302 });
   });
 
+  describe("an endpoint that may reach only some addresses (a label's)", () => {
+    let elsewhere: Server;
+    let elsewhereUrl: string;
+    let elsewhereRequests = 0;
+    beforeAll(async () => {
+      elsewhere = createServer((_request, response) => {
+        elsewhereRequests++;
+        response.end('secret');
+      });
+      await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+      elsewhereUrl = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      elsewhere.closeAllConnections();
+      await new Promise((resolve) => elsewhere.close(resolve));
+    });
+
+    it('refuses an IP outside the list without connecting', async () => {
+      const result = await prober.probe({
+        url: `${elsewhereUrl}/`,
+        timeoutMs: 2000,
+        expectedStatus: healthy,
+        allowedAddresses: ['172.20.0.3'],
+      });
+      expect(result).toMatchObject({
+        ok: false,
+        status: undefined,
+        error: 'refused: 127.0.0.1 is not an address of the container',
+      });
+      expect(elsewhereRequests).toBe(0);
+    });
+
+    it('refuses the same IP spelt as IPv4-mapped IPv6', async () => {
+      const port = (elsewhere.address() as AddressInfo).port;
+      const result = await prober.probe({
+        url: `http://[::ffff:127.0.0.1]:${port}/`,
+        timeoutMs: 2000,
+        expectedStatus: healthy,
+        allowedAddresses: ['::1'],
+      });
+      expect(result.error).toBe('refused: ::ffff:7f00:1 is not an address of the container');
+      expect(elsewhereRequests).toBe(0);
+    });
+
+    it('refuses a host name that resolves outside the list, naming what it resolved to', async () => {
+      const port = (elsewhere.address() as AddressInfo).port;
+      const result = await prober.probe({
+        url: `http://localhost:${port}/`,
+        timeoutMs: 2000,
+        expectedStatus: healthy,
+        allowedAddresses: ['172.20.0.3'],
+      });
+      expect(result.ok).toBe(false);
+      expect(result.error).toMatch(
+        /^refused: localhost resolves to .*127\.0\.0\.1.*, not an address of the container$/,
+      );
+      expect(elsewhereRequests).toBe(0);
+    });
+
+    it('connects when the name resolves to an allowed address', async () => {
+      const result = await prober.probe({
+        url: `${base.replace('127.0.0.1', 'localhost')}/ok`,
+        timeoutMs: 2000,
+        expectedStatus: healthy,
+        allowedAddresses: ['127.0.0.1'],
+      });
+      expect(result).toMatchObject({ ok: true, status: 200 });
+    });
+
+    it('never follows a redirect to another host', async () => {
+      const away = createServer((_request, response) => {
+        response.statusCode = 302;
+        response.setHeader('location', `${elsewhereUrl}/`);
+        response.end();
+      });
+      await new Promise<void>((resolve) => away.listen(0, '127.0.0.1', resolve));
+      try {
+        const result = await prober.probe({
+          url: `http://127.0.0.1:${(away.address() as AddressInfo).port}/`,
+          timeoutMs: 2000,
+          expectedStatus: [200],
+          allowedAddresses: ['127.0.0.1'],
+        });
+        expect(result).toMatchObject({ ok: false, status: 302 });
+        expect(elsewhereRequests).toBe(0);
+      } finally {
+        away.closeAllConnections();
+        await new Promise((resolve) => away.close(resolve));
+      }
+    });
+  });
+
   it('answers at once, without waiting for a body that never ends, and frees the socket', async () => {
     const startedAt = performance.now();
     const result = await prober.probe({ url: `${base}/big`, timeoutMs: 5000, expectedStatus: healthy });

@@ -1,3 +1,4 @@
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import {
   type ClientRequest,
   Agent as HttpAgent,
@@ -5,6 +6,8 @@ import {
   type IncomingMessage,
 } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
+import { canonicalAddress } from '../config/label-endpoint-guard.js';
 import type { HttpCheckResult } from '../domain/health.js';
 import type { HttpProber } from '../ports/http-prober.js';
 
@@ -13,8 +16,12 @@ import type { HttpProber } from '../ports/http-prober.js';
  * `node:http` for the Docker socket, while the first `fetch` loads undici and its WebAssembly
  * parser, ~16 MB of RSS for a daemon whose whole budget is 120 MB (measured, see BENCHMARKS.md).
  *
- * - GET, redirects not followed: the probe judges the endpoint itself (kubelet's HTTP probe does
- *   not follow redirects off the host either); whether a 3xx is healthy is `expectedStatus`'s call.
+ * - GET, redirects never followed: the probe judges the endpoint itself (kubelet's HTTP probe does
+ *   not follow redirects off the host either), and an endpoint cannot send the agent elsewhere
+ *   with a `Location`; whether a 3xx is healthy is `expectedStatus`'s call.
+ * - `allowedAddresses` (an endpoint from a container's label): an IP in the URL must be one of
+ *   them, and a host name is resolved at connect time with every answer outside the list dropped,
+ *   so neither the label nor a DNS answer can point the probe at another host.
  * - One connection per probe (`Connection: close`, an agent without keep-alive or TLS session
  *   cache), as kubelet does: no pooled socket or session carries state from one probe to the
  *   next, and none stays open between probes. One such agent serves every probe of a prober
@@ -35,7 +42,7 @@ export function createNodeHttpProber(): HttpProber {
     https: new HttpsAgent({ keepAlive: false, maxCachedSessions: 0 }),
   };
   return {
-    async probe({ url, timeoutMs, expectedStatus, signal }): Promise<HttpCheckResult> {
+    async probe({ url, timeoutMs, expectedStatus, signal, allowedAddresses }): Promise<HttpCheckResult> {
       const failure = (error: string, responseTimeMs = 0): HttpCheckResult => ({
         url,
         ok: false,
@@ -46,13 +53,19 @@ export function createNodeHttpProber(): HttpProber {
       const parsed = parseProbeUrl(url);
       if (typeof parsed === 'string') return failure(parsed);
       if (signal?.aborted) return failure('aborted');
+      const allowed =
+        allowedAddresses === undefined ? undefined : new Set(allowedAddresses.map(canonicalAddress));
+      const host = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
+      if (allowed !== undefined && isIP(host) !== 0 && !allowed.has(canonicalAddress(host))) {
+        return failure(`refused: ${host} is not an address of the container`);
+      }
 
       const timeout = AbortSignal.timeout(Math.max(1, timeoutMs));
       const combined = signal ? AbortSignal.any([timeout, signal]) : timeout;
       const startedAt = performance.now();
       const elapsed = () => Math.round(performance.now() - startedAt);
       try {
-        const response = await headersOf(parsed, combined, agents);
+        const response = await headersOf(parsed, combined, agents, allowed && guardedLookup(allowed));
         const responseTimeMs = elapsed();
         const status = response.statusCode ?? 0;
         const ok = expectedStatus.includes(status);
@@ -71,6 +84,7 @@ function headersOf(
   url: URL,
   signal: AbortSignal,
   agents: { readonly http: HttpAgent; readonly https: HttpsAgent },
+  lookup: LookupFunction | undefined,
 ): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
     const https = url.protocol === 'https:';
@@ -81,6 +95,7 @@ function headersOf(
         method: 'GET',
         agent: https ? agents.https : agents.http,
         signal,
+        ...(lookup ? { lookup } : {}),
         headers: { accept: '*/*', 'user-agent': 'website-monitor', connection: 'close' },
       });
     } catch (error) {
@@ -96,6 +111,35 @@ function headersOf(
     request.on('error', reject);
     request.end();
   });
+}
+
+/**
+ * `dns.lookup`, keeping only the answers in `allowed`: the check happens on the very answer the
+ * socket connects to, so a name cannot resolve to the container when checked and elsewhere when
+ * used. No answer left is an error that names what the name resolved to.
+ */
+function guardedLookup(allowed: ReadonlySet<string>): LookupFunction {
+  return (hostname, options, callback) => {
+    dnsLookup(hostname, { ...options, all: true }, (error, answers: LookupAddress[]) => {
+      if (error) {
+        callback(error, '', 0);
+        return;
+      }
+      const permitted = answers.filter((answer) => allowed.has(canonicalAddress(answer.address)));
+      const first = permitted[0];
+      if (first === undefined) {
+        const seen = answers.map((answer) => answer.address).join(', ') || 'nothing';
+        callback(
+          new Error(`refused: ${hostname} resolves to ${seen}, not an address of the container`),
+          '',
+          0,
+        );
+        return;
+      }
+      if (options.all) (callback as (error: null, addresses: LookupAddress[]) => void)(null, permitted);
+      else callback(null, first.address, first.family);
+    });
+  };
 }
 
 function parseProbeUrl(url: string): URL | string {

@@ -98,6 +98,34 @@ const knownLabelNames = [
 ];
 
 /**
+ * Every `website-monitor.*` label the agent reads, anywhere. A label read elsewhere (an action's
+ * own label) must be listed here too, or it is reported as unknown while it is in use; a test
+ * scans the sources for label names to keep this list whole.
+ */
+export const knownLabels: readonly string[] = knownLabelNames.map((name) => `${labelPrefix}${name}`);
+
+/** The label that names a setting, e.g. `checkIntervalSeconds` -> `website-monitor.check_interval_seconds`. */
+export function labelFor(setting: keyof ContainerCheckSettings): string {
+  return `${labelPrefix}${settingParsers[setting][0]}`;
+}
+
+// A label can hold 512 KB: an issue line quotes a bounded part of it, and a name that long gets
+// no "did you mean" (an edit distance over it would cost far more than it could help).
+const maxQuotedLength = 120;
+const maxSuggestedNameLength = 64;
+
+/** `key=value` for an issue line, each part cut to a readable length. */
+export function quoteLabel(key: string, value: string): string {
+  return `${cut(key)}=${cut(value)}`;
+}
+
+function cut(text: string): string {
+  return text.length <= maxQuotedLength
+    ? text
+    : `${text.slice(0, maxQuotedLength)}… (${text.length} characters)`;
+}
+
+/**
  * Reads the `website-monitor.*` labels of one container. Labels come from whoever started the
  * container, so a bad one is reported and skipped: it must never stop the agent.
  */
@@ -110,15 +138,15 @@ export function readContainerLabels({
 }): LabelOverrides {
   const issues: string[] = [];
   const problem = (key: string, value: string, expected: string) =>
-    issues.push(`container ${containerName}: label ${key}=${value}: expected ${expected}`);
+    issues.push(`container ${containerName}: label ${quoteLabel(key, value)}: expected ${expected}`);
 
   for (const key of Object.keys(labels)) {
     if (!key.startsWith(labelPrefix)) continue;
     const name = key.slice(labelPrefix.length);
     if (knownLabelNames.includes(name)) continue;
-    const suggestion = closestName(name, knownLabelNames);
+    const suggestion = name.length <= maxSuggestedNameLength ? closestName(name, knownLabelNames) : undefined;
     issues.push(
-      `container ${containerName}: unknown label ${key}${suggestion ? ` (did you mean ${labelPrefix}${suggestion}?)` : ''}; ignored`,
+      `container ${containerName}: unknown label ${cut(key)}${suggestion ? ` (did you mean ${labelPrefix}${suggestion}?)` : ''}; ignored`,
     );
   }
 

@@ -37,12 +37,13 @@ describe('probe cadence settings', () => {
         name: 'web',
         labels: {
           'website-monitor.probe_interval_seconds': '4',
-          'website-monitor.confirm_interval_seconds': '0.25',
+          // Not below 1 s: a label cannot make the agent probe faster than that (issue 10).
+          'website-monitor.confirm_interval_seconds': '1.5',
         },
       },
     });
     expect(fromLabels.issues).toEqual([]);
-    expect(fromLabels.settings).toMatchObject({ probeIntervalSeconds: 4, confirmIntervalSeconds: 0.25 });
+    expect(fromLabels.settings).toMatchObject({ probeIntervalSeconds: 4, confirmIntervalSeconds: 1.5 });
   });
 
   it('refuses a zero or negative interval, in the file and in a label', () => {
