@@ -211,6 +211,26 @@ describe('EngineLeaseKeeper', () => {
     await standby.release();
   });
 
+  it("a restarted agent takes its crashed predecessor's store lease at once, through the host lock it now holds", async () => {
+    const { keeper, store, lockFile } = setup();
+    const crashed = holder(101);
+    for (const leases of [lockFile, store])
+      await leases.acquireEngineLease({ engineId, holder: crashed, ttlMs: 60_000 });
+    // The kernel dropped the dead process's lock; its store lease would last another minute.
+    await lockFile.releaseEngineLease({ engineId, holderId: crashed.id });
+    const restarted = keeper(202);
+    expect(await restarted.tryAcquire()).toEqual({ held: true });
+    expect((await store.readEngineLease({ engineId }))?.holder.pid).toBe(202);
+    await restarted.release();
+  });
+
+  it('a store lease held by a live agent elsewhere is not superseded', async () => {
+    const { keeper, store } = setup();
+    await store.acquireEngineLease({ engineId, holder: holder(303, 'edge-3'), ttlMs: 60_000 });
+    const agent = keeper(202);
+    expect((await agent.tryAcquire()).held).toBe(false);
+  });
+
   it('a stopped standby gives up waiting', async () => {
     const { keeper } = setup();
     await keeper(101).tryAcquire();

@@ -1,5 +1,10 @@
 import type { Clock } from '../ports/clock.js';
-import type { EngineLeaseHolder, EngineLeaseRecord, EngineLeaseStore } from '../ports/engine-lease.js';
+import type {
+  EngineLeaseAnswer,
+  EngineLeaseHolder,
+  EngineLeaseRecord,
+  EngineLeaseStore,
+} from '../ports/engine-lease.js';
 import type { Logger } from '../ports/logger.js';
 import { checkEngineLeaseTtl } from './engine-lease-ttl.js';
 
@@ -87,6 +92,11 @@ export class EngineLeaseKeeper {
   #state: 'idle' | 'held' | 'lost' | 'released' = 'idle';
   #heartbeat: AbortController | undefined;
   #beating: Promise<void> | undefined;
+  /**
+   * A holder that held a `stop-acting` place before us and holds it no more (the host lock's
+   * kernel lock died with it): it can no longer act, so its leases elsewhere are taken at once.
+   */
+  #supersedes: string | undefined;
 
   constructor(options: EngineLeaseKeeperOptions) {
     this.engineId = options.engineId;
@@ -124,14 +134,11 @@ export class EngineLeaseKeeper {
     if (this.#state === 'held') return { held: true };
     if (this.#state !== 'idle') throw new Error(`the engine lease was ${this.#state}; make a new keeper`);
     const taken: PlaceState[] = [];
+    this.#supersedes = undefined;
     for (const state of this.#places) {
       const startedAt = this.#clock.now();
       try {
-        const answer = await state.place.leases.acquireEngineLease({
-          engineId: this.engineId,
-          holder: this.holder,
-          ttlMs: this.ttlMs,
-        });
+        const answer = await this.#acquireAt(state);
         if (!answer.held) {
           await this.#giveBack(taken);
           return { held: false, conflict: { where: state.place.where, heldBy: answer.heldBy } };
@@ -192,6 +199,28 @@ export class EngineLeaseKeeper {
     if (wasHeld) this.#logger.log('info', 'engine_lease_released', { engine_id: this.engineId });
   }
 
+  async #acquireAt(state: PlaceState): Promise<EngineLeaseAnswer> {
+    const answer = await state.place.leases.acquireEngineLease({
+      engineId: this.engineId,
+      holder: this.holder,
+      ttlMs: this.ttlMs,
+      ...(this.#supersedes === undefined ? {} : { supersedes: this.#supersedes }),
+    });
+    if (
+      answer.held &&
+      answer.previousHolderId !== undefined &&
+      state.place.whenUnreachable === 'stop-acting'
+    ) {
+      this.#supersedes = answer.previousHolderId;
+      this.#logger.log('info', 'engine_lease_superseding', {
+        engine_id: this.engineId,
+        where: state.place.where,
+        previous_holder_id: answer.previousHolderId,
+      });
+    }
+    return answer;
+  }
+
   #validUntil(renewalStartedAt: number): number {
     // Half a heartbeat short of the ttl: the place's clock started counting after ours did, and a
     // standby polls; stopping a little early costs nothing.
@@ -250,11 +279,7 @@ export class EngineLeaseKeeper {
                 holderId: this.holder.id,
                 ttlMs: this.ttlMs,
               })
-            : await state.place.leases.acquireEngineLease({
-                engineId: this.engineId,
-                holder: this.holder,
-                ttlMs: this.ttlMs,
-              });
+            : await this.#acquireAt(state);
           if (signal.aborted || this.#state !== 'held') return;
           if (!answer.held) {
             this.#lose({ where: state.place.where, heldBy: answer.heldBy, reason: 'taken' });

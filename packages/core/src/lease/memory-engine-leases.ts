@@ -22,12 +22,15 @@ export class MemoryEngineLeases implements EngineLeaseStore {
     readonly engineId: string;
     readonly holder: EngineLeaseHolder;
     readonly ttlMs: number;
+    readonly supersedes?: string;
   }): Promise<EngineLeaseAnswer> {
     checkEngineLeaseTtl(options.ttlMs);
     const now = this.#now();
     const current = this.#leases.get(options.engineId);
     const sameHolder = current?.holder.id === options.holder.id;
-    if (current !== undefined && !sameHolder && (current.expiresAt === null || current.expiresAt > now)) {
+    const lapsed = current?.expiresAt !== null && (current?.expiresAt ?? 0) <= now;
+    const superseded = options.supersedes !== undefined && current?.holder.id === options.supersedes;
+    if (current !== undefined && !sameHolder && !lapsed && !superseded) {
       return { held: false, heldBy: current };
     }
     const lease: EngineLeaseRecord = {
@@ -39,7 +42,9 @@ export class MemoryEngineLeases implements EngineLeaseStore {
       expiresAt: now + options.ttlMs,
     };
     this.#leases.set(options.engineId, lease);
-    return { held: true, lease };
+    return current === undefined || sameHolder
+      ? { held: true, lease }
+      : { held: true, lease, previousHolderId: current.holder.id };
   }
 
   async renewEngineLease(options: {

@@ -37,7 +37,15 @@ export interface EngineLeaseRecord {
 }
 
 export type EngineLeaseAnswer =
-  | { readonly held: true; readonly lease: EngineLeaseRecord }
+  | {
+      readonly held: true;
+      readonly lease: EngineLeaseRecord;
+      /**
+       * The holder it was taken from, when that was someone else (it lapsed, was released, or was
+       * superseded). Places that cannot tell leave it out.
+       */
+      readonly previousHolderId?: string;
+    }
   /** `heldBy` is undefined when no record says who (a renewal of a lease that no longer exists). */
   | { readonly held: false; readonly heldBy: EngineLeaseRecord | undefined };
 
@@ -55,6 +63,13 @@ export interface EngineLeaseStore {
     readonly holder: EngineLeaseHolder;
     /** How long the lease lasts without a renewal. */
     readonly ttlMs: number;
+    /**
+     * A holder the caller knows to be gone (it held the host lock the caller now holds, so it
+     * has died or let go): its lease is taken at once instead of after it lapses. A restarted
+     * agent then need not wait out its crashed predecessor's lease. Ignored by places whose
+     * leases the OS drops with their process.
+     */
+    readonly supersedes?: string;
   }): Promise<EngineLeaseAnswer>;
   /**
    * Extends this holder's lease by `ttlMs` from now. Answers `held: false` when someone else

@@ -157,6 +157,8 @@ export function engineLeaseContract(options: EngineLeaseContractOptions): void {
       if (!answer.held) throw new Error(`expected the released lease, got ${JSON.stringify(answer)}`);
       expect(answer.lease.holder.id).toBe(other.id);
       expect(answer.lease.term).toBe(2);
+      // Places that can tell say whom they took it from.
+      expect(answer.previousHolderId ?? holder.id).toBe(holder.id);
       // The first holder has lost it: its renewal names the new holder.
       const renewal = await first.renewEngineLease({ engineId, holderId: holder.id, ttlMs });
       expect(renewal.held ? undefined : renewal.heldBy?.holder.id).toBe(other.id);
@@ -185,6 +187,32 @@ export function engineLeaseContract(options: EngineLeaseContractOptions): void {
         },
         (options.timeoutMs ?? 5_000) + 1_000,
       );
+
+      leaseTest('a holder known to be gone is superseded at once, before its lease lapses', async (open) => {
+        const first = await open();
+        const second = await open();
+        const engineId = freshEngineId();
+        const crashed = contractLeaseHolder({ pid: 111 });
+        await first.acquireEngineLease({ engineId, holder: crashed, ttlMs });
+        const restarted = contractLeaseHolder({ pid: 222 });
+        // Naming someone else proves nothing about the holder.
+        const wrong = await second.acquireEngineLease({
+          engineId,
+          holder: restarted,
+          ttlMs,
+          supersedes: contractLeaseHolder().id,
+        });
+        expect(wrong.held).toBe(false);
+        const answer = await second.acquireEngineLease({
+          engineId,
+          holder: restarted,
+          ttlMs,
+          supersedes: crashed.id,
+        });
+        if (!answer.held) throw new Error(`expected the superseded lease, got ${JSON.stringify(answer)}`);
+        expect([answer.lease.holder.pid, answer.lease.term]).toEqual([222, 2]);
+        expect((await first.renewEngineLease({ engineId, holderId: crashed.id, ttlMs })).held).toBe(false);
+      });
 
       leaseTest('a holder that renews in time keeps its lease past the first expiry', async (open) => {
         const first = await open();

@@ -89,7 +89,7 @@ export function createSqlEngineLeases(options: CreateSqlEngineLeasesOptions): En
   }
 
   return {
-    async acquireEngineLease({ engineId, holder, ttlMs }): Promise<EngineLeaseAnswer> {
+    async acquireEngineLease({ engineId, holder, ttlMs, supersedes }): Promise<EngineLeaseAnswer> {
       checkEngineLeaseTtl(ttlMs);
       return run('acquireEngineLease', async () => {
         const { rows } = await sql<LeaseRow>`
@@ -109,7 +109,9 @@ export function createSqlEngineLeases(options: CreateSqlEngineLeasesOptions): En
             holder_store = excluded.holder_store,
             renewed_at = excluded.renewed_at,
             expires_at = excluded.expires_at
-          WHERE lease.holder_id = excluded.holder_id OR lease.expires_at <= excluded.renewed_at
+          WHERE lease.holder_id = excluded.holder_id
+             OR lease.expires_at <= excluded.renewed_at
+             OR lease.holder_id = ${supersedes ?? null}
           RETURNING *`.execute(db);
         if (rows[0] !== undefined) return { held: true, lease: leaseFromRow(rows[0]) };
         return { held: false, heldBy: await read(engineId) };

@@ -222,7 +222,10 @@ export async function createEngineLockFiles(options: CreateEngineLockFilesOption
         throw new Error(`engine lock ${infoPath(engineId)}: ${(error as Error).message}`, { cause: error });
       }
       held.set(engineId, { holderId: holder.id, database, record });
-      return { held: true, lease: record };
+      // Whoever the note names held this lock before us and holds it no more: dead, or let go.
+      return previous === undefined || previous.holder.id === holder.id
+        ? { held: true, lease: record }
+        : { held: true, lease: record, previousHolderId: previous.holder.id };
     },
 
     async renewEngineLease({ engineId, holderId, ttlMs }): Promise<EngineLeaseAnswer> {
