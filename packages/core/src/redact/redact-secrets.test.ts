@@ -225,6 +225,8 @@ describe('redactSecrets leaves near misses alone', () => {
     'api_key',
     'Bearer',
     'Bearer short',
+    'claude failed: no_api_key: set ANTHROPIC_API_KEY or pass apiKey',
+    'invalid_token: the token has expired',
     'Authorization: Bearer',
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell-style placeholder is the point
     'password: null, token: ***, secret=${DB_SECRET}, api_key=<your-key>',

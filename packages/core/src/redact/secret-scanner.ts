@@ -114,7 +114,10 @@ class WordScan {
     }
 
     const ending = this.#ending;
-    const keyLike = keywordLastLetters.has(text[end - 1] ?? '') && ending.read(text, start, end);
+    const keyLike =
+      keywordLastLetters.has(text[end - 1] ?? '') &&
+      ending.read(text, start, end) &&
+      !isErrorCode(text, start);
     if (keyLike) {
       const valueEnd = ending.endsWith('authorization')
         ? this.#authorizationValue(end)
@@ -258,6 +261,16 @@ class WordScan {
     this.#randomStart = -1;
     this.#credentialEnd = -1;
   }
+}
+
+/**
+ * `no_api_key: set ANTHROPIC_API_KEY`, `missing_password: ...`: an error code that names a secret
+ * it lacks, not a field holding one; what follows is prose.
+ */
+const errorCodePrefix = /^(?:no|missing|invalid|bad|empty|unknown|expired|wrong)[_-]/i;
+
+function isErrorCode(text: string, start: number): boolean {
+  return errorCodePrefix.test(text.slice(start, start + 9));
 }
 
 /** `end` moved past the `=` padding of a base64 word, when the padding ends the word. */
