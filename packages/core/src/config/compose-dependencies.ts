@@ -23,12 +23,19 @@ type Labels = Readonly<Record<string, string>>;
 export function dependenciesFromLabels(labels: Labels): readonly string[] {
   const value = labels[composeLabels.dependsOn];
   if (!value) return [];
-  const services = value
-    .split(',')
-    .map((entry) => entry.split(':')[0]?.trim() ?? '')
-    .filter((service) => service !== '');
-  return [...new Set(services)];
+  // A label can hold 512 KB and the graph is rebuilt often: only so many services are read, and
+  // only from the start of the label (a real stack names a handful).
+  const services = new Set<string>();
+  for (const entry of value.slice(0, maxDependsOnLength).split(',')) {
+    const service = entry.split(':', 1)[0]?.trim() ?? '';
+    if (service !== '') services.add(service);
+    if (services.size === maxDependencies) break;
+  }
+  return [...services];
 }
+
+const maxDependsOnLength = 16 * 1024;
+const maxDependencies = 64;
 
 export interface ComposeContainer {
   readonly name: string;

@@ -349,3 +349,19 @@ describe('buildDependencyGraph', () => {
     });
   });
 });
+
+describe('buildDependencyGraph with hostile labels', () => {
+  it('reads a bounded part of a 512 KB depends_on label and stays fast', () => {
+    const huge = Array.from({ length: 60_000 }, (_, index) => `s${index}:service_started:false`).join(',');
+    const containers = Array.from({ length: 200 }, (_, index) =>
+      container(`p-c${index}`, {
+        labels: composed('p', `s${index}`, index === 0 ? huge.slice(0, 512 * 1024) : ''),
+      }),
+    );
+    const startedAt = performance.now();
+    const graph = buildDependencyGraph({ containers });
+    const elapsedMs = performance.now() - startedAt;
+    expect(graph.directDependenciesOf('p-c0').length).toBeLessThanOrEqual(64);
+    expect(elapsedMs).toBeLessThan(200);
+  });
+});
