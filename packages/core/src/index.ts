@@ -106,6 +106,7 @@ export type {
   ActionResult,
   ApprovalRequest,
   ApprovalStatus,
+  ApprovalStepParams,
   HealingActionRecord,
 } from './domain/healing-action.js';
 export type {
@@ -247,7 +248,7 @@ export { createRunLogFollower } from './observe/run-log-follower.js';
 export { actionInvasiveness, isMoreInvasive } from './policy/action-invasiveness.js';
 // Policy
 export type { ApprovalQueue } from './policy/approval-queue.js';
-export { createApprovalQueue } from './policy/approval-queue.js';
+export { approvalParamsOf, approvedStep, createApprovalQueue } from './policy/approval-queue.js';
 export type { BackoffOptions } from './policy/backoff.js';
 export {
   backoffCeilingMs,

@@ -6,7 +6,7 @@ import type { Incident } from '../domain/incident.js';
 import { bareStep, type HealingPlan, planHealing } from '../heal/plan-healing.js';
 import type { HealingStrategyRegistry } from '../heal/strategy-registry.js';
 import { transitionIncident } from '../incident/incident-lifecycle.js';
-import type { ApprovalQueue } from '../policy/approval-queue.js';
+import { type ApprovalQueue, approvedStep } from '../policy/approval-queue.js';
 import type { CircuitBreaker } from '../policy/circuit-breaker.js';
 import type { OperatorIntentTracker } from '../policy/operator-intent.js';
 import type { Clock } from '../ports/clock.js';
@@ -322,7 +322,8 @@ export function createHealer(deps: HealerDeps): Healer {
       }
       await incidents.update(watch, transitionIncident(watch.incident, { to: 'healing', now: clock.now() }));
       return deps.track(
-        runAlone(watch, stepFor(approval.action), 'person', `approved by ${options.by}: ${approval.reason}`),
+        // Exactly the step that was queued: its script, threshold and timeout, not the defaults.
+        runAlone(watch, approvedStep(approval), 'person', `approved by ${options.by}: ${approval.reason}`),
       );
     },
 

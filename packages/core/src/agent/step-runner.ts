@@ -6,7 +6,7 @@ import type { ActionDecidedBy, HealingActionRecord } from '../domain/healing-act
 import type { HealingStrategy } from '../heal/healing-strategy.js';
 import type { HealingStrategyRegistry } from '../heal/strategy-registry.js';
 import { transitionIncident, withAction } from '../incident/incident-lifecycle.js';
-import type { ApprovalQueue } from '../policy/approval-queue.js';
+import { type ApprovalQueue, approvalParamsOf } from '../policy/approval-queue.js';
 import type { CircuitBreaker } from '../policy/circuit-breaker.js';
 import { type DependencyState, decideHealing } from '../policy/decide-healing.js';
 import { expectDockerRestart } from '../policy/docker-restart-policy.js';
@@ -179,14 +179,22 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
     return record;
   };
 
-  const askApproval = async (watch: ContainerWatch, action: string, reason: string): Promise<void> => {
+  const askApproval = async (
+    watch: ContainerWatch,
+    action: string,
+    reason: string,
+    step: StrategyStep,
+  ): Promise<void> => {
     const incident = watch.incident!;
+    const params = approvalParamsOf(step);
     const { request: approval, created } = deps.approvals.request({
       id: deps.newId(),
       incident,
       action,
       reason,
       now: clock.now(),
+      // The approved step must run as queued: its script, threshold and timeout go with it.
+      ...(params === undefined ? {} : { params }),
     });
     if (!created) return;
     await incidents.awaitApproval(watch, { incident, approval, action, reason });
@@ -340,7 +348,7 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
         return { kind: decision.kind, reason: decision.reason, changed: false, cause: decision.cause };
       }
       case 'ask_approval':
-        await askApproval(watch, strategy.name, reason);
+        await askApproval(watch, strategy.name, reason, step);
         return { kind: decision.kind, reason: decision.reason, changed: false };
       case 'act':
         break;

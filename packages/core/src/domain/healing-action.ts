@@ -21,6 +21,20 @@ export interface HealingActionRecord {
 
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
 
+/**
+ * The settings of the strategy step a person was asked about (`custom_script`'s script, a
+ * `restart_if_above_threshold` threshold, its timeout and attempts), kept with the request so the
+ * approved step runs exactly as it was queued, after an agent restart too. Only the settings the
+ * step had are present.
+ */
+export interface ApprovalStepParams {
+  readonly thresholdPercent?: number;
+  readonly script?: string;
+  readonly timeoutSeconds?: number;
+  readonly maxAttempts?: number;
+  readonly backoffSeconds?: number;
+}
+
 export interface ApprovalRequest {
   readonly id: string;
   readonly host: string;
@@ -33,4 +47,6 @@ export interface ApprovalRequest {
   readonly requestedAt: number;
   readonly decidedAt: number | null;
   readonly decidedBy: string | null;
+  /** Absent when the step had no settings of its own (and for requests stored before they were kept). */
+  readonly params?: ApprovalStepParams;
 }

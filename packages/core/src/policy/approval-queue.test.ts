@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Incident } from '../domain/incident.js';
 import { MonitorError } from '../errors/monitor-error.js';
-import { createApprovalQueue } from './approval-queue.js';
+import { bareStep } from '../heal/plan-healing.js';
+import { approvalParamsOf, approvedStep, createApprovalQueue } from './approval-queue.js';
 
 const t0 = Date.UTC(2026, 0, 1, 12);
 
@@ -217,5 +218,71 @@ describe('createApprovalQueue', () => {
     ).toBe(false);
     expect(thrown(() => queue.approve({ id: 'a2', by: 'bob', now: t0 + 2 })).code).toBe('approval');
     expect(queue.approve({ id: 'a1', by: 'bob', now: t0 + 2 }).status).toBe('approved');
+  });
+});
+
+describe('approval requests keep the step they were asked for', () => {
+  const scriptStep = {
+    action: 'custom_script',
+    script: '/opt/heal/clear-locks.sh',
+    timeoutSeconds: 45,
+    maxAttempts: 2,
+    backoffSeconds: undefined,
+    thresholdPercent: undefined,
+  } as const;
+
+  it('stores only the settings the step had, and gives the same step back once approved', () => {
+    const queue = createApprovalQueue();
+    const params = approvalParamsOf(scriptStep);
+    expect(params).toEqual({ script: '/opt/heal/clear-locks.sh', timeoutSeconds: 45, maxAttempts: 2 });
+    const { request } = queue.request({
+      id: 'a1',
+      incident: incident('i1'),
+      action: 'custom_script',
+      reason: 'locks held',
+      now: t0,
+      ...(params ? { params } : {}),
+    });
+    expect(request.params).toEqual(params);
+    const approved = queue.approve({ id: 'a1', by: 'alice', now: t0 + 1 });
+    expect(approvedStep(approved)).toEqual(scriptStep);
+  });
+
+  it('restores a stored request with its settings', () => {
+    const queue = createApprovalQueue();
+    queue.restore([
+      {
+        id: 'a2',
+        host: 'host-1',
+        incidentId: 'i2',
+        containerId: 'web-id',
+        containerName: 'web',
+        action: 'restart_if_above_threshold',
+        reason: 'memory high',
+        status: 'pending',
+        requestedAt: t0,
+        decidedAt: null,
+        decidedBy: null,
+        params: { thresholdPercent: 97.5 },
+      },
+    ]);
+    expect(approvedStep(queue.approve({ id: 'a2', by: 'bob', now: t0 + 1 }))).toMatchObject({
+      action: 'restart_if_above_threshold',
+      thresholdPercent: 97.5,
+    });
+  });
+
+  it('a bare step has no params, and its approved step is bare again', () => {
+    expect(approvalParamsOf(bareStep('restart_container'))).toBeUndefined();
+    const queue = createApprovalQueue();
+    const { request } = queue.request({
+      id: 'a3',
+      incident: incident('i3'),
+      action: 'restart_container',
+      reason: 'down',
+      now: t0,
+    });
+    expect(request).not.toHaveProperty('params');
+    expect(approvedStep(request)).toEqual(bareStep('restart_container'));
   });
 });

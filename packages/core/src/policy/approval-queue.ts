@@ -1,5 +1,6 @@
+import type { StrategyStep } from '../config/monitor-config.js';
 import { normalizeActionName } from '../domain/action.js';
-import type { ApprovalRequest } from '../domain/healing-action.js';
+import type { ApprovalRequest, ApprovalStepParams } from '../domain/healing-action.js';
 import type { Incident } from '../domain/incident.js';
 import { MonitorError } from '../errors/monitor-error.js';
 
@@ -8,6 +9,7 @@ import { MonitorError } from '../errors/monitor-error.js';
  * so the agent can write it through the Store, and `restore` rebuilds the queue after a restart.
  *
  * One pending request per incident and action: asking again while one waits returns that one.
+ * A request keeps the step's settings (`params`): `approvedStep` gives back the step to run.
  */
 export interface ApprovalQueue {
   request(input: {
@@ -16,6 +18,8 @@ export interface ApprovalQueue {
     readonly action: string;
     readonly reason: string;
     readonly now: number;
+    /** The settings of the step being asked about (`approvalParamsOf(step)`). */
+    readonly params?: ApprovalStepParams;
   }): { readonly request: ApprovalRequest; readonly created: boolean };
   /** Throws a MonitorError (code `approval`) when the request is unknown or no longer pending. */
   approve(input: { readonly id: string; readonly by: string; readonly now: number }): ApprovalRequest;
@@ -85,7 +89,7 @@ export function createApprovalQueue(): ApprovalQueue {
   };
 
   return {
-    request({ id, incident, action, reason, now }) {
+    request({ id, incident, action, reason, now, params }) {
       const waiting = pendingFor(incident.id, action);
       if (waiting) return { request: waiting, created: false };
       if (requests.has(id)) {
@@ -103,6 +107,7 @@ export function createApprovalQueue(): ApprovalQueue {
         requestedAt: now,
         decidedAt: null,
         decidedBy: null,
+        ...(params === undefined || Object.keys(params).length === 0 ? {} : { params: { ...params } }),
       };
       requests.set(id, created);
       return { request: created, created: true };
@@ -136,5 +141,39 @@ export function createApprovalQueue(): ApprovalQueue {
     restore(stored) {
       for (const request of stored) requests.set(request.id, request);
     },
+  };
+}
+
+/** The settings of a step worth keeping with an approval request; undefined for a bare step. */
+export function approvalParamsOf(step: StrategyStep): ApprovalStepParams | undefined {
+  const params: {
+    thresholdPercent?: number;
+    script?: string;
+    timeoutSeconds?: number;
+    maxAttempts?: number;
+    backoffSeconds?: number;
+  } = {};
+  if (step.thresholdPercent !== undefined) params.thresholdPercent = step.thresholdPercent;
+  if (step.script !== undefined) params.script = step.script;
+  if (step.timeoutSeconds !== undefined) params.timeoutSeconds = step.timeoutSeconds;
+  if (step.maxAttempts !== undefined) params.maxAttempts = step.maxAttempts;
+  if (step.backoffSeconds !== undefined) params.backoffSeconds = step.backoffSeconds;
+  return Object.keys(params).length === 0 ? undefined : params;
+}
+
+/**
+ * The step an approved request runs: its action with the settings it was queued with, never the
+ * action's defaults (an approved `custom_script` without its script would run nothing, and a
+ * threshold of 95 % must not become the default 90 %).
+ */
+export function approvedStep(approval: ApprovalRequest): StrategyStep {
+  const params = approval.params;
+  return {
+    action: approval.action,
+    thresholdPercent: params?.thresholdPercent,
+    script: params?.script,
+    timeoutSeconds: params?.timeoutSeconds,
+    maxAttempts: params?.maxAttempts,
+    backoffSeconds: params?.backoffSeconds,
   };
 }

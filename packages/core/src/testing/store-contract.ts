@@ -507,6 +507,40 @@ export function storeContract(options: StoreContractOptions): void {
         expect(ids(await store.listApprovals({ host: 'host-b' }))).toEqual(['elsewhere']);
         expect(await store.listApprovals({ statuses: [] })).toEqual([]);
       });
+
+      storeTest('keeps the step settings of a request exactly, and none for a bare step', async (store) => {
+        const script = contractApproval({
+          id: 'script',
+          action: 'custom_script',
+          params: {
+            script: '/opt/heal/clear-locks.sh',
+            timeoutSeconds: 45,
+            maxAttempts: 2,
+            backoffSeconds: 30,
+          },
+        });
+        const threshold = contractApproval({
+          id: 'threshold',
+          action: 'restart_if_above_threshold',
+          requestedAt: t0 + minute,
+          params: { thresholdPercent: 97.5 },
+        });
+        const bare = contractApproval({ id: 'bare', requestedAt: t0 + 2 * minute });
+        for (const approval of [script, threshold, bare]) await store.saveApproval({ approval });
+        await store.saveApproval({
+          approval: { ...threshold, status: 'approved', decidedAt: t0 + 3 * minute, decidedBy: 'alice' },
+        });
+
+        const [readScript, readThreshold, readBare] = await store.listApprovals({});
+        expect(readScript).toEqual(script);
+        expect(readThreshold).toEqual({
+          ...threshold,
+          status: 'approved',
+          decidedAt: t0 + 3 * minute,
+          decidedBy: 'alice',
+        });
+        expect(readBare).toEqual(bare);
+      });
     });
 
     describe('baselines', () => {

@@ -258,6 +258,16 @@ export const approvalSchema = z
     requestedAt: epochMs,
     decidedAt: epochMs.nullable(),
     decidedBy: z.string().nullable(),
+    params: z
+      .object({
+        thresholdPercent: z.number().optional(),
+        script: z.string().optional(),
+        timeoutSeconds: z.number().optional(),
+        maxAttempts: z.number().optional(),
+        backoffSeconds: z.number().optional(),
+      })
+      .optional()
+      .describe('the settings the step runs with once approved, as it was queued; absent for a bare step'),
   })
   .register(apiSchemaRegistry, { id: 'Approval' });
 

@@ -94,6 +94,8 @@ export interface ApprovalsTable {
   requested_at: TimestampColumn;
   decided_at: ColumnType<Date | number | null, Date | number | null, Date | number | null>;
   decided_by: string | null;
+  /** The step's settings as JSON (migration 0005); null for a bare step. */
+  params: ColumnType<unknown | null, string | null | undefined, string | null>;
 }
 
 /** Lifetime aggregates per container, kept current by the store's own writes. */

@@ -6,6 +6,7 @@ import { initMigration } from './0001-init.js';
 import { incidentHistoryMigration } from './0002-incident-history.js';
 import { engineLeaseMigration } from './0003-engine-lease.js';
 import { healthRollupsMigration } from './0004-health-rollups.js';
+import { approvalParamsMigration } from './0005-approval-params.js';
 
 /**
  * Every migration, in code: bundlers and single-file builds break file-system discovery.
@@ -17,6 +18,7 @@ export function sqlMigrations(dialect: SqlDialect): Readonly<Record<string, Migr
     '0002_incident_history': incidentHistoryMigration(dialect),
     '0003_engine_lease': engineLeaseMigration(dialect),
     '0004_health_rollups': healthRollupsMigration(dialect),
+    '0005_approval_params': approvalParamsMigration(dialect),
   };
 }
 

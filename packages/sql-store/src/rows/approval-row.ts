@@ -1,7 +1,7 @@
-import type { ApprovalRequest, ApprovalStatus } from '@website-monitor/core';
+import type { ApprovalRequest, ApprovalStatus, ApprovalStepParams } from '@website-monitor/core';
 import type { Insertable, Selectable } from 'kysely';
 import type { ApprovalsTable } from '../database/database.js';
-import type { SqlDialect } from '../dialect/sql-dialect.js';
+import { fromJson, type SqlDialect } from '../dialect/sql-dialect.js';
 
 export function approvalToRow(approval: ApprovalRequest, dialect: SqlDialect): Insertable<ApprovalsTable> {
   return {
@@ -16,6 +16,8 @@ export function approvalToRow(approval: ApprovalRequest, dialect: SqlDialect): I
     requested_at: dialect.toTime(approval.requestedAt),
     decided_at: approval.decidedAt === null ? null : dialect.toTime(approval.decidedAt),
     decided_by: approval.decidedBy,
+    // The approved step runs with these: they must come back from the database as they went in.
+    params: approval.params === undefined ? null : JSON.stringify(approval.params),
   };
 }
 
@@ -32,5 +34,8 @@ export function approvalFromRow(row: Selectable<ApprovalsTable>, dialect: SqlDia
     requestedAt: dialect.fromTime(row.requested_at),
     decidedAt: row.decided_at === null ? null : dialect.fromTime(row.decided_at),
     decidedBy: row.decided_by,
+    ...(row.params === null || row.params === undefined
+      ? {}
+      : { params: fromJson<ApprovalStepParams>(row.params) }),
   };
 }
