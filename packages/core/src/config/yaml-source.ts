@@ -196,8 +196,10 @@ export function readYamlSource({ text, env }: { text: string; env: EnvironmentVa
 
 /** Thrown out of the walk when going on would cost without bound; carries the one issue to show. */
 class SourceAbort extends Error {
-  constructor(readonly issue: ConfigIssue) {
+  readonly issue: ConfigIssue;
+  constructor(issue: ConfigIssue) {
     super(issue.message);
+    this.issue = issue;
   }
 }
 
