@@ -376,7 +376,9 @@ export const healthzResponseSchema = z
     ok: z.boolean(),
     status: z
       .enum(['ok', 'degraded', 'failing'])
-      .describe('degraded (200): still watching and healing, but `warnings` needs a person; failing (503): see `problems`'),
+      .describe(
+        'degraded (200): still watching and healing, but `warnings` needs a person; failing (503): see `problems`',
+      ),
     engineConnected: z.boolean().nullable().describe('null until the agent has reported its engine state'),
     engineError: z.string().nullable(),
     lastCheckAt: epochMs.nullable(),
