@@ -21,6 +21,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ContainerRuntime } from '../ports/container-runtime.js';
 import type { HttpProber } from '../ports/http-prober.js';
 import type { Recorder } from '../record/recorder.js';
+import { recordRedactor } from '../redact/record-redactor.js';
 import {
   type AgentEmit,
   type AgentLog,
@@ -344,6 +345,10 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
     ) {
       verdict = { ...verdict, status: 'stopped_by_operator' };
     }
+    // A problem can quote what the container said (its HEALTHCHECK output, an HTTP answer): masked
+    // here, where it enters the records, so the sample, the log line and the check events agree.
+    if (verdict.problems.length > 0)
+      verdict = { ...verdict, problems: recordRedactor(details).problems(verdict.problems) };
     watch.verdict = verdict;
     // Only this round's own readings are learned: carried resource figures were learned already.
     baselines.observe({ verdict: { ...verdict, metrics: evaluated.readings }, image: details.image, now });

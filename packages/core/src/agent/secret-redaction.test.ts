@@ -211,3 +211,28 @@ describe('an action’s output holding a secret reaches no sink unmasked', () =>
     expectMasked(await sinks());
   });
 });
+
+describe('a HEALTHCHECK that prints a secret', () => {
+  it('masks its output in the health sample, the check events and the log', async () => {
+    const config = parseMonitorConfig({ text: 'healing:\n  auto_heal_enabled: false\n', env: {} });
+    const { agent, runtime, store, logger, events, settle } = harness(config);
+    await agent.start();
+    await settle();
+
+    runtime.setDockerHealth('web', 'unhealthy', {
+      output: `curl: (22) 500 from http://app:${dbPassword}@db:5432/app aws ${awsId} ${awsSecret}`,
+    });
+    await settle();
+    await settle(5_000);
+
+    const failed = events.filter((event) => (event as { name: string }).name === 'check:failed');
+    expect(failed.length).toBeGreaterThan(0);
+    const samples = await store.listHealthSamples({ containerName: 'web', hours: 1 });
+    expect(
+      samples.some((sample) => sample.problems.some((problem) => problem.kind === 'docker_unhealthy')),
+    ).toBe(true);
+    const text = JSON.stringify({ failed, samples, log: logger.entries });
+    expect(text).toContain('Docker HEALTHCHECK reports unhealthy');
+    expectMasked(text);
+  });
+});

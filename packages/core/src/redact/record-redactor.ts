@@ -14,6 +14,8 @@ import { type TextRedactor, textRedactor } from './redact-secrets.js';
  */
 export interface RecordRedactor {
   text(text: string): string;
+  /** A check's problems: a HEALTHCHECK's output or an HTTP answer quoted in a message. */
+  problems(problems: readonly Problem[]): readonly Problem[];
   incident(incident: Incident): Incident;
   diagnosis(diagnosis: Diagnosis): Diagnosis;
   action(action: HealingActionRecord): HealingActionRecord;
@@ -80,6 +82,7 @@ function createRecordRedactor(redact: TextRedactor): RecordRedactor {
   };
 
   return {
+    problems,
     text,
     diagnosis,
     incident(incident) {

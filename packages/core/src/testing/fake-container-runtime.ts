@@ -6,6 +6,7 @@ import type {
   ContainerStatsSample,
   ContainerSummary,
   DockerHealthStatus,
+  HealthCheckRun,
   PublishedPort,
   RestartPolicy,
 } from '../domain/container.js';
@@ -47,6 +48,8 @@ interface FakeContainer {
   finishedAt: string | null;
   health: DockerHealthStatus;
   failingStreak: number;
+  /** The HEALTHCHECK runs Docker keeps (it keeps the last five). */
+  healthLog: HealthCheckRun[];
   restartPolicy: RestartPolicy;
   networkMode: string;
   env: readonly string[];
@@ -134,6 +137,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
       finishedAt: null,
       health: init.health ?? 'none',
       failingStreak: 0,
+      healthLog: [],
       restartPolicy: init.restartPolicy ?? { name: 'no', maximumRetryCount: 0 },
       networkMode: init.networkMode ?? 'bridge',
       env: init.env ?? [],
@@ -206,9 +210,26 @@ export class FakeContainerRuntime implements ContainerRuntime {
     this.#startContainer(container);
   }
 
-  /** The HEALTHCHECK result changed; Docker emits `health_status` only on a change. */
-  setDockerHealth(name: string, status: Exclude<DockerHealthStatus, 'none'>): void {
+  /**
+   * The HEALTHCHECK result changed; Docker emits `health_status` only on a change. `output` is
+   * what the last check run printed (it is the container's own text, shown in inspect).
+   */
+  setDockerHealth(
+    name: string,
+    status: Exclude<DockerHealthStatus, 'none'>,
+    options: { output?: string } = {},
+  ): void {
     const container = this.#byName(name);
+    if (options.output !== undefined) {
+      const at = new Date(this.#clock.now()).toISOString();
+      const run = {
+        exitCode: status === 'unhealthy' ? 1 : 0,
+        output: options.output,
+        startedAt: at,
+        endedAt: at,
+      };
+      container.healthLog = [...container.healthLog, run].slice(-5);
+    }
     if (container.health === status) return;
     container.health = status;
     container.failingStreak = status === 'unhealthy' ? 3 : 0;
@@ -587,7 +608,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
       startedAt: container.startedAt,
       finishedAt: container.finishedAt,
       error: '',
-      health: { status: container.health, failingStreak: container.failingStreak, log: [] },
+      health: { status: container.health, failingStreak: container.failingStreak, log: container.healthLog },
       restartPolicy: container.restartPolicy,
       networkMode: container.networkMode,
       ports: container.ports,
