@@ -24,6 +24,10 @@ const alias = [
   { find: '@website-monitor/dashboard', replacement: src('./packages/dashboard/src/index.ts') },
 ];
 
+// Each test file gets an engine lock directory of its own (see the file): agents started by
+// different files, or by another test run on the same Docker engine, must not refuse each other.
+const isolateEngineLocks = src('./packages/test-support/src/engine-lock-dir/isolate-engine-lock-dir.ts');
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -33,6 +37,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts'],
+          setupFiles: [isolateEngineLocks],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**', '**/dist/**'],
         },
       },
@@ -40,6 +45,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'integration',
+          setupFiles: [isolateEngineLocks],
           // Real Docker engine: files run one at a time so restarts and timings stay readable
           // on a 2-core machine.
           include: ['packages/*/src/**/*.integration.test.ts', 'packages/*/test/**/*.integration.test.ts'],

@@ -111,6 +111,9 @@ export function startAgent(
   const env = { ...process.env };
   delete env.DATABASE_URL;
   delete env.NODE_OPTIONS;
+  // Each measured agent stands for a host of its own: two on one engine sharing the host's lock
+  // directory would have the second refuse to run (one agent acts per engine).
+  env.WEBSITE_MONITOR_LOCK_DIR = join(folder, 'engine-locks');
   if (nodeOptions !== undefined) env.NODE_OPTIONS = nodeOptions;
   const child = spawn(process.execPath, [options.launcher, 'run', '--config', configPath, '--no-listen'], {
     env,

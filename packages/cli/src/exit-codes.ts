@@ -12,6 +12,12 @@ export const exitCodes = {
   notificationFailed: 1,
   /** A user mistake: bad arguments, invalid config, unknown container, no engine. */
   usage: 2,
+  /**
+   * `run`: another agent holds this Docker engine (one agent acts per engine); stderr names it
+   * (host, pid, start time, store, where the lease is). Also when this agent loses the engine to
+   * another while running. `--standby` waits instead.
+   */
+  engineHeld: 3,
   /** A second SIGINT/SIGTERM while stopping (128 + SIGINT). */
   interrupted: 130,
 } as const;

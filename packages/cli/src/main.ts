@@ -62,8 +62,18 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
       '127.0.0.1:9090',
     )
     .option('--no-listen', 'serve no REST API, metrics or dashboard')
+    .option(
+      '--standby',
+      'when another agent holds this Docker engine, wait and take over once it goes away (instead of exiting 3)',
+    )
     .action(
-      async (options: { config: string; dryRun?: boolean; logLevel?: string; listen: string | false }) => {
+      async (options: {
+        config: string;
+        dryRun?: boolean;
+        logLevel?: string;
+        listen: string | false;
+        standby?: boolean;
+      }) => {
         const { runCommand } = await import('./commands/run.js');
         exitCode = await runCommand(options, io, {
           createRuntime,

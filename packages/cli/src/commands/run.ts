@@ -14,6 +14,7 @@ import {
 } from '@website-monitor/core';
 import type { MonitorMetrics, MonitorServer, SpoolDepth } from '@website-monitor/http-api';
 import { createNotifierFromConfig } from '@website-monitor/notifier';
+import { holdEngineForRun } from '../engine-lock/hold-engine.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CliIo, StopSignal } from '../io/cli-io.js';
 import type { RuntimeFactory } from '../io/runtime-factory.js';
@@ -32,6 +33,8 @@ export interface RunOptions {
   readonly logLevel?: string;
   /** `HOST:PORT` for the REST API, metrics and dashboard; false for none. */
   readonly listen?: string | false;
+  /** Another agent holds this engine: wait and take over (instead of exiting 3). */
+  readonly standby?: boolean;
 }
 
 export interface RunDeps {
@@ -101,6 +104,8 @@ export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps):
     const listen =
       options.listen === undefined || options.listen === false ? undefined : parseListen(options.listen);
     return await runAgent(config, host, agentStore, listen, logger, io, deps, stopSignal, {
+      standby: options.standby === true,
+      storeKind: configured.selection.kind,
       onStarted: () =>
         deps.onStarted?.(() => {
           if (stoppingSince === undefined) {
@@ -128,7 +133,7 @@ async function runAgent(
   io: CliIo,
   deps: RunDeps,
   stopSignal: Promise<StopSignal | 'api'>,
-  hooks: { onStarted: () => void },
+  hooks: { onStarted: () => void; standby: boolean; storeKind: 'sqlite' | 'postgres' },
 ): Promise<number> {
   const engineRuntime = await deps.createRuntime({ logger });
   // The API, metrics and dashboard (prom-client, esbuild in source mode) are loaded only when
@@ -144,9 +149,24 @@ async function runAgent(
     : engineRuntime;
   let server: MonitorServer | undefined;
   let stopSpoolAlerts: (() => void) | undefined;
+  let releaseEngine: (() => Promise<void>) | undefined;
   try {
     const engine = await describeEngine(runtime);
     if (!engine.connected) io.stderr(`website-monitor: ${engine.error}; ${retrying}\n`);
+    // One agent acts per Docker engine: its lease first (another holder: exit 3, or --standby waits).
+    const hold = await holdEngineForRun({
+      runtime: engineRuntime,
+      agentStore,
+      standby: hooks.standby,
+      storeKind: hooks.storeKind,
+      env: io.env,
+      say: io.stderr,
+      logger,
+      clock: deps.clock ?? systemClock,
+      stopRequested: stopSignal,
+    });
+    if (hold.kind !== 'acting') return hold.kind === 'refused' ? hold.exitCode : exitCodes.ok;
+    releaseEngine = hold.release;
     const notifier = createNotifierFromConfig(config.notifications, { logger });
     // A full spool disk loses incidents: the people who hear about incidents hear about that too,
     // once when it starts and once when it ends.
@@ -156,7 +176,7 @@ async function runAgent(
     const diagnoser = await chooseDiagnoser(config, io, logger, deps.clock);
     const agent = new WebsiteMonitorAgent({
       config,
-      runtime,
+      runtime: hold.guard(runtime),
       store: agentStore.store,
       host,
       ...(diagnoser ? { diagnoser } : {}),
@@ -198,7 +218,13 @@ async function runAgent(
     await agent.start();
     hooks.onStarted();
 
-    const signal = await stopSignal;
+    const signal = await Promise.race([
+      stopSignal,
+      hold.lost.then(({ message }) => {
+        io.stderr(`website-monitor: lost the Docker engine: ${message}; stopped acting\n`);
+        return 'engine_lost' as const;
+      }),
+    ]);
     logger.log('info', 'agent_stopping', { signal });
     // New requests get 503 from here on; one waiting for a restart the stop lets finish is answered
     // before the server closes.
@@ -208,8 +234,9 @@ async function runAgent(
     server = undefined;
     // Give queued notifications (an escalation just before the stop) a moment to leave.
     await Promise.race([notifier?.drain(), new Promise((resolve) => setTimeout(resolve, 3_000).unref())]);
-    return exitCodes.ok;
+    return signal === 'engine_lost' ? exitCodes.engineHeld : exitCodes.ok;
   } finally {
+    await releaseEngine?.();
     stopSpoolAlerts?.();
     await server?.close();
     metrics?.close();

@@ -1,6 +1,14 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { backoffDelayMs, type Clock, type Logger, MonitorError, type Store } from '@website-monitor/core';
+import {
+  backoffDelayMs,
+  type Clock,
+  type EngineLeaseStore,
+  isEngineLeaseStore,
+  type Logger,
+  MonitorError,
+  type Store,
+} from '@website-monitor/core';
 import { DatabaseUnavailableError, describeDatabaseFailure, withoutPassword } from './database-failure.js';
 import { attempt } from './open-store.js';
 import type { StoreFactories } from './store-factories.js';
@@ -13,6 +21,8 @@ export interface AgentStore {
   readonly where: string;
   /** Resolves once the schema is in place (at once for SQLite); never rejects. */
   readonly migrated: Promise<void>;
+  /** The store's engine leases (one agent per engine), straight from the database, never spooled. */
+  readonly leases?: EngineLeaseStore;
   readonly close: () => Promise<void>;
 }
 
@@ -63,7 +73,13 @@ export async function openAgentStore(options: OpenAgentStoreOptions): Promise<Ag
       return opened;
     });
     logger.log('info', 'store_opened', { kind: 'sqlite', path: selection.path });
-    return { store, where: selection.path, migrated: Promise.resolve(), close: () => store.close() };
+    return {
+      store,
+      where: selection.path,
+      migrated: Promise.resolve(),
+      ...(isEngineLeaseStore(store) ? { leases: store } : {}),
+      close: () => store.close(),
+    };
   }
 
   const [postgresModule, spoolModule] = await Promise.all([factories.postgres(), factories.spool()]);
@@ -118,6 +134,7 @@ export async function openAgentStore(options: OpenAgentStoreOptions): Promise<Ag
     store: spooled,
     where,
     migrated: migration.done,
+    ...(isEngineLeaseStore(postgres) ? { leases: postgres } : {}),
     close: async () => {
       stop.abort();
       // A migration stuck in connect() must not hold the agent's exit; the spool's close ends the pool.

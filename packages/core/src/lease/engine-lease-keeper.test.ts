@@ -231,6 +231,33 @@ describe('EngineLeaseKeeper', () => {
     expect((await agent.tryAcquire()).held).toBe(false);
   });
 
+  it("a place slow to answer delays no other place's renewal", async () => {
+    const { keeper, clock, store, lockFile } = setup();
+    // The database hangs (a connect timeout) while the lock file answers at once.
+    const hanging: EngineLeaseStore = {
+      acquireEngineLease: (options) => store.acquireEngineLease(options),
+      renewEngineLease: () => new Promise(() => {}),
+      releaseEngineLease: (options) => store.releaseEngineLease(options),
+      readEngineLease: (options) => store.readEngineLease(options),
+    };
+    const agent = keeper(101, [
+      { where: 'lock', leases: lockFile, whenUnreachable: 'stop-acting' },
+      { where: 'database', leases: hanging, whenUnreachable: 'keep-acting' },
+    ]);
+    await agent.tryAcquire();
+    for (let beat = 0; beat < 10; beat++) await clock.advance(1_000);
+    expect(agent.mayAct()).toBe(true);
+    // Nor does it hold up the stop for more than a heartbeat.
+    let released = false;
+    const releasing = agent.release().then(() => {
+      released = true;
+    });
+    await flushMicrotasks();
+    await clock.advance(1_000);
+    await releasing;
+    expect(released).toBe(true);
+  });
+
   it('a stopped standby gives up waiting', async () => {
     const { keeper } = setup();
     await keeper(101).tryAcquire();

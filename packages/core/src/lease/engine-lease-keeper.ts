@@ -245,65 +245,69 @@ export class EngineLeaseKeeper {
     );
   }
 
+  /** One renewal loop per place, so a place that is slow to answer delays no other. */
   #startHeartbeat(): void {
     const heartbeat = new AbortController();
     this.#heartbeat = heartbeat;
-    this.#beating = (async () => {
-      while (!heartbeat.signal.aborted && this.#state === 'held') {
-        try {
-          await this.#clock.sleep(this.heartbeatMs, heartbeat.signal);
-        } catch {
-          return;
-        }
-        await this.#beat(heartbeat.signal);
-      }
-    })();
-  }
-
-  async #stopHeartbeat(): Promise<void> {
-    this.#heartbeat?.abort();
-    await this.#beating;
-    this.#heartbeat = undefined;
-    this.#beating = undefined;
-  }
-
-  /** One renewal round: every place at once, so one slow place does not delay the others. */
-  async #beat(signal: AbortSignal): Promise<void> {
-    await Promise.all(
+    this.#beating = Promise.all(
       this.#places.map(async (state) => {
-        const startedAt = this.#clock.now();
-        try {
-          const answer = state.held
-            ? await state.place.leases.renewEngineLease({
-                engineId: this.engineId,
-                holderId: this.holder.id,
-                ttlMs: this.ttlMs,
-              })
-            : await this.#acquireAt(state);
-          if (signal.aborted || this.#state !== 'held') return;
-          if (!answer.held) {
-            this.#lose({ where: state.place.where, heldBy: answer.heldBy, reason: 'taken' });
+        while (!heartbeat.signal.aborted && this.#state === 'held') {
+          try {
+            await this.#clock.sleep(this.heartbeatMs, heartbeat.signal);
+          } catch {
             return;
           }
-          if (state.failing || !state.held) {
-            this.#logger.log('info', 'engine_lease_renewed', {
-              engine_id: this.engineId,
-              where: state.place.where,
-              after_failures: state.failing,
-            });
-          }
-          state.held = true;
-          state.failing = false;
-          state.validUntil = this.#validUntil(startedAt);
-        } catch (error) {
-          if (signal.aborted || this.#state !== 'held') return;
-          this.#renewalFailed(state, error);
-          if (state.place.whenUnreachable === 'stop-acting' && this.#clock.now() >= state.validUntil) {
-            this.#lose({ where: state.place.where, heldBy: undefined, reason: 'unrenewed' });
-          }
+          await this.#beat(state, heartbeat.signal);
         }
       }),
-    );
+    ).then(() => {});
+  }
+
+  /**
+   * Stops renewing. A renewal in flight is given a heartbeat to finish (so it cannot extend the
+   * lease after the release below), but a place that hangs does not hold up the stop.
+   */
+  async #stopHeartbeat(): Promise<void> {
+    this.#heartbeat?.abort();
+    const beating = this.#beating;
+    this.#heartbeat = undefined;
+    this.#beating = undefined;
+    if (beating !== undefined) await Promise.race([beating, this.#clock.sleep(this.heartbeatMs)]);
+  }
+
+  /** One renewal at one place (or, where it was never taken, another try to take it). */
+  async #beat(state: PlaceState, signal: AbortSignal): Promise<void> {
+    const startedAt = this.#clock.now();
+    try {
+      const answer = state.held
+        ? await state.place.leases.renewEngineLease({
+            engineId: this.engineId,
+            holderId: this.holder.id,
+            ttlMs: this.ttlMs,
+          })
+        : await this.#acquireAt(state);
+      if (signal.aborted || this.#state !== 'held') return;
+      if (!answer.held) {
+        this.#lose({ where: state.place.where, heldBy: answer.heldBy, reason: 'taken' });
+        return;
+      }
+      if (state.failing || !state.held) {
+        this.#logger.log('info', 'engine_lease_renewed', {
+          engine_id: this.engineId,
+          where: state.place.where,
+          after_failures: state.failing,
+        });
+      }
+      state.held = true;
+      state.failing = false;
+      state.validUntil = this.#validUntil(startedAt);
+    } catch (error) {
+      if (signal.aborted || this.#state !== 'held') return;
+      this.#renewalFailed(state, error);
+      if (state.place.whenUnreachable === 'stop-acting' && this.#clock.now() >= state.validUntil) {
+        this.#lose({ where: state.place.where, heldBy: undefined, reason: 'unrenewed' });
+      }
+    }
   }
 
   #renewalFailed(state: PlaceState, error: unknown): void {
