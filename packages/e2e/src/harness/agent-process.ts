@@ -51,6 +51,8 @@ export function startAgentProcess(options: {
   readonly env?: Readonly<Record<string, string>>;
   /** `HOST:PORT` for the REST API (`127.0.0.1:0`: any free port, named on stderr). */
   readonly listen?: string;
+  /** More `run` arguments, e.g. `['--standby']`. */
+  readonly args?: readonly string[];
 }): AgentProcess {
   const { DATABASE_URL: _ignored, ...inherited } = process.env;
   const child: ChildProcess = spawn(
@@ -61,6 +63,7 @@ export function startAgentProcess(options: {
       '--config',
       options.configPath,
       ...(options.listen ? ['--listen', options.listen] : ['--no-listen']),
+      ...(options.args ?? []),
     ],
     {
       env: { ...inherited, LOG_LEVEL: 'info', ...options.env },
