@@ -227,7 +227,7 @@ describe('a HEALTHCHECK that prints a secret', () => {
 
     const failed = events.filter((event) => (event as { name: string }).name === 'check:failed');
     expect(failed.length).toBeGreaterThan(0);
-    const samples = await store.listHealthSamples({ containerName: 'web', hours: 1 });
+    const samples = await store.listHealthSamples({ containerName: 'web' });
     expect(
       samples.some((sample) => sample.problems.some((problem) => problem.kind === 'docker_unhealthy')),
     ).toBe(true);

@@ -1,7 +1,7 @@
 import type { Notification, NotificationKind } from '@website-monitor/core';
 import type { PayloadOptions } from '../json-payload/json-payload.js';
 import { redactPayload } from '../redact-payload/redact-payload.js';
-import { escapeSlackText as escape, truncateSlackText as truncate } from './slack-text.js';
+import { escapeSlackText as slackEscape, truncateSlackText as truncate } from './slack-text.js';
 
 /** Slack incoming-webhook body (also accepted by Mattermost, Rocket.Chat and Discord's /slack). */
 export interface SlackPayload {
@@ -44,18 +44,19 @@ export function toSlackPayload(original: Notification, options: PayloadOptions):
   const { incident, approval } = notification;
   // The mark sits right before the name, so a push preview reads "[CRITICAL] api: ...".
   const critical = notification.critical === true;
-  const title = `${titles[notification.kind]}: ${critical ? `${criticalMark} ` : ''}${escape(incident.containerName)}`;
+  const title = `${titles[notification.kind]}: ${critical ? `${criticalMark} ` : ''}${slackEscape(incident.containerName)}`;
   const fields: SlackMrkdwn[] = [
-    mrkdwn(`*Container*\n\`${escape(incident.containerName)}\`${critical ? ' (critical)' : ''}`),
-    mrkdwn(`*Host*\n${escape(incident.host)}`),
-    mrkdwn(`*Trigger*\n${escape(incident.trigger)}`),
-    mrkdwn(`*Status*\n${escape(incident.status)}`),
+    mrkdwn(`*Container*\n\`${slackEscape(incident.containerName)}\`${critical ? ' (critical)' : ''}`),
+    mrkdwn(`*Host*\n${slackEscape(incident.host)}`),
+    mrkdwn(`*Trigger*\n${slackEscape(incident.trigger)}`),
+    mrkdwn(`*Status*\n${slackEscape(incident.status)}`),
   ];
   if (incident.actionsTaken.length > 0)
-    fields.push(mrkdwn(`*Actions*\n${escape(incident.actionsTaken.join(', '))}`));
-  if (incident.escalationReason) fields.push(mrkdwn(`*Escalation*\n${escape(incident.escalationReason)}`));
+    fields.push(mrkdwn(`*Actions*\n${slackEscape(incident.actionsTaken.join(', '))}`));
+  if (incident.escalationReason)
+    fields.push(mrkdwn(`*Escalation*\n${slackEscape(incident.escalationReason)}`));
 
-  const message = escape(notification.message);
+  const message = slackEscape(notification.message);
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: truncate(title, headerLimit) } },
     { type: 'section', text: mrkdwn(message) },
@@ -66,17 +67,17 @@ export function toSlackPayload(original: Notification, options: PayloadOptions):
     blocks.push({
       type: 'section',
       text: mrkdwn(
-        `*Diagnosis* (${escape(diagnosis.source)}, ${diagnosis.confidence}% confidence, ${escape(diagnosis.urgency)} urgency): ` +
-          `${escape(diagnosis.diagnosis)}\n*Recommended:* ${escape(diagnosis.recommendedAction)}\n${escape(diagnosis.reasoning)}`,
+        `*Diagnosis* (${slackEscape(diagnosis.source)}, ${diagnosis.confidence}% confidence, ${slackEscape(diagnosis.urgency)} urgency): ` +
+          `${slackEscape(diagnosis.diagnosis)}\n*Recommended:* ${slackEscape(diagnosis.recommendedAction)}\n${slackEscape(diagnosis.reasoning)}`,
       ),
     });
   }
   if (approval) {
-    const id = escape(approval.id);
+    const id = slackEscape(approval.id);
     blocks.push({
       type: 'section',
       text: mrkdwn(
-        `*Approval ${id}:* \`${escape(approval.action)}\` on \`${escape(approval.containerName)}\`: ${escape(approval.reason)}\n` +
+        `*Approval ${id}:* \`${slackEscape(approval.action)}\` on \`${slackEscape(approval.containerName)}\`: ${slackEscape(approval.reason)}\n` +
           `Approve with \`POST /monitor/approvals/${id}/approve\` or from the dashboard.`,
       ),
     });
@@ -84,7 +85,7 @@ export function toSlackPayload(original: Notification, options: PayloadOptions):
   blocks.push({
     type: 'context',
     elements: [
-      mrkdwn(`incident ${escape(incident.id)} · opened ${new Date(incident.openedAt).toISOString()}`),
+      mrkdwn(`incident ${slackEscape(incident.id)} · opened ${new Date(incident.openedAt).toISOString()}`),
     ],
   });
   return { text: truncate(`${title}: ${message}`, textLimit), blocks };
