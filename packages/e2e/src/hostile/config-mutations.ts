@@ -87,8 +87,11 @@ export const wrongValues = [
   '|\n  multi\n  line',
 ] as const;
 
-/** The six wrong types tried at every key: string, negative number, boolean, null, list, map. */
-export const everyKeyValues = ['"text"', '-1', 'true', 'null', '[]', '{a: 1}'] as const;
+/**
+ * The wrong types tried at every key: string, negative number, boolean, null, list, map, and a
+ * multi-line block string (whose echo in a message must not break the one-line-per-issue form).
+ */
+export const everyKeyValues = ['"text"', '-1', 'true', 'null', '[]', '{a: 1}', '|\n  multi\n  line'] as const;
 
 /** `key: value` with the whole value block replaced. */
 export function replaceValue(text: string, at: KeyLine, value: string): string {
