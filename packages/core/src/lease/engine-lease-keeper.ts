@@ -192,11 +192,10 @@ export class EngineLeaseKeeper {
 
   /** Clean stop: no more renewals, and the lease is handed back everywhere so a standby takes over now. */
   async release(): Promise<void> {
-    const wasHeld = this.#state === 'held';
+    // Not logged: a clean stop ends with the agent's own agent_stopped line, and implies this.
     if (this.#state === 'held' || this.#state === 'idle') this.#state = 'released';
     await this.#stopHeartbeat();
     await this.#giveBack(this.#places.filter((state) => state.held));
-    if (wasHeld) this.#logger.log('info', 'engine_lease_released', { engine_id: this.engineId });
   }
 
   async #acquireAt(state: PlaceState): Promise<EngineLeaseAnswer> {
