@@ -6,6 +6,7 @@ import { createConfigSchema } from './config-schema.js';
 import type { EnvironmentVariables } from './env-interpolation.js';
 import type { MonitorConfig } from './monitor-config.js';
 import { normalizeMonitorConfig } from './normalize-monitor-config.js';
+import { oneLineText } from './one-line-text.js';
 import { describeSchemaIssues } from './schema-issues.js';
 import { literalPasswordIssue } from './storage-url.js';
 import { readYamlSource } from './yaml-source.js';
@@ -94,7 +95,12 @@ function located(
 }
 
 function failed(issues: readonly ConfigIssue[]): ValidateConfigResult {
-  return { ok: false, config: undefined, issues };
+  const shown = issues.map((issue) => ({
+    ...issue,
+    path: oneLineText(issue.path),
+    message: oneLineText(issue.message),
+  }));
+  return { ok: false, config: undefined, issues: shown };
 }
 
 /**

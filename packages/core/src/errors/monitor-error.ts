@@ -1,3 +1,5 @@
+import { oneLineText } from '../config/one-line-text.js';
+
 /**
  * One error family for the whole SDK. `code` is a closed union so callers can switch on it;
  * `isInstance` works across duplicate installs because it checks a global symbol, not a class.
@@ -54,7 +56,8 @@ export function formatConfigIssues(issues: readonly ConfigIssue[], file?: string
   return issues
     .map((issue) => {
       const where = [file, issue.line].filter((part) => part !== undefined).join(':');
-      return `${where ? `${where}: ` : ''}${issue.path ? `${issue.path}: ` : ''}${issue.message}`;
+      const path = issue.path ? `${oneLineText(issue.path)}: ` : '';
+      return `${where ? `${where}: ` : ''}${path}${oneLineText(issue.message)}`;
     })
     .join('\n');
 }
