@@ -126,4 +126,20 @@ describe('GET /monitor/events (server-sent events)', () => {
     expect(((await second.json()) as { error: { code: string } }).error.code).toBe('unavailable');
     await first.body!.cancel();
   });
+
+  it('answers HEAD with the stream headers at once and keeps no client slot', async () => {
+    const harness = await startApiHarness({ server: { events: { maxClients: 1 } } });
+    harnesses.push(harness);
+    for (let round = 0; round < 3; round++) {
+      const head = await harness.call('/monitor/events', {
+        method: 'HEAD',
+        signal: AbortSignal.timeout(2_000),
+      });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-type')).toContain('text/event-stream');
+    }
+    const stream = await harness.call('/monitor/events');
+    expect(stream.status).toBe(200);
+    await stream.body!.cancel();
+  });
 });

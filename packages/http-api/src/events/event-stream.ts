@@ -82,13 +82,21 @@ export function createEventStream(options: EventStreamOptions): EventStream {
 
   return {
     handle(request, response) {
-      if (clients.size >= maxClients) return false;
-      response.writeHead(200, {
+      const headers = {
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
         connection: 'keep-alive',
         'x-accel-buffering': 'no',
-      });
+      };
+      // A HEAD has no body to stream: its headers, then the end. Held open it would never answer
+      // and would keep a client slot.
+      if (request.method === 'HEAD') {
+        response.writeHead(200, headers);
+        response.end();
+        return true;
+      }
+      if (clients.size >= maxClients) return false;
+      response.writeHead(200, headers);
       response.write(`retry: 3000\n: connected\n\n`);
       clients.add(response);
       const leave = () => clients.delete(response);
