@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
 const src = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const alias = [
   { find: '@website-monitor/core/testing', replacement: src('./packages/core/src/testing/index.ts') },
+  { find: '@website-monitor/core/internal', replacement: src('./packages/core/src/internal/index.ts') },
   { find: '@website-monitor/core', replacement: src('./packages/core/src/index.ts') },
   { find: '@website-monitor/docker-adapter', replacement: src('./packages/docker-adapter/src/index.ts') },
   {
