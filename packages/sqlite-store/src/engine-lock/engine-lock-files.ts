@@ -34,6 +34,9 @@ export interface EngineLockFiles extends EngineLeaseStore, AsyncDisposable {
 const maxInfoBytes = 16 * 1024;
 /** SQLite's "database is locked". */
 const sqliteBusy = 5;
+/** How long a refused caller waits for a new holder's note: 10 × 25 ms. */
+const noteRetries = 10;
+const noteRetryMs = 25;
 
 interface HeldLock {
   readonly holderId: string;
@@ -173,6 +176,19 @@ export async function createEngineLockFiles(options: CreateEngineLockFilesOption
     return { ...record, expiresAt: record.renewedAt };
   }
 
+  /**
+   * The note of a lock someone holds now. A holder writes its note just after taking the lock,
+   * so a note that is missing or says "released" may be a moment old: read it again briefly.
+   */
+  async function noteOfLiveHolder(engineId: string): Promise<EngineLeaseRecord | undefined> {
+    let record = readInfo(infoPath(engineId), engineId);
+    for (let retry = 0; retry < noteRetries && (record === undefined || record.expiresAt !== null); retry++) {
+      await new Promise((resolve) => setTimeout(resolve, noteRetryMs));
+      record = readInfo(infoPath(engineId), engineId);
+    }
+    return record;
+  }
+
   function unlock(engineId: string, lock: HeldLock): void {
     held.delete(engineId);
     // The note says "released" before the lock goes, so it never overwrites a next holder's.
@@ -201,7 +217,7 @@ export async function createEngineLockFiles(options: CreateEngineLockFilesOption
         return { held: true, lease: mine.record };
       }
       const database = tryLock(engineId);
-      if (database === undefined) return { held: false, heldBy: currentHolder(engineId) };
+      if (database === undefined) return { held: false, heldBy: await noteOfLiveHolder(engineId) };
       const previous = readInfo(infoPath(engineId), engineId);
       const at = now();
       const holderCopy: EngineLeaseHolder = { ...holder };
