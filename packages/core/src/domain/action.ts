@@ -20,10 +20,11 @@ export type BuiltInActionName = (typeof builtInActionNames)[number];
 /** A built-in name or a plugin's. */
 export type ActionName = BuiltInActionName | (string & {});
 
-const aliases: Readonly<Record<string, BuiltInActionName>> = {
+/** Other spellings of built-in actions, each accepted wherever its action is. */
+export const actionAliases: Readonly<Record<string, BuiltInActionName>> = {
   container_restart: 'restart_container',
 };
 
 export function normalizeActionName(name: string): string {
-  return aliases[name] ?? name;
+  return actionAliases[name] ?? name;
 }
