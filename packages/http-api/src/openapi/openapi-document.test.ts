@@ -73,7 +73,7 @@ describe('GET /openapi.json', () => {
     expect(Object.keys(healRequest.properties).sort()).toEqual(Object.keys(healRequestSchema.shape).sort());
     expect(healRequest.additionalProperties).toBe(false);
     expect(Object.keys(heal.responses)).toEqual(
-      expect.arrayContaining(['200', '401', '403', '404', '409', '413', '422']),
+      expect.arrayContaining(['200', '401', '403', '404', '409', '413', '421', '422', '429', '503']),
     );
 
     const incidents = document.paths['/monitor/incidents'].get as Json;

@@ -57,8 +57,13 @@ function operationOf(route: RouteSpec): Record<string, unknown> {
     };
   }
   responses['400'] ??= errorResponse('Invalid path or query parameter, or malformed JSON');
+  // Answered by the server before any route: a Host it does not serve (DNS rebinding), and
+  // the agent stopping (in-flight requests finish, new ones are turned away).
+  responses['421'] ??= errorResponse('The Host header names no host this API serves (see api.allowed_hosts)');
+  responses['503'] ??= errorResponse('The agent is stopping, or a limit of clients is reached; retry later');
   if (route.access !== 'open') {
     responses['401'] ??= errorResponse('Missing or wrong bearer token');
+    responses['429'] ??= errorResponse('Too many wrong tokens from this client: wait as Retry-After says');
   }
   if (route.access === 'write') {
     responses['403'] ??= errorResponse('No MONITOR_API_TOKEN configured: writes are refused');
