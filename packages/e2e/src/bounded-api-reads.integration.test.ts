@@ -3,7 +3,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { defaultMonitorConfig, type Store, systemClock, WebsiteMonitorAgent } from '@website-monitor/core';
@@ -15,6 +14,7 @@ import { createSqliteStore } from '@website-monitor/sqlite-store';
 import { createSpooledStore } from '@website-monitor/store-spool';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { insertSqliteHealthRows } from './harness/month-of-samples.js';
 import { reportFigure } from './harness/report-figure.js';
 import { createFreshDatabase } from './postgres/fresh-database.js';
 
@@ -136,31 +136,6 @@ async function seedPostgres(url: string, now: number): Promise<void> {
     await client.query('ANALYZE monitor_health_metrics');
   } finally {
     await client.end();
-  }
-}
-
-function seedSqlite(path: string, now: number): void {
-  const database = new DatabaseSync(path);
-  try {
-    const stepMs = Math.floor((windowHours * hourMs) / rows);
-    database
-      .prepare(
-        `WITH RECURSIVE series(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM series WHERE i < ?)
-         INSERT INTO monitor_health_metrics
-           (id, host, container_id, container_name, timestamp, healthy, status, problems, http_status,
-            response_time_ms, memory_bytes, memory_limit_bytes, memory_percent, cpu_percent, state,
-            exit_code, oom_killed, docker_health, restart_count)
-         SELECT 'seed-' || i, ?, 'c0ffee', ?, ? - i * ?,
-                i % 50 <> 0, CASE WHEN i % 50 <> 0 THEN 'healthy' ELSE 'unhealthy' END,
-                CASE WHEN i % 50 <> 0 THEN '[]' ELSE '[{"kind":"http_failed","message":"HTTP 500"}]' END,
-                200, (i % 400) + 20, 100000000 + i, 1000000000, (i % 90) + 5, (i % 70) * 0.5, 'running',
-                NULL, 0, 'healthy', 0
-         FROM series`,
-      )
-      .run(rows, host, container, now, stepMs);
-    database.exec('ANALYZE');
-  } finally {
-    database.close();
   }
 }
 
@@ -292,7 +267,7 @@ describe('reads of the HTTP API over a month of health samples (issue 10)', () =
     try {
       await store.migrate();
       const seeding = performance.now();
-      seedSqlite(path, Date.now());
+      insertSqliteHealthRows({ path, host, container, rows, hours: windowHours, idPrefix: 'seed-' });
       reportFigure(`SQLite: seeded ${rows} health rows`, performance.now() - seeding, 'ms');
       await rebuildRollups(store, 'SQLite');
       await using served = await serveOver(store);

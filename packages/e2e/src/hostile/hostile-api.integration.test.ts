@@ -8,6 +8,7 @@ import {
   testRunId,
 } from '@website-monitor/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seedMonthOfSamples } from '../harness/month-of-samples.js';
 import {
   type ApiCase,
   type ApiTarget,
@@ -22,7 +23,6 @@ import {
 import { type HostileAgent, settleAfterStart, startHostileAgent } from './hostile-agent.js';
 import { createHostileReport } from './hostile-report.js';
 import { defaultBounds, type InvariantWatch, watchInvariants } from './invariants.js';
-import { seedMonthOfSamples } from './month-of-samples.js';
 import { sendRaw } from './raw-http.js';
 import { runApiCases, summarize } from './run-api-cases.js';
 import { createSeededRandom, suiteSeed } from './seeded-random.js';

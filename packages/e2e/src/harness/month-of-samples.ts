@@ -23,6 +23,23 @@ export async function seedMonthOfSamples(options: {
   } finally {
     await store.close();
   }
+  insertSqliteHealthRows({ ...options, idPrefix: 'hostile-seed-' });
+}
+
+/**
+ * Inserts `rows` health samples of `container` straight into an agent's SQLite file (schema
+ * already migrated), spread evenly over the `hours` before `now`, in one statement, then
+ * `ANALYZE`. Written behind the store's back: a store that keeps derived tables is told after.
+ */
+export function insertSqliteHealthRows(options: {
+  readonly path: string;
+  readonly host: string;
+  readonly container: string;
+  readonly rows: number;
+  readonly hours: number;
+  readonly now?: number;
+  readonly idPrefix: string;
+}): void {
   const database = new DatabaseSync(options.path);
   try {
     const stepMs = Math.floor((options.hours * hourMs) / options.rows);
@@ -33,14 +50,21 @@ export async function seedMonthOfSamples(options: {
            (id, host, container_id, container_name, timestamp, healthy, status, problems, http_status,
             response_time_ms, memory_bytes, memory_limit_bytes, memory_percent, cpu_percent, state,
             exit_code, oom_killed, docker_health, restart_count)
-         SELECT 'hostile-seed-' || i, ?, 'c0ffee', ?, ? - i * ?,
+         SELECT ? || i, ?, 'c0ffee', ?, ? - i * ?,
                 i % 50 <> 0, CASE WHEN i % 50 <> 0 THEN 'healthy' ELSE 'unhealthy' END,
                 CASE WHEN i % 50 <> 0 THEN '[]' ELSE '[{"kind":"http_failed","message":"HTTP 500"}]' END,
                 200, (i % 400) + 20, 100000000 + i, 1000000000, (i % 90) + 5, (i % 70) * 0.5, 'running',
                 NULL, 0, 'healthy', 0
          FROM series`,
       )
-      .run(options.rows, options.host, options.container, options.now ?? Date.now(), stepMs);
+      .run(
+        options.rows,
+        options.idPrefix,
+        options.host,
+        options.container,
+        options.now ?? Date.now(),
+        stepMs,
+      );
     database.exec('ANALYZE');
   } finally {
     database.close();
