@@ -1,13 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type ContainerRuntime,
-  createNodeHttpProber,
   type HttpProber,
   type Incident,
   type Logger,
   type MonitorConfig,
   WebsiteMonitorAgent,
 } from '@website-monitor/core';
+import { createNodeHttpProber } from '@website-monitor/core/internal';
 import { waitForHttp } from '@website-monitor/test-support';
 import type { BenchContainer, BenchContainers } from './bench-containers.js';
 import { wallClockMs } from './wall-clock.js';

@@ -1,6 +1,6 @@
 // Shared by this package's tests: a DiagnosisContext for a container that crashed.
 import type { ContainerDetails, DiagnosisContext, HealthVerdict } from '@website-monitor/core';
-import { openIncident } from '@website-monitor/core';
+import { openIncident } from '@website-monitor/core/internal';
 
 export function crashedContainerContext(
   options: {

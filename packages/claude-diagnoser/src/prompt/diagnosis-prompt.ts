@@ -1,4 +1,5 @@
-import { type DiagnosisContext, failureCauses, failureCauseTraits } from '@website-monitor/core';
+import { type DiagnosisContext, failureCauses } from '@website-monitor/core';
+import { failureCauseTraits } from '@website-monitor/core/internal';
 import { boundedLines, neutraliseUntrustedLine } from './untrusted-text.js';
 
 /** Bumped whenever the prompt or the tool schema changes: it is part of the answer cache key. */

@@ -1,21 +1,23 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import {
-  backoffDelayMs,
   type Clock,
   type ContainerRuntime,
   ContainerRuntimeError,
-  describeLeaseConflict,
   type EngineInfo,
-  type EngineLeaseAttempt,
-  type EngineLeaseConflict,
   type EngineLeaseHolder,
-  EngineLeaseKeeper,
-  type EngineLeasePlace,
   type EngineLeaseStore,
   type Logger,
-  leaseGuardedRuntime,
 } from '@website-monitor/core';
+import {
+  backoffDelayMs,
+  describeLeaseConflict,
+  type EngineLeaseAttempt,
+  type EngineLeaseConflict,
+  EngineLeaseKeeper,
+  type EngineLeasePlace,
+  leaseGuardedRuntime,
+} from '@website-monitor/core/internal';
 import { exitCodes } from '../exit-codes.js';
 import type { AgentStore } from '../store/agent-store.js';
 import { engineLockDirectory } from './engine-lock-directory.js';

@@ -1,14 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import {
-  backoffDelayMs,
   type Clock,
   type EngineLeaseStore,
-  isEngineLeaseStore,
   type Logger,
   MonitorError,
   type Store,
 } from '@website-monitor/core';
+import { backoffDelayMs, isEngineLeaseStore } from '@website-monitor/core/internal';
 import { DatabaseUnavailableError, describeDatabaseFailure, withoutPassword } from './database-failure.js';
 import { attempt } from './open-store.js';
 import type { StoreFactories } from './store-factories.js';

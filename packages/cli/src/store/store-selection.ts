@@ -1,4 +1,5 @@
-import { isPostgresUrl, type StorageConfig } from '@website-monitor/core';
+import type { StorageConfig } from '@website-monitor/core';
+import { isPostgresUrl } from '@website-monitor/core/internal';
 
 /** Which store a command opens, decided from the config and the environment alone. */
 export type StoreSelection =

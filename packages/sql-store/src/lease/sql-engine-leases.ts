@@ -1,10 +1,10 @@
-import {
-  checkEngineLeaseTtl,
-  type EngineLeaseAnswer,
-  type EngineLeaseHolder,
-  type EngineLeaseRecord,
-  type EngineLeaseStore,
+import type {
+  EngineLeaseAnswer,
+  EngineLeaseHolder,
+  EngineLeaseRecord,
+  EngineLeaseStore,
 } from '@website-monitor/core';
+import { checkEngineLeaseTtl } from '@website-monitor/core/internal';
 import { type Kysely, type RawBuilder, sql } from 'kysely';
 import type { Database } from '../database/database.js';
 import type { SqlDialectName } from '../dialect/sql-dialect.js';

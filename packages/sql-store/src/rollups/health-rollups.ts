@@ -3,9 +3,8 @@ import {
   type HealthSummary,
   type HealthSummaryQuery,
   healthSummaryResolutionMs,
-  metricSummary,
-  startOfMinute,
 } from '@website-monitor/core';
+import { metricSummary, startOfMinute } from '@website-monitor/core/internal';
 import { type Kysely, type RawBuilder, sql, type Transaction } from 'kysely';
 import type { Database, HealthRollupsTable } from '../database/database.js';
 import type { SqlDialect } from '../dialect/sql-dialect.js';

@@ -1,9 +1,5 @@
-import {
-  type HealingActionRecord,
-  type HealthSample,
-  type Incident,
-  normalizeActionName,
-} from '@website-monitor/core';
+import type { HealingActionRecord, HealthSample, Incident } from '@website-monitor/core';
+import { normalizeActionName } from '@website-monitor/core/internal';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../database/database.js';
 import type { SqlDialect } from '../dialect/sql-dialect.js';

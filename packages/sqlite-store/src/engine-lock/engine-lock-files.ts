@@ -2,13 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, lstatSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatabaseSync } from 'node:sqlite';
-import {
-  checkEngineLeaseTtl,
-  type EngineLeaseAnswer,
-  type EngineLeaseHolder,
-  type EngineLeaseRecord,
-  type EngineLeaseStore,
+import type {
+  EngineLeaseAnswer,
+  EngineLeaseHolder,
+  EngineLeaseRecord,
+  EngineLeaseStore,
 } from '@website-monitor/core';
+import { checkEngineLeaseTtl } from '@website-monitor/core/internal';
 import { loadNodeSqlite } from '../node-sqlite/load-node-sqlite.js';
 
 export interface CreateEngineLockFilesOptions {
