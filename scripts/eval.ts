@@ -20,6 +20,8 @@ hooks.registerSourceHooks();
 
 type Core = typeof import('../packages/core/src/index.js');
 const core: Core = await import(new URL('../packages/core/src/index.ts', import.meta.url).href);
+type CoreInternal = typeof import('../packages/core/src/internal/index.js');
+const internal: CoreInternal = await import(new URL('../packages/core/src/internal/index.ts', import.meta.url).href);
 
 const { values } = parseArgs({
   options: {
@@ -39,12 +41,12 @@ if (values.help) {
 
 try {
   const diagnoser = await chooseDiagnoser();
-  const all = await core.loadScenarios();
+  const all = await internal.loadScenarios();
   const scenarios =
     values.only === undefined ? all : all.filter((scenario) => scenario.name.includes(values.only!));
   if (scenarios.length === 0) throw usage(`no scenario name contains "${values.only}"`);
-  const report = await core.scoreDiagnoser({ diagnoser, scenarios });
-  console.log(values.json ? JSON.stringify(report, null, 2) : core.formatEvalReport(report));
+  const report = await internal.scoreDiagnoser({ diagnoser, scenarios });
+  console.log(values.json ? JSON.stringify(report, null, 2) : internal.formatEvalReport(report));
   process.exitCode = report.totals.meetsTargets ? 0 : 1;
 } catch (error) {
   // A user's mistake (bad flag, bad scenario file, missing key) is one line; a bug keeps its stack.
@@ -65,7 +67,7 @@ async function chooseDiagnoser(): Promise<import('../packages/core/src/index.js'
     const claude = await import(new URL('../packages/claude-diagnoser/src/index.ts', import.meta.url).href);
     return claude.createClaudeDiagnoser({
       apiKey,
-      model: process.env.EVAL_MODEL ?? core.defaultClaudeModel,
+      model: process.env.EVAL_MODEL ?? internal.defaultClaudeModel,
       // The corpus is run once, one scenario after another: no cooldown or hourly cap.
       cooldownMs: 0,
       hourlyCallBudget: 10_000,
@@ -80,7 +82,7 @@ async function chooseDiagnoser(): Promise<import('../packages/core/src/index.js'
     }
     return diagnoser;
   }
-  return core.createRuleDiagnoser();
+  return internal.createRuleDiagnoser();
 }
 
 function usage(message: string): Error {
