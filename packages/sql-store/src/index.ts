@@ -1,11 +1,13 @@
 export type {
   ApprovalsTable,
   BaselinesTable,
+  BigIntColumn,
   BooleanColumn,
   ContainerStatsTable,
   Database,
   HealingActionsTable,
   HealthMetricsTable,
+  HealthRollupsTable,
   IncidentsTable,
   JsonColumn,
   TimestampColumn,
@@ -28,4 +30,4 @@ export type {
   SqlStore,
 } from './store/sql-store.js';
 export { createSqlStore } from './store/sql-store.js';
-export { describeError, toStoreError } from './store/store-failure.js';
+export { describeError } from './store/store-failure.js';

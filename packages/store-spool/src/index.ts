@@ -1,4 +1,3 @@
-export { spoolFormatVersion } from './spool-file/spool-file.js';
 export type { SpoolWriteFailureReason } from './spool-file/spool-write-failure.js';
 export type { SpoolAlert, SpooledKind, SpoolWriteFailure } from './spooled-store/spool-health.js';
 export type { SpooledStore, SpooledStoreOptions, SpoolStatus } from './spooled-store/spooled-store.js';

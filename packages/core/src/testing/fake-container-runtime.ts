@@ -74,17 +74,35 @@ interface LogFollower {
   end(error?: Error): void;
 }
 
-type Method = 'ping' | 'list' | 'inspect' | 'stats' | 'logs' | 'restart' | 'start' | 'exec' | 'followLogs';
+/** The runtime methods whose answers `respond` can change and whose calls `callsOf` lists. */
+export type FakeRuntimeMethod =
+  | 'ping'
+  | 'list'
+  | 'inspect'
+  | 'stats'
+  | 'logs'
+  | 'restart'
+  | 'start'
+  | 'exec'
+  | 'followLogs';
 
-interface Call {
-  readonly method: Method | 'events';
+/** One recorded call: which method, its argument object, and the fake clock's time. */
+export interface FakeRuntimeCall {
+  readonly method: FakeRuntimeMethod | 'events';
   readonly args: unknown;
   readonly at: number;
 }
 
-type ExecArgs = { readonly id: string; readonly argv: readonly string[]; readonly timeoutMs: number };
-type ExecResult = { readonly exitCode: number; readonly output: string };
-type FollowLogsArgs = {
+/** What `exec` is called with (the `ContainerRuntime` port's argument). */
+export type FakeExecArgs = {
+  readonly id: string;
+  readonly argv: readonly string[];
+  readonly timeoutMs: number;
+};
+/** What a configured `exec` answers. */
+export type FakeExecResult = { readonly exitCode: number; readonly output: string };
+/** What `followLogs` is called with (the `ContainerRuntime` port's argument). */
+export type FakeFollowLogsArgs = {
   readonly id: string;
   readonly since?: number;
   readonly signal: AbortSignal;
@@ -102,14 +120,14 @@ const maxReplayedEvents = 256;
  * throws until configured.
  */
 export class FakeContainerRuntime implements ContainerRuntime {
-  readonly calls: Call[] = [];
+  readonly calls: FakeRuntimeCall[] = [];
   readonly #clock: Clock;
   readonly #containers = new Map<string, FakeContainer>();
   readonly #history: ContainerEvent[] = [];
   readonly #subscribers = new Set<Subscriber>();
   readonly #logFollowers = new Set<LogFollower>();
-  readonly #responders = new Map<Method, Responder<unknown, unknown>>();
-  readonly #callCounts = new Map<Method, number>();
+  readonly #responders = new Map<FakeRuntimeMethod, Responder<unknown, unknown>>();
+  readonly #callCounts = new Map<FakeRuntimeMethod, number>();
   #reachable = true;
   #nextId = 1;
   #nextNano = 0n;
@@ -258,14 +276,17 @@ export class FakeContainerRuntime implements ContainerRuntime {
   }
 
   /** Overrides one method's answer. */
-  respond(method: 'exec', responder: Responder<ExecArgs, ExecResult>): void;
+  respond(method: 'exec', responder: Responder<FakeExecArgs, FakeExecResult>): void;
   /**
    * `undefined` ends the stream at once, an `Error` fails it; a function answer receives `onLine`
    * and `signal` and plays the stream itself.
    */
-  respond(method: 'followLogs', responder: Responder<FollowLogsArgs, void | Error>): void;
-  respond(method: Exclude<Method, 'exec' | 'followLogs'>, responder: Responder<unknown, unknown>): void;
-  respond(method: Method, responder: Responder<never, unknown>): void {
+  respond(method: 'followLogs', responder: Responder<FakeFollowLogsArgs, void | Error>): void;
+  respond(
+    method: Exclude<FakeRuntimeMethod, 'exec' | 'followLogs'>,
+    responder: Responder<unknown, unknown>,
+  ): void;
+  respond(method: FakeRuntimeMethod, responder: Responder<never, unknown>): void {
     this.#responders.set(method, responder as Responder<unknown, unknown>);
     this.#callCounts.set(method, 0);
   }
@@ -297,7 +318,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
   }
 
   /** Recorded calls of one method, in order. */
-  callsOf(method: Method | 'events'): Call[] {
+  callsOf(method: FakeRuntimeMethod | 'events'): FakeRuntimeCall[] {
     return this.calls.filter((call) => call.method === method);
   }
 
@@ -371,7 +392,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
     });
   }
 
-  async exec(options: ExecArgs): Promise<ExecResult> {
+  async exec(options: FakeExecArgs): Promise<FakeExecResult> {
     this.#record('exec', options);
     this.#assertReachable();
     this.#find(options.id);
@@ -379,7 +400,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
     if (responder === undefined) {
       throw new FakeNotConfiguredError('FakeContainerRuntime', 'exec', "call respond('exec', ...)");
     }
-    return answer(responder as Responder<ExecArgs, ExecResult>, options, this.#nextCallIndex('exec'));
+    return answer(responder as Responder<FakeExecArgs, FakeExecResult>, options, this.#nextCallIndex('exec'));
   }
 
   /**
@@ -387,14 +408,14 @@ export class FakeContainerRuntime implements ContainerRuntime {
    * 0; none without it), then each new line as it is written. Ends when the container stops (an
    * exited container's stream ends at once) or is removed, or `signal` aborts.
    */
-  async followLogs(options: FollowLogsArgs): Promise<void> {
+  async followLogs(options: FakeFollowLogsArgs): Promise<void> {
     const args = { id: options.id, ...(options.since === undefined ? {} : { since: options.since }) };
     this.#record('followLogs', args);
     this.#assertReachable();
     const responder = this.#responders.get('followLogs');
     if (responder !== undefined) {
       await answer(
-        responder as Responder<FollowLogsArgs, void | Error>,
+        responder as Responder<FakeFollowLogsArgs, void | Error>,
         options,
         this.#nextCallIndex('followLogs'),
       );
@@ -490,7 +511,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
 
   // ---- internals -----------------------------------------------------------------------------
 
-  async #call<T>(method: Method, args: unknown, simulate: () => Promise<T>): Promise<T> {
+  async #call<T>(method: FakeRuntimeMethod, args: unknown, simulate: () => Promise<T>): Promise<T> {
     this.#record(method, args);
     this.#assertReachable();
     const responder = this.#responders.get(method);
@@ -498,11 +519,11 @@ export class FakeContainerRuntime implements ContainerRuntime {
     return simulate();
   }
 
-  #record(method: Method, args: unknown): void {
+  #record(method: FakeRuntimeMethod, args: unknown): void {
     this.calls.push({ method, args, at: this.#clock.now() });
   }
 
-  #nextCallIndex(method: Method): number {
+  #nextCallIndex(method: FakeRuntimeMethod): number {
     const index = this.#callCounts.get(method) ?? 0;
     this.#callCounts.set(method, index + 1);
     return index;

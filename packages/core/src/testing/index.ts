@@ -5,7 +5,14 @@
 export type { EngineLeaseContractOptions } from './engine-lease-contract.js';
 export { contractLeaseHolder, engineLeaseContract } from './engine-lease-contract.js';
 export { FakeClock, flushMicrotasks } from './fake-clock.js';
-export type { FakeContainerInit } from './fake-container-runtime.js';
+export type {
+  FakeContainerInit,
+  FakeExecArgs,
+  FakeExecResult,
+  FakeFollowLogsArgs,
+  FakeRuntimeCall,
+  FakeRuntimeMethod,
+} from './fake-container-runtime.js';
 export { FakeContainerRuntime } from './fake-container-runtime.js';
 export type { FakeHttpAnswer } from './fake-http-prober.js';
 export { FakeHttpProber } from './fake-http-prober.js';
