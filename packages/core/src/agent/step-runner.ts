@@ -103,6 +103,9 @@ export interface StepRunner {
 export function createStepRunner(deps: StepRunnerDeps): StepRunner {
   const { config, clock, log, emit, registry, containers, incidents, ledger, intent, breaker } = deps;
   const slots = ledger.slots;
+  // The container's own (its label or entry), else the file's.
+  const stopTimeoutOf = (settings: { readonly stopTimeoutSeconds?: number }): number =>
+    settings.stopTimeoutSeconds ?? config.healing.stopTimeoutSeconds;
 
   /** Hands freed slots to the waiting line, in its order. */
   const drainQueue = (): void => {
@@ -432,7 +435,7 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
       intent.expectOwnAction({
         containerId: details.id,
         action: 'restart',
-        until: started + config.healing.stopTimeoutSeconds * 1000 + ownActionMarginMs,
+        until: started + stopTimeoutOf(settings) * 1000 + ownActionMarginMs,
       });
     }
     let outcome: Awaited<ReturnType<HealingStrategy['run']>>;
@@ -452,7 +455,7 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
         }),
         clock,
         logger: deps.logger,
-        stopTimeoutSeconds: config.healing.stopTimeoutSeconds,
+        stopTimeoutSeconds: stopTimeoutOf(settings),
         signal: deps.signal() ?? new AbortController().signal,
       });
     } catch (error) {

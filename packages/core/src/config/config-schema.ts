@@ -91,6 +91,7 @@ export function createConfigSchema({ knownActions }: { knownActions: readonly st
     health_endpoint: httpUrl.optional(),
     depends_on: z.array(z.string().min(1)).optional(),
     ignore: z.boolean().optional(),
+    stop_timeout_seconds: z.number().min(0).optional(),
     ...checkSettings,
   });
 
@@ -147,6 +148,14 @@ export function createConfigSchema({ knownActions }: { knownActions: readonly st
       interval_seconds: positiveSeconds.optional(),
       health_check_timeout: positiveSeconds.optional(),
       discovery: z.enum(['all', 'listed', 'labelled']).optional(),
+      enable_label: z
+        .string()
+        .max(128)
+        .regex(
+          labelNamePattern,
+          'expected a label name such as autoheal or com.example.heal ([A-Za-z0-9._/-])',
+        )
+        .optional(),
       max_concurrent_checks: positiveCount.optional(),
       trust_labels: z.boolean().optional(),
       defaults: section(checkSettings),
@@ -199,26 +208,60 @@ export function createConfigSchema({ knownActions }: { knownActions: readonly st
       webhooks: nullAsEmptyList(
         z
           .array(
-            z.strictObject({
-              name: z.string().min(1).optional(),
-              type: z.enum(['json', 'slack']),
-              url: httpUrl,
-              kinds: z
-                .array(
-                  z.enum(['incident_opened', 'incident_resolved', 'incident_escalated', 'approval_required']),
-                )
-                .min(1)
-                .optional(),
-              headers: z.record(z.string(), z.string()).optional(),
-              timeout_ms: z.int().positive().optional(),
-              retries: z.int().min(0).max(10).optional(),
-            }),
+            z
+              .strictObject({
+                name: z.string().min(1).optional(),
+                type: z.enum(['json', 'slack']),
+                url: httpUrl,
+                kinds: z
+                  .array(
+                    z.enum([
+                      'incident_opened',
+                      'incident_resolved',
+                      'incident_escalated',
+                      'approval_required',
+                    ]),
+                  )
+                  .min(1)
+                  .optional(),
+                headers: z.record(z.string(), z.string()).optional(),
+                timeout_ms: z.int().positive().optional(),
+                retries: z.int().min(0).max(10).optional(),
+                text_key: z
+                  .string()
+                  .regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'expected a JSON key such as text, content or body')
+                  .refine((key) => !jsonPayloadKeys.includes(key), {
+                    message: `must not be one of the payload's own keys (${jsonPayloadKeys.join(', ')})`,
+                  })
+                  .optional(),
+              })
+              .refine((webhook) => webhook.text_key === undefined || webhook.type === 'json', {
+                message: 'text_key is for type: json (a slack webhook already sends text)',
+                path: ['text_key'],
+              }),
           )
           .optional(),
       ),
     }),
   });
 }
+
+/** A Docker label name as `monitoring.enable_label` takes it: no `=`, spaces or quotes. */
+const labelNamePattern = /^[A-Za-z0-9][A-Za-z0-9._/-]*$/;
+
+/** Top-level keys of the JSON webhook bodies (incident and agent alert): `text_key` may not take one. */
+const jsonPayloadKeys = [
+  'kind',
+  'message',
+  'critical',
+  'incident',
+  'approval',
+  'host',
+  'sent_at',
+  'agent_alert',
+  'at',
+  'details',
+];
 
 export type RawMonitorConfig = z.output<ReturnType<typeof createConfigSchema>>;
 

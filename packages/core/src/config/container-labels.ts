@@ -11,6 +11,11 @@ export interface LabelOverrides {
   readonly enable: boolean | undefined;
   readonly healthEndpoint: string | undefined;
   readonly dependsOn: readonly string[] | undefined;
+  /**
+   * `website-monitor.stop_timeout_seconds`, else autoheal's `autoheal.stop.timeout`: the graceful
+   * stop timeout of this container's restarts, with the label it came from.
+   */
+  readonly stopTimeout: { readonly seconds: number; readonly label: string } | undefined;
   /** Only the settings whose labels are present and valid. */
   readonly settings: Partial<ContainerCheckSettings>;
   /** One line per unusable label; that label is ignored, the rest still apply. */
@@ -88,10 +93,19 @@ const settingParsers: { readonly [Key in keyof ContainerCheckSettings]: readonly
   critical: ['critical', booleanParser],
 };
 
+/**
+ * autoheal's per-container stop timeout label (willfarrell/docker-autoheal), read after ours so
+ * containers labelled for autoheal keep their timeout when this agent replaces it.
+ */
+export const autohealStopTimeoutLabel = 'autoheal.stop.timeout';
+
+const stopTimeoutParser = numberParser('a number of seconds, 0 or more', (value) => value >= 0);
+
 const knownLabelNames = [
   'enable',
   'health_endpoint',
   'depends_on',
+  'stop_timeout_seconds',
   // Read by the garbage_collection action (heal/built-in/garbage-collection.ts), not here.
   'gc_command',
   ...Object.values(settingParsers).map(([name]) => name),
@@ -132,9 +146,12 @@ function cut(text: string): string {
 export function readContainerLabels({
   containerName,
   labels,
+  enableLabel,
 }: {
   containerName: string;
   labels: Readonly<Record<string, string>>;
+  /** `monitoring.enable_label`: read like `website-monitor.enable`; an opt-out in either wins. */
+  enableLabel?: string | undefined;
 }): LabelOverrides {
   const issues: string[] = [];
   const problem = (key: string, value: string, expected: string) =>
@@ -151,11 +168,27 @@ export function readContainerLabels({
   }
 
   let enable: boolean | undefined;
-  const enableLabel = labels[`${labelPrefix}enable`];
-  if (enableLabel !== undefined) {
-    const parsed = booleanParser(enableLabel);
-    if (parsed.ok) enable = parsed.value as boolean;
-    else problem(`${labelPrefix}enable`, enableLabel, parsed.expected);
+  const enableNames = [`${labelPrefix}enable`];
+  if (enableLabel !== undefined && enableLabel !== enableNames[0]) enableNames.push(enableLabel);
+  for (const name of enableNames) {
+    const value = labels[name];
+    if (value === undefined) continue;
+    const parsed = booleanParser(value);
+    if (!parsed.ok) problem(name, value, parsed.expected);
+    else if (enable !== false) enable = parsed.value as boolean;
+  }
+
+  let stopTimeout: LabelOverrides['stopTimeout'];
+  for (const name of [`${labelPrefix}stop_timeout_seconds`, autohealStopTimeoutLabel]) {
+    const value = labels[name];
+    if (value === undefined) continue;
+    const parsed = stopTimeoutParser(value);
+    if (!parsed.ok) {
+      problem(name, value, parsed.expected);
+      continue;
+    }
+    stopTimeout = { seconds: parsed.value as number, label: name };
+    break;
   }
 
   let healthEndpoint: string | undefined;
@@ -196,5 +229,12 @@ export function readContainerLabels({
     else problem(key, value, parsed.expected);
   }
 
-  return { enable, healthEndpoint, dependsOn, settings: settings as Partial<ContainerCheckSettings>, issues };
+  return {
+    enable,
+    healthEndpoint,
+    dependsOn,
+    stopTimeout,
+    settings: settings as Partial<ContainerCheckSettings>,
+    issues,
+  };
 }

@@ -43,6 +43,11 @@ export interface WebhookConfig {
   readonly headers: Readonly<Record<string, string>> | undefined;
   readonly timeoutMs: number | undefined;
   readonly retries: number | undefined;
+  /**
+   * `json` only: also put a one-line summary under this key (`text_key`), for receivers that
+   * read one field: `text` (Slack, Mattermost, autoheal's default), `content` (Discord), `body`.
+   */
+  readonly textKey?: string | undefined;
 }
 
 /**
@@ -78,6 +83,12 @@ export interface MonitoringConfig {
   /** HTTP timeout (seed: 10). */
   readonly healthCheckTimeoutSeconds: number;
   readonly discovery: DiscoveryMode;
+  /**
+   * A second opt-in/opt-out label besides `website-monitor.enable` (`monitoring.enable_label`),
+   * e.g. `autoheal`: `<label>=true` selects a container under `labelled`, `<label>=false` opts it
+   * out. Undefined: only `website-monitor.enable`.
+   */
+  readonly enableLabel?: string | undefined;
   /** Checks in flight at once. */
   readonly maxConcurrentChecks: number;
   /**
@@ -132,6 +143,8 @@ export interface ContainerConfig extends Partial<ContainerCheckSettings> {
   readonly dependsOn: readonly string[];
   /** Opt-out: never check or heal it. */
   readonly ignore: boolean;
+  /** Graceful stop timeout of its restarts; undefined = `healing.stopTimeoutSeconds`. */
+  readonly stopTimeoutSeconds?: number | undefined;
 }
 
 export interface StrategyStep {
@@ -197,6 +210,12 @@ export interface ContainerSettings extends ContainerCheckSettings {
    */
   readonly healthEndpointGuard?: HealthEndpointGuard;
   readonly dependsOn: readonly string[];
+  /**
+   * Graceful stop timeout of its restarts: its `website-monitor.stop_timeout_seconds` (or
+   * autoheal's `autoheal.stop.timeout`) label, its entry's `stop_timeout_seconds`, else
+   * `healing.stopTimeoutSeconds` (which is also used when this is absent).
+   */
+  readonly stopTimeoutSeconds?: number;
 }
 
 /** The addresses a label's endpoint may reach: the container's own (`resolveContainerSettings`). */

@@ -36,6 +36,7 @@ export function normalizeMonitorConfig(raw: RawMonitorConfig, options: Normalize
       healthCheckTimeoutSeconds:
         monitoring.health_check_timeout ?? defaults.monitoring.healthCheckTimeoutSeconds,
       discovery: monitoring.discovery ?? defaults.monitoring.discovery,
+      ...(monitoring.enable_label === undefined ? {} : { enableLabel: monitoring.enable_label }),
       maxConcurrentChecks: monitoring.max_concurrent_checks ?? defaults.monitoring.maxConcurrentChecks,
       trustLabels: monitoring.trust_labels ?? defaults.monitoring.trustLabels,
       defaults: { ...defaults.monitoring.defaults, ...checkSettingsOverrides(monitoring.defaults ?? {}) },
@@ -80,6 +81,7 @@ export function normalizeMonitorConfig(raw: RawMonitorConfig, options: Normalize
         headers: webhook.headers,
         timeoutMs: webhook.timeout_ms,
         retries: webhook.retries,
+        ...(webhook.text_key === undefined ? {} : { textKey: webhook.text_key }),
       })),
     },
     api: {
@@ -145,6 +147,7 @@ function normalizeContainer(raw: RawContainer): ContainerConfig {
     healthEndpoint: raw.health_endpoint,
     dependsOn: unique(raw.depends_on ?? []),
     ignore: raw.ignore ?? false,
+    ...(raw.stop_timeout_seconds === undefined ? {} : { stopTimeoutSeconds: raw.stop_timeout_seconds }),
   };
 }
 

@@ -56,7 +56,11 @@ export function resolveContainerSettings({
 }: ResolveContainerSettingsOptions): ResolvedContainerSettings {
   const name = container.name.replace(/^\//, '');
   const entry = config.monitoring.containers.find((candidate) => candidate.name === name);
-  const labels = readContainerLabels({ containerName: name, labels: container.labels });
+  const labels = readContainerLabels({
+    containerName: name,
+    labels: container.labels,
+    enableLabel: config.monitoring.enableLabel,
+  });
   const issues = [...labels.issues];
 
   if (entry?.ignore === true || labels.enable === false) return { settings: null, issues };
@@ -92,9 +96,46 @@ export function resolveContainerSettings({
       healthEndpoint: endpoint.url,
       ...(endpoint.guard ? { healthEndpointGuard: endpoint.guard } : {}),
       dependsOn: labels.dependsOn ?? entry?.dependsOn ?? [],
+      stopTimeoutSeconds: stopTimeout({
+        config,
+        containerName: name,
+        entry,
+        label: labels.stopTimeout,
+        issues,
+      }),
     },
     issues,
   };
+}
+
+/**
+ * A restart waits this long for a clean stop and holds one of `max_concurrent_restarts` slots
+ * meanwhile, so a label (written by whoever starts the container) cannot ask for more than this,
+ * or than the file's own timeout when that is longer.
+ */
+export const maximumLabelStopTimeoutSeconds = 300;
+
+function stopTimeout({
+  config,
+  containerName,
+  entry,
+  label,
+  issues,
+}: {
+  config: MonitorConfig;
+  containerName: string;
+  entry: ContainerConfig | undefined;
+  label: { readonly seconds: number; readonly label: string } | undefined;
+  issues: string[];
+}): number {
+  const configured = entry?.stopTimeoutSeconds ?? config.healing.stopTimeoutSeconds;
+  if (label === undefined) return configured;
+  const ceiling = Math.max(maximumLabelStopTimeoutSeconds, configured);
+  if (label.seconds <= ceiling) return label.seconds;
+  issues.push(
+    `container ${containerName}: label ${quoteLabel(label.label, String(label.seconds))}: a label cannot ask for more than ${ceiling} s; ${ceiling} s used`,
+  );
+  return ceiling;
 }
 
 function clampLabelSettings({

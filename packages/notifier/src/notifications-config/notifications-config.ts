@@ -29,7 +29,7 @@ export function createNotifierFromConfig(
     };
     return webhook.type === 'slack'
       ? createSlackNotifier({ ...common, webhookUrl: webhook.url })
-      : createWebhookNotifier({ ...common, url: webhook.url });
+      : createWebhookNotifier({ ...common, url: webhook.url, textKey: webhook.textKey });
   });
   return notifiers.length === 1 ? notifiers[0] : createFanoutNotifier(notifiers);
 }
