@@ -19,8 +19,8 @@ export { WebsiteMonitorAgent } from './agent/website-monitor-agent.js';
 
 // One check without an agent
 export type { CheckContainerHealthOptions, ContainerHealthCheck } from './check/check-container-health.js';
-export type { HealthThresholds } from './check/evaluate-health.js';
 export { checkContainerHealth } from './check/check-container-health.js';
+export type { HealthThresholds } from './check/evaluate-health.js';
 
 // Config
 export { defaultMonitorConfig } from './config/default-monitor-config.js';

@@ -14,6 +14,7 @@ export interface HealingRequestOutcome {
   readonly changed: boolean;
 }
 
+/** Whether the agent itself is working: running, connected to the engine, passing over containers. */
 export interface AgentHealth {
   readonly running: boolean;
   readonly startedAt: number | undefined;

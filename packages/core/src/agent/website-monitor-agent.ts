@@ -49,8 +49,15 @@ export type {
   MonitorAgentApi,
 } from './monitor-agent-api.js';
 
+/**
+ * What a `WebsiteMonitorAgent` is built from: the config and a container runtime are required;
+ * every other port has a default (an in-memory store, no notifier, the rules as the only
+ * diagnoser, the system clock, a silent logger, a Node HTTP prober).
+ */
 export interface WebsiteMonitorAgentOptions {
+  /** The parsed config (`parseMonitorConfig`, `loadMonitorConfigFile` or `defaultMonitorConfig()`). */
   readonly config: MonitorConfig;
+  /** The container engine: `createDockerRuntime()` from `@website-monitor/docker-adapter`. */
   readonly runtime: ContainerRuntime;
   /** Defaults to an in-memory store. */
   readonly store?: Store;
@@ -60,9 +67,13 @@ export interface WebsiteMonitorAgentOptions {
    * the rules diagnose alone.
    */
   readonly diagnoser?: Diagnoser;
+  /** Told about incidents, escalations and approvals (`@website-monitor/notifier`). */
   readonly notifier?: Notifier;
+  /** Defaults to `systemClock`; tests pass a `FakeClock`. */
   readonly clock?: Clock;
+  /** Defaults to `silentLogger`. */
   readonly logger?: Logger;
+  /** Runs HTTP health checks; defaults to one built on Node's `http`. */
   readonly prober?: HttpProber;
   /** Plugin strategies, registered after the built-ins exactly as they are. */
   readonly strategies?: readonly HealingStrategy[];
@@ -70,6 +81,7 @@ export interface WebsiteMonitorAgentOptions {
   readonly host?: string;
   /** For jitter; injectable so tests are deterministic. */
   readonly random?: () => number;
+  /** Ids of incidents, actions and approvals; defaults to `crypto.randomUUID`. */
   readonly newId?: () => string;
 }
 
@@ -78,6 +90,23 @@ export interface WebsiteMonitorAgentOptions {
  * incidents, asks the policy what may be done, heals, and records every step. A facade: it builds
  * the modules that own each concern (the container registry, the observer, the restart ledger, the
  * incident coordinator, the healer, the diagnosis service), runs their loops and answers the API.
+ *
+ * Events (`AgentEvents`) report each step; `await using` stops the agent at the end of a scope.
+ *
+ * @example
+ * ```ts
+ * import { loadMonitorConfigFile, WebsiteMonitorAgent } from '@website-monitor/core';
+ * import { createDockerRuntime } from '@website-monitor/docker-adapter';
+ *
+ * const agent = new WebsiteMonitorAgent({
+ *   config: await loadMonitorConfigFile({ path: 'config.yaml' }),
+ *   runtime: createDockerRuntime(),
+ * });
+ * agent.on('incident:opened', (incident) => console.log(incident.containerName, incident.problems));
+ * await agent.start();
+ * // ... later, e.g. on SIGTERM:
+ * await agent.stop();
+ * ```
  */
 export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements MonitorAgentApi {
   readonly host: string;

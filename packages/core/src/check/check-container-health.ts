@@ -14,7 +14,9 @@ import type { HttpProber } from '../ports/http-prober.js';
 import { evaluateHealth, type HealthThresholds } from './evaluate-health.js';
 import { createNodeHttpProber } from './node-http-prober.js';
 
+/** What `checkContainerHealth` checks, and how. Only `runtime` and `name` are required. */
 export interface CheckContainerHealthOptions {
+  /** The engine to ask (`createDockerRuntime()`). */
   readonly runtime: ContainerRuntime;
   /** Container name (or id). */
   readonly name: string;
@@ -32,9 +34,11 @@ export interface CheckContainerHealthOptions {
   readonly previousStats?: ContainerStatsSample;
   /** Defaults to the system clock. */
   readonly clock?: Clock;
+  /** Aborts the inspect, the stats reading and the probe. */
   readonly signal?: AbortSignal;
 }
 
+/** The answer of `checkContainerHealth`: the verdict, with what it was read from. */
 export interface ContainerHealthCheck {
   readonly healthy: boolean;
   readonly status: HealthStatus;
@@ -60,6 +64,19 @@ export interface ContainerHealthCheck {
  * named X"), not an unhealthy verdict: there is nothing to judge, and the CLI can print that line
  * and exit 2. An unreachable engine throws likewise. A stats reading that fails (the container
  * exited between inspect and stats) only leaves the resource metrics empty.
+ *
+ * @example
+ * ```ts
+ * import { checkContainerHealth } from '@website-monitor/core';
+ * import { createDockerRuntime } from '@website-monitor/docker-adapter';
+ *
+ * const check = await checkContainerHealth({
+ *   runtime: createDockerRuntime(),
+ *   name: 'web',
+ *   healthEndpoint: 'http://localhost:8080/health',
+ * });
+ * if (!check.healthy) console.log(check.status, check.problems.map((problem) => problem.message));
+ * ```
  */
 export async function checkContainerHealth(
   options: CheckContainerHealthOptions,

@@ -10,6 +10,14 @@ export const defaultClaudeModel = 'claude-sonnet-4-5-20250929';
  * every 3 s and confirms a failure with quick re-probes instead of kubelet's full 10 s periods
  * (see `probeIntervalSeconds`), while resource readings keep the 10 s cadence. The 5 s start
  * period keeps a container's own boot from counting as a failure.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitorConfig } from '@website-monitor/core';
+ *
+ * const defaults = defaultMonitorConfig();
+ * const config = { ...defaults, healing: { ...defaults.healing, dryRun: true } };
+ * ```
  */
 export function defaultMonitorConfig(): MonitorConfig {
   return {

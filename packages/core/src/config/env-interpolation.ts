@@ -1,3 +1,4 @@
+/** The variables `${NAME}` in a config file is replaced from; `process.env` by default. */
 export type EnvironmentVariables = Readonly<Record<string, string | undefined>>;
 
 export type InterpolationResult =

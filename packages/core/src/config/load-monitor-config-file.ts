@@ -6,9 +6,13 @@ import type { EnvironmentVariables } from './env-interpolation.js';
 import type { MonitorConfig } from './monitor-config.js';
 import { parseMonitorConfig } from './parse-monitor-config.js';
 
+/** Which file `loadMonitorConfigFile` reads; `env` and `knownActions` as for `parseMonitorConfig`. */
 export interface LoadMonitorConfigFileOptions {
+  /** The YAML file; relative storage paths in it are resolved against its directory. */
   readonly path: string;
+  /** Variables for `${NAME}` interpolation; defaults to `process.env`. */
   readonly env?: EnvironmentVariables;
+  /** Action names registered by plugins, accepted besides the built-in ones. */
   readonly knownActions?: readonly string[];
 }
 
@@ -16,6 +20,20 @@ export interface LoadMonitorConfigFileOptions {
  * Reads and parses a config file; an unreadable file is a `ConfigError` naming the path, and so
  * is one over `configLimits.maxFileBytes` (read no further than that, so a huge file or a device
  * such as `/dev/zero` cannot hold us). Relative storage paths come back resolved against the file's directory.
+ *
+ * @example
+ * ```ts
+ * import { ConfigError, loadMonitorConfigFile } from '@website-monitor/core';
+ *
+ * try {
+ *   const config = await loadMonitorConfigFile({ path: 'config.yaml' });
+ *   console.log(config.monitoring.intervalSeconds);
+ * } catch (error) {
+ *   if (!ConfigError.isInstance(error)) throw error;
+ *   console.error(error.message); // config.yaml:12: monitoring.interval: ...
+ *   process.exitCode = 2;
+ * }
+ * ```
  */
 export async function loadMonitorConfigFile({
   path,

@@ -11,6 +11,7 @@ import { describeSchemaIssues } from './schema-issues.js';
 import { literalPasswordIssue } from './storage-url.js';
 import { readYamlSource } from './yaml-source.js';
 
+/** The YAML text to parse, and what it is checked against. */
 export interface ParseMonitorConfigOptions {
   /** The YAML text. An empty text is a valid config: every default, every container watched. */
   readonly text: string;
@@ -27,6 +28,7 @@ export interface ParseMonitorConfigOptions {
   readonly baseDirectory?: string;
 }
 
+/** `validateConfigText`'s answer: the config, or every issue found (never both). */
 export type ValidateConfigResult =
   | { readonly ok: true; readonly config: MonitorConfig; readonly issues: readonly [] }
   | { readonly ok: false; readonly config: undefined; readonly issues: readonly ConfigIssue[] };
@@ -34,6 +36,17 @@ export type ValidateConfigResult =
 /**
  * Parses, interpolates, validates and normalizes a config file. Throws one `ConfigError` listing
  * every problem found, each with its YAML path and line.
+ *
+ * @example
+ * ```ts
+ * import { parseMonitorConfig } from '@website-monitor/core';
+ *
+ * const config = parseMonitorConfig({
+ *   text: 'monitoring:\n  containers:\n    - name: web\n      health_endpoint: http://web:8080/health\n',
+ *   env: {},
+ * });
+ * config.monitoring.containers[0]?.healthEndpoint; // 'http://web:8080/health'
+ * ```
  */
 export function parseMonitorConfig(options: ParseMonitorConfigOptions): MonitorConfig {
   const result = validateConfigText(options);
@@ -42,7 +55,17 @@ export function parseMonitorConfig(options: ParseMonitorConfigOptions): MonitorC
   return result.config;
 }
 
-/** Same as `parseMonitorConfig` but returns the issues instead of throwing (for `config check`). */
+/**
+ * Same as `parseMonitorConfig` but returns the issues instead of throwing (for `config check`).
+ *
+ * @example
+ * ```ts
+ * import { formatConfigIssues, validateConfigText } from '@website-monitor/core';
+ *
+ * const result = validateConfigText({ text: 'monitoring:\n  interval_seconds: soon\n', file: 'config.yaml' });
+ * if (!result.ok) console.error(formatConfigIssues(result.issues, 'config.yaml'));
+ * ```
+ */
 export function validateConfigText({
   text,
   env = process.env,

@@ -15,6 +15,7 @@ export const builtInActionNames = [
   'database_migration',
   'configuration_change',
 ] as const;
+/** One of `builtInActionNames`. */
 export type BuiltInActionName = (typeof builtInActionNames)[number];
 
 /** A built-in name or a plugin's. */

@@ -9,6 +9,7 @@ export const baselineMetrics = [
   'cpu_percent',
   'memory_trend_bytes_per_hour',
 ] as const;
+/** A metric the agent learns a container's normal for. */
 export type BaselineMetric = (typeof baselineMetrics)[number];
 
 /** One learned metric of one container (an exponentially weighted mean and variance). */

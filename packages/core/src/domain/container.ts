@@ -1,10 +1,12 @@
-/** Container facts in our own words: nothing here is a dockerode type. */
+// Container facts in our own words: nothing here is a dockerode type.
 
+/** Docker's container state (`docker inspect .State.Status`). */
 export type ContainerState = 'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
 /** Docker HEALTHCHECK status; `none` when the image defines no HEALTHCHECK. */
 export type DockerHealthStatus = 'none' | 'starting' | 'healthy' | 'unhealthy';
 
+/** A container as the engine lists it (`docker ps -a`). */
 export interface ContainerSummary {
   readonly id: string;
   /** Without Docker's leading slash. */
@@ -14,6 +16,7 @@ export interface ContainerSummary {
   readonly labels: Readonly<Record<string, string>>;
 }
 
+/** One run of the image's Docker HEALTHCHECK, as the engine keeps it. */
 export interface HealthCheckRun {
   readonly exitCode: number;
   readonly output: string;
@@ -21,6 +24,7 @@ export interface HealthCheckRun {
   readonly endedAt: string;
 }
 
+/** A container port published on the host (`-p hostIp:hostPort:containerPort/protocol`). */
 export interface PublishedPort {
   readonly containerPort: number;
   readonly protocol: 'tcp' | 'udp' | 'sctp';
@@ -44,12 +48,14 @@ export interface ContainerNetwork {
   readonly aliases: readonly string[];
 }
 
+/** Docker's restart policy of a container (`--restart`). */
 export interface RestartPolicy {
   /** `no`, `always`, `unless-stopped`, `on-failure`. */
   readonly name: string;
   readonly maximumRetryCount: number;
 }
 
+/** Everything the agent reads from one inspect of a container (`docker inspect`). */
 export interface ContainerDetails extends ContainerSummary {
   readonly imageId: string;
   readonly exitCode: number | null;
@@ -103,6 +109,7 @@ export interface ContainerStatsSample {
   };
 }
 
+/** The engine events the agent reacts to. */
 export type ContainerEventAction =
   | 'create'
   | 'start'
@@ -116,6 +123,7 @@ export type ContainerEventAction =
   | 'destroy'
   | 'health_status';
 
+/** One container event from the engine's event stream (`docker events`). */
 export interface ContainerEvent {
   readonly action: ContainerEventAction;
   readonly containerId: string;

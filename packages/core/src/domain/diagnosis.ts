@@ -1,7 +1,9 @@
 import type { ActionName } from './action.js';
 import type { FailureCause } from './failure-cause.js';
 
+/** How soon a diagnosis says something must be done. */
 export type Urgency = 'low' | 'medium' | 'high' | 'critical';
+/** Who diagnosed: the built-in rules, a model (`Diagnoser`), or a person. */
 export type DiagnosisSource = 'rules' | 'model' | 'person';
 
 /** The seed's diagnosis shape, plus where it came from. */
@@ -25,6 +27,7 @@ export interface Diagnosis {
   readonly fallbackReason?: string;
 }
 
+/** Tokens a model diagnosis used, for cost reporting. */
 export interface DiagnosisUsage {
   readonly inputTokens: number;
   readonly outputTokens: number;

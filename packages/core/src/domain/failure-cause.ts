@@ -34,6 +34,7 @@ export const failureCauses = [
   'healthy_now',
   'unknown',
 ] as const;
+/** One of `failureCauses`. */
 export type FailureCause = (typeof failureCauses)[number];
 
 export interface FailureCauseTraits {
@@ -89,6 +90,16 @@ export function failureCauseTraits(cause: FailureCause): FailureCauseTraits {
   return traits[cause];
 }
 
+/**
+ * Whether a value (a model's answer, a stored row) names one of the `failureCauses`.
+ *
+ * @example
+ * ```ts
+ * import { isFailureCause } from '@website-monitor/core';
+ *
+ * const cause = isFailureCause(answer.cause) ? answer.cause : 'unknown';
+ * ```
+ */
 export function isFailureCause(value: unknown): value is FailureCause {
   return typeof value === 'string' && Object.hasOwn(traits, value);
 }

@@ -1,5 +1,6 @@
 /** Who decided an action: the rules, the model's diagnosis (still gated by policy), or a person. */
 export type ActionDecidedBy = 'rule' | 'model' | 'person';
+/** How a healing attempt ended; `pending` while it runs, `dry_run` when it was only logged. */
 export type ActionResult = 'pending' | 'succeeded' | 'failed' | 'skipped' | 'dry_run';
 
 /** One healing attempt, written before it runs (`pending`) and again when it ends. */
@@ -19,6 +20,7 @@ export interface HealingActionRecord {
   readonly error: string | null;
 }
 
+/** Where a request for a person's approval stands. */
 export type ApprovalStatus = 'pending' | 'approved' | 'rejected';
 
 /**
@@ -35,6 +37,10 @@ export interface ApprovalStepParams {
   readonly backoffSeconds?: number;
 }
 
+/**
+ * An action the policy would not run alone, waiting for a person (`approve` / `reject` on the
+ * agent, the REST API or the dashboard). Times are ms since the epoch.
+ */
 export interface ApprovalRequest {
   readonly id: string;
   readonly host: string;

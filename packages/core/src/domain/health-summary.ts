@@ -19,6 +19,7 @@ export interface MetricSummary {
   readonly max: number;
 }
 
+/** Counts and metric summaries of the samples in one span (the whole window, or one bucket). */
 export interface HealthAggregate {
   readonly samples: number;
   /** Samples whose verdict was not healthy. */
@@ -30,11 +31,13 @@ export interface HealthAggregate {
   readonly memoryBytes: MetricSummary | null;
 }
 
+/** The aggregate of one bucket of a series. */
 export interface HealthBucket extends HealthAggregate {
   /** Start of the bucket (ms since the epoch); it spans `bucketMs` from there. */
   readonly start: number;
 }
 
+/** The answer of `Store.summarizeHealthSamples`: the whole window, and the buckets when asked for. */
 export interface HealthSummary {
   /** Where the window starts: `since` rounded down to the minute. */
   readonly from: number;
@@ -43,6 +46,7 @@ export interface HealthSummary {
   readonly buckets: readonly HealthBucket[];
 }
 
+/** Which container's samples to summarize, from when, and in which bucket width. */
 export interface HealthSummaryQuery {
   readonly host?: string;
   readonly containerName: string;
@@ -66,7 +70,18 @@ export function startOfMinute(ms: number): number {
   return Math.floor(ms / healthSummaryResolutionMs) * healthSummaryResolutionMs;
 }
 
-/** Why a summary query cannot be answered, or undefined when it can. */
+/**
+ * Why a summary query cannot be answered, or undefined when it can: a store checks it first and
+ * rejects the query with a `StoreError` carrying this text.
+ *
+ * @example
+ * ```ts
+ * import { healthSummaryQueryProblem, StoreError } from '@website-monitor/core';
+ *
+ * const problem = healthSummaryQueryProblem(query);
+ * if (problem !== undefined) throw new StoreError(`my store: summarizeHealthSamples: ${problem}`);
+ * ```
+ */
 export function healthSummaryQueryProblem(query: HealthSummaryQuery): string | undefined {
   if (!Number.isSafeInteger(query.since)) return `since must be a time in ms, got ${query.since}`;
   const { bucketMs } = query;
@@ -139,6 +154,15 @@ function toAggregate(totals: Totals): HealthAggregate {
 /**
  * The reference summary, computed from samples in memory: what `MemoryStore` answers and what
  * the SQL stores must agree with. Filters by the query itself, so any samples may be passed.
+ * A store that keeps few samples can answer `summarizeHealthSamples` with it.
+ *
+ * @example
+ * ```ts
+ * import { summarizeHealthSamples } from '@website-monitor/core';
+ *
+ * const summary = summarizeHealthSamples(samples, { containerName: 'web', since: Date.now() - 3_600_000, bucketMs: 300_000 });
+ * console.log(summary.total.unhealthy, summary.buckets.length);
+ * ```
  */
 export function summarizeHealthSamples(
   samples: Iterable<HealthSample>,

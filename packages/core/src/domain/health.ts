@@ -18,14 +18,17 @@ export const problemKinds = [
   'memory_leak',
   'custom_error',
 ] as const;
+/** One of `problemKinds`. */
 export type ProblemKind = (typeof problemKinds)[number];
 
+/** Something wrong that a check found, in one sentence. */
 export interface Problem {
   readonly kind: ProblemKind;
   /** One human sentence: "HTTP 500 from http://127.0.0.1:8080/health". */
   readonly message: string;
 }
 
+/** The answer of one HTTP health probe. */
 export interface HttpCheckResult {
   readonly url: string;
   readonly ok: boolean;
@@ -38,6 +41,7 @@ export interface HttpCheckResult {
   readonly timedOut?: boolean;
 }
 
+/** What one check measured; `undefined` where it measured nothing (no endpoint, no stats). */
 export interface HealthMetrics {
   readonly state: ContainerState;
   readonly exitCode: number | null;

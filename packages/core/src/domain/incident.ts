@@ -10,6 +10,7 @@ export type IncidentStatus =
   | 'resolved'
   | 'escalated';
 
+/** The statuses of an incident that is not over yet (neither resolved nor escalated). */
 export const openIncidentStatuses: readonly IncidentStatus[] = [
   'open',
   'diagnosing',
@@ -17,6 +18,10 @@ export const openIncidentStatuses: readonly IncidentStatus[] = [
   'awaiting_approval',
 ];
 
+/**
+ * A container's failure, from the first failed check until it is resolved or escalated to a
+ * person: what was seen, the diagnosis, what was done. Times are ms since the epoch.
+ */
 export interface Incident {
   readonly id: string;
   readonly host: string;
@@ -47,6 +52,7 @@ export interface Incident {
   readonly reopenCount?: number;
 }
 
+/** One event in an incident's history: a diagnosis it was given, or a reopening. */
 export type IncidentHistoryEntry =
   | { readonly at: number; readonly kind: 'diagnosed'; readonly diagnosis: Diagnosis }
   | {

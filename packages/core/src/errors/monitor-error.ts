@@ -15,6 +15,24 @@ export type MonitorErrorCode =
 
 const marker = Symbol.for('website-monitor.error');
 
+/**
+ * The base of every error the packages throw on purpose: a `code` to switch on, the cause kept.
+ * Test with `MonitorError.isInstance(error)` rather than `instanceof`, which fails when two copies
+ * of the core are installed.
+ *
+ * @example
+ * ```ts
+ * import { MonitorError } from '@website-monitor/core';
+ *
+ * try {
+ *   await agent.start();
+ * } catch (error) {
+ *   if (MonitorError.isInstance(error) && error.code === 'container_runtime') {
+ *     console.error(`cannot reach Docker: ${error.message}`);
+ *   } else throw error;
+ * }
+ * ```
+ */
 export class MonitorError extends Error {
   readonly [marker] = true;
   readonly code: MonitorErrorCode;
@@ -25,6 +43,7 @@ export class MonitorError extends Error {
     this.code = code;
   }
 
+  /** True for any `MonitorError` (or subclass), from any copy of the core. */
   static isInstance(value: unknown): value is MonitorError {
     return typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[marker] === true;
   }
@@ -39,6 +58,21 @@ export interface ConfigIssue {
   readonly message: string;
 }
 
+/**
+ * A config file (or text) that cannot be used: every issue at once, each with its YAML path and
+ * line. Its message is `formatConfigIssues` of them, ready for a terminal.
+ *
+ * @example
+ * ```ts
+ * import { ConfigError, parseMonitorConfig } from '@website-monitor/core';
+ *
+ * try {
+ *   parseMonitorConfig({ text: 'healing:\n  min_confidence: 300\n' });
+ * } catch (error) {
+ *   if (ConfigError.isInstance(error)) for (const issue of error.issues) console.log(issue.path, issue.line);
+ * }
+ * ```
+ */
 export class ConfigError extends MonitorError {
   readonly issues: readonly ConfigIssue[];
   readonly file: string | undefined;
@@ -51,7 +85,17 @@ export class ConfigError extends MonitorError {
   }
 }
 
-/** `file:line: path: message`, one line per issue, for a person reading a terminal. */
+/**
+ * `file:line: path: message`, one line per issue, for a person reading a terminal.
+ *
+ * @example
+ * ```ts
+ * import { formatConfigIssues } from '@website-monitor/core';
+ *
+ * formatConfigIssues([{ path: 'storage.retention_days', line: 7, message: 'must be at least 1' }], 'config.yaml');
+ * // 'config.yaml:7: storage.retention_days: must be at least 1'
+ * ```
+ */
 export function formatConfigIssues(issues: readonly ConfigIssue[], file?: string): string {
   return issues
     .map((issue) => {
@@ -62,8 +106,20 @@ export function formatConfigIssues(issues: readonly ConfigIssue[], file?: string
     .join('\n');
 }
 
+/** What went wrong with the engine: no such container, engine down, a conflict, a timeout, anything else. */
 export type ContainerRuntimeErrorKind = 'not_found' | 'unreachable' | 'conflict' | 'timeout' | 'api';
 
+/**
+ * A container engine call failed (`code: 'container_runtime'`). Adapters throw it for every
+ * engine failure; `isRetryable` says whether trying later may help.
+ *
+ * @example
+ * ```ts
+ * import { ContainerRuntimeError } from '@website-monitor/core';
+ *
+ * throw new ContainerRuntimeError('not_found', 'no container named web', { container: 'web' });
+ * ```
+ */
 export class ContainerRuntimeError extends MonitorError {
   readonly kind: ContainerRuntimeErrorKind;
   /** Worth trying again later (engine down, timeout), as opposed to a definite refusal. */
@@ -83,6 +139,17 @@ export class ContainerRuntimeError extends MonitorError {
   }
 }
 
+/**
+ * A store could not read or write (`code: 'store'`). A `Store` implementation wraps its driver's
+ * errors in it, with the cause kept and secrets kept out of the message.
+ *
+ * @example
+ * ```ts
+ * import { StoreError } from '@website-monitor/core';
+ *
+ * throw new StoreError('my store: saveIncident failed: disk full', { cause: error });
+ * ```
+ */
 export class StoreError extends MonitorError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('store', message, options);
@@ -90,6 +157,16 @@ export class StoreError extends MonitorError {
   }
 }
 
+/**
+ * A diagnoser could not answer (`code: 'diagnoser'`): the agent logs it and goes on with the rules.
+ *
+ * @example
+ * ```ts
+ * import { DiagnoserError } from '@website-monitor/core';
+ *
+ * throw new DiagnoserError('my diagnoser: the model answered no JSON');
+ * ```
+ */
 export class DiagnoserError extends MonitorError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('diagnoser', message, options);
@@ -97,6 +174,20 @@ export class DiagnoserError extends MonitorError {
   }
 }
 
+/**
+ * A healing action was asked for by a name no registered strategy has; lists the known names.
+ *
+ * @example
+ * ```ts
+ * import { createDefaultStrategyRegistry, NoSuchStrategyError } from '@website-monitor/core';
+ *
+ * try {
+ *   createDefaultStrategyRegistry().get('reboot_host');
+ * } catch (error) {
+ *   if (error instanceof NoSuchStrategyError) console.log(error.available);
+ * }
+ * ```
+ */
 export class NoSuchStrategyError extends MonitorError {
   readonly requested: string;
   readonly available: readonly string[];

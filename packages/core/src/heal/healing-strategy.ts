@@ -7,6 +7,7 @@ import type { ContainerRuntime } from '../ports/container-runtime.js';
 import type { Diagnoser, DiagnosisContext } from '../ports/diagnoser.js';
 import type { Logger } from '../ports/logger.js';
 
+/** What a healing strategy's `run` gets: the incident, the container, the ports, and its limits. */
 export interface HealingContext {
   readonly incident: Incident;
   readonly container: ContainerDetails;
@@ -22,6 +23,7 @@ export interface HealingContext {
   readonly signal: AbortSignal;
 }
 
+/** What a healing strategy's `run` answers; a thrown error counts as `ok: false`. */
 export interface HealingOutcome {
   readonly ok: boolean;
   /** What was done, for the incident record. */

@@ -18,6 +18,27 @@ export interface HealingStrategyRegistry {
   list(): readonly HealingStrategy[];
 }
 
+/**
+ * An empty registry, or one holding just the given strategies (no built-ins): for a test, or a
+ * tool that lists or runs strategies by name. The agent builds its own with the built-ins.
+ *
+ * @example
+ * ```ts
+ * import { createStrategyRegistry, defineHealingStrategy } from '@website-monitor/core';
+ *
+ * const registry = createStrategyRegistry();
+ * registry.register(defineHealingStrategy({
+ *   name: 'flush_queue',
+ *   description: 'Asks the worker to drop its queue',
+ *   restartsContainer: false,
+ *   run: async ({ runtime, container }) => {
+ *     const { exitCode } = await runtime.exec({ id: container.id, argv: ['worker', 'flush'], timeoutMs: 10_000 });
+ *     return { ok: exitCode === 0, detail: `worker flush exited ${exitCode}`, changedContainer: false };
+ *   },
+ * }));
+ * registry.names(); // ['flush_queue']
+ * ```
+ */
 export function createStrategyRegistry(
   options: { readonly strategies?: readonly HealingStrategy[] } = {},
 ): HealingStrategyRegistry {
@@ -58,14 +79,46 @@ export function createStrategyRegistry(
   return registry;
 }
 
-/** Every built-in action, then the given plugins, registered exactly as a user's would be. */
+/**
+ * Every built-in action, then the given plugins, registered exactly as a user's would be: the
+ * registry the agent uses. A plugin named like a built-in is refused.
+ *
+ * @example
+ * ```ts
+ * import { createDefaultStrategyRegistry } from '@website-monitor/core';
+ *
+ * const registry = createDefaultStrategyRegistry({ strategies: [flushQueue] });
+ * registry.get('container_restart').name; // 'restart_container' (the alias resolves)
+ * ```
+ */
 export function createDefaultStrategyRegistry(
   options: { readonly strategies?: readonly HealingStrategy[] } = {},
 ): HealingStrategyRegistry {
   return createStrategyRegistry({ strategies: [...builtInStrategies, ...(options.strategies ?? [])] });
 }
 
-/** Identity at run time; gives a plugin author type checking and keeps the literal name type. */
+/**
+ * Identity at run time; gives a plugin author type checking and keeps the literal name type.
+ * Pass the result to `new WebsiteMonitorAgent({ strategies: [...] })` and name it in the
+ * config's `healing.strategies` like a built-in.
+ *
+ * @example
+ * ```ts
+ * import { defineHealingStrategy } from '@website-monitor/core';
+ *
+ * export const reloadNginx = defineHealingStrategy({
+ *   name: 'reload_nginx',
+ *   description: 'nginx -s reload inside the container',
+ *   restartsContainer: false,
+ *   appliesTo: (incident) => incident.trigger === 'http_failed',
+ *   run: async ({ runtime, container, signal }) => {
+ *     signal.throwIfAborted();
+ *     const { exitCode, output } = await runtime.exec({ id: container.id, argv: ['nginx', '-s', 'reload'], timeoutMs: 5_000 });
+ *     return { ok: exitCode === 0, detail: output.trim() || `exit ${exitCode}`, changedContainer: exitCode === 0 };
+ *   },
+ * });
+ * ```
+ */
 export function defineHealingStrategy<const Strategy extends HealingStrategy>(strategy: Strategy): Strategy {
   return strategy;
 }

@@ -6,6 +6,7 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** The real clock: `Date.now()` and `setTimeout`. The default wherever a `Clock` is optional. */
 export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms, signal) =>

@@ -27,7 +27,35 @@ export interface DiagnosisContext {
   readonly baselines?: readonly ContainerBaseline[];
 }
 
+/**
+ * Says what went wrong with a container and what to do about it. The built-in rules always run;
+ * a `Diagnoser` given to the agent (Claude: `@website-monitor/claude-diagnoser`) is asked as
+ * well. Its answer is advice: the policy still decides what may be done. The context is already
+ * redacted; its log lines are untrusted text written by the container.
+ *
+ * @example
+ * ```ts
+ * import type { Diagnoser } from '@website-monitor/core';
+ *
+ * const oomDiagnoser: Diagnoser = {
+ *   name: 'oom-only',
+ *   async diagnose({ context }) {
+ *     const oom = context.incident.oomKilled;
+ *     return {
+ *       diagnosis: oom ? 'killed for using too much memory' : 'not an OOM kill',
+ *       cause: oom ? 'out_of_memory' : 'unknown',
+ *       recommendedAction: oom ? 'restart_container' : 'manual',
+ *       urgency: oom ? 'high' : 'low',
+ *       confidence: oom ? 90 : 10,
+ *       reasoning: 'the engine reported OOMKilled',
+ *       source: 'model',
+ *     };
+ *   },
+ * };
+ * ```
+ */
 export interface Diagnoser {
+  /** Shown in logs and stored with each diagnosis. */
   readonly name: string;
   diagnose(options: {
     readonly context: DiagnosisContext;

@@ -21,6 +21,7 @@ export interface EngineLeaseHolder {
   readonly store?: string;
 }
 
+/** A lease as a place keeps it: which engine, who holds it, since when and until when. */
 export interface EngineLeaseRecord {
   readonly engineId: string;
   readonly holder: EngineLeaseHolder;
@@ -36,6 +37,7 @@ export interface EngineLeaseRecord {
   readonly expiresAt: number | null;
 }
 
+/** The answer to taking or renewing a lease: held (the record), or not (who holds it). */
 export type EngineLeaseAnswer =
   | {
       readonly held: true;

@@ -1,12 +1,14 @@
 import type { ApprovalRequest } from '../domain/healing-action.js';
 import type { Incident } from '../domain/incident.js';
 
+/** What a notification is about. */
 export type NotificationKind =
   | 'incident_opened'
   | 'incident_resolved'
   | 'incident_escalated'
   | 'approval_required';
 
+/** One message about an incident, for a person: what happened, to which container. */
 export interface Notification {
   readonly kind: NotificationKind;
   readonly incident: Incident;
@@ -32,6 +34,7 @@ export interface AgentAlert {
   readonly details: Readonly<Record<string, string | number | null>>;
 }
 
+/** The agent's own troubles a notifier is told about. */
 export type AgentAlertKind = 'spool_full' | 'spool_recovered';
 
 /** Fire-and-forget from the agent's point of view: a slow or failing notifier never blocks healing. */

@@ -30,6 +30,19 @@ export function environmentValues(env: readonly string[]): string[] {
  *
  * The agent does this once, where it builds the context; a diagnoser given a context from
  * elsewhere does it again, which changes nothing in a context already redacted.
+ *
+ * @example
+ * ```ts
+ * import { type Diagnoser, redactContext } from '@website-monitor/core';
+ *
+ * const remoteDiagnoser: Diagnoser = {
+ *   name: 'remote',
+ *   async diagnose({ context }) {
+ *     const response = await fetch('https://diagnose.example/api', { method: 'POST', body: JSON.stringify(redactContext(context)) });
+ *     return await response.json();
+ *   },
+ * };
+ * ```
  */
 export function redactContext<T extends DiagnosisContext>(context: T): T {
   if (redacted.has(context)) return context;

@@ -1,6 +1,7 @@
 import { maxFieldChars, truncationMarker } from './bound-text.js';
 import { type TextRedactor, textRedactor } from './redact-secrets.js';
 
+/** Known values and size bounds for `redactDeep`. */
 export interface RedactDeepOptions {
   /** Known secret values, as for `redactSecrets`. */
   readonly extraValues?: readonly string[];
@@ -22,6 +23,14 @@ const maxDepth = 16;
  * numbers, booleans, null. Used for what holds container text in unknown places (a diagnosis
  * context, a notification payload). Bounded in total, so a container with a thousand 512 KB
  * labels costs what one bounded string costs.
+ *
+ * @example
+ * ```ts
+ * import { redactDeep } from '@website-monitor/core';
+ *
+ * redactDeep({ url: 'postgres://app:s3cretPassw0rd@db/app', tries: 3 });
+ * // { url: 'postgres://app:[REDACTED:url_password]@db/app', tries: 3 }
+ * ```
  */
 export function redactDeep<T>(value: T, options: RedactDeepOptions = {}): T {
   const walk = new DeepRedaction(textRedactor(options.extraValues), options);

@@ -23,6 +23,13 @@ const patterns: TextRedactor = textRedactor();
  * The agent redacts container text where it enters its records, with the container's own
  * secrets; this is the log's own guard for what reaches it from elsewhere (an engine error, a
  * plugin's field).
+ *
+ * @example
+ * ```ts
+ * import { redactLogFields } from '@website-monitor/core';
+ *
+ * redactLogFields({ apiKey: 'abc', attempt: 2 }); // { apiKey: '[redacted]', attempt: 2 }
+ * ```
  */
 export function redactLogFields<T>(fields: T): T {
   return redact(fields, 0) as T;

@@ -2,6 +2,7 @@ import { isSorted, knownValueSpans, type SecretSpan } from './anchored-secrets.j
 import { cutPoint, maxFieldChars, truncationMarker } from './bound-text.js';
 import { findSecrets } from './secret-scanner.js';
 
+/** What `redactSecrets` masks besides the patterns, and how much text it keeps. */
 export interface RedactOptions {
   /**
    * Known secret values to mask wherever they appear, e.g. the values of a container's secret
@@ -29,6 +30,14 @@ export function redactionMarker(kind: string): string {
  * Bounded and linear: the text is cut to `maxChars` before anything looks at it, and the scan
  * (`findSecrets`) reads each character a bounded number of times. Masked text is left as it is
  * by a second pass, so redacting twice is harmless.
+ *
+ * @example
+ * ```ts
+ * import { redactSecrets } from '@website-monitor/core';
+ *
+ * redactSecrets('connecting to postgres://app:s3cretPassw0rd@db:5432/app');
+ * // 'connecting to postgres://app:[REDACTED:url_password]@db:5432/app'
+ * ```
  */
 export function redactSecrets(text: string, options: RedactOptions = {}): string {
   return textRedactor(options.extraValues)(text, options.maxChars);
@@ -37,7 +46,17 @@ export function redactSecrets(text: string, options: RedactOptions = {}): string
 /** Redacts one text, at most `maxChars` of it (default `maxFieldChars`). */
 export type TextRedactor = (text: string, maxChars?: number) => string;
 
-/** `redactSecrets` with the known values prepared once, for redacting many texts. */
+/**
+ * `redactSecrets` with the known values prepared once, for redacting many texts.
+ *
+ * @example
+ * ```ts
+ * import { textRedactor } from '@website-monitor/core';
+ *
+ * const redact = textRedactor(['Sup3rS3cretValue!']);
+ * redact('login with Sup3rS3cretValue! failed'); // 'login with [REDACTED:env_value] failed'
+ * ```
+ */
 export function textRedactor(extraValues: readonly string[] = []): TextRedactor {
   const values = maskableValues(extraValues);
   return (text, maxChars = maxFieldChars) => {
