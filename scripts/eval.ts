@@ -21,7 +21,9 @@ hooks.registerSourceHooks();
 type Core = typeof import('../packages/core/src/index.js');
 const core: Core = await import(new URL('../packages/core/src/index.ts', import.meta.url).href);
 type CoreInternal = typeof import('../packages/core/src/internal/index.js');
-const internal: CoreInternal = await import(new URL('../packages/core/src/internal/index.ts', import.meta.url).href);
+const internal: CoreInternal = await import(
+  new URL('../packages/core/src/internal/index.ts', import.meta.url).href
+);
 
 const { values } = parseArgs({
   options: {
