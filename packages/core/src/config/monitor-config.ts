@@ -31,6 +31,7 @@ export interface NotificationsConfig {
   readonly webhooks: readonly WebhookConfig[];
 }
 
+/** One entry of `notifications.webhooks`: where to POST, in which format, for which kinds. */
 export interface WebhookConfig {
   readonly name: string | undefined;
   readonly type: 'json' | 'slack';
@@ -69,6 +70,7 @@ export interface StorageConfig {
   readonly spoolMaxBytes: number;
 }
 
+/** Which containers are watched (`monitoring.discovery`). */
 export type DiscoveryMode =
   /** Every container on the host (default); the list only configures. */
   | 'all'
@@ -77,6 +79,7 @@ export type DiscoveryMode =
   /** Only containers labelled `website-monitor.enable=true`, plus the listed ones. */
   | 'labelled';
 
+/** `monitoring:`: what is watched, how often, and the checks every container gets. */
 export interface MonitoringConfig {
   /** Full pass over every container (seed: 30). */
   readonly intervalSeconds: number;
@@ -137,6 +140,7 @@ export interface ContainerCheckSettings {
   readonly critical: boolean;
 }
 
+/** One entry of `monitoring.containers`: a container by name, with settings over the defaults. */
 export interface ContainerConfig extends Partial<ContainerCheckSettings> {
   readonly name: string;
   readonly healthEndpoint: string | undefined;
@@ -147,6 +151,7 @@ export interface ContainerConfig extends Partial<ContainerCheckSettings> {
   readonly stopTimeoutSeconds?: number | undefined;
 }
 
+/** One step of a healing plan (`healing.strategies.<problem>[]`): an action and its parameters. */
 export interface StrategyStep {
   readonly action: ActionName;
   readonly maxAttempts: number | undefined;
@@ -157,6 +162,7 @@ export interface StrategyStep {
   readonly timeoutSeconds: number | undefined;
 }
 
+/** `healing:`: what may be done automatically, what needs a person, and the plans per problem. */
 export interface HealingConfig {
   readonly autoHealEnabled: boolean;
   /** Decide and log everything, change nothing. */
@@ -189,6 +195,7 @@ export interface HealingConfig {
   readonly dependencyWaitSeconds: number;
 }
 
+/** `claude:`: whether and how the model diagnoses incidents (the key comes from `ANTHROPIC_API_KEY`). */
 export interface ClaudeConfig {
   readonly enabled: boolean;
   readonly model: string;
