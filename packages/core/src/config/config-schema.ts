@@ -234,6 +234,7 @@ export function createConfigSchema({ knownActions }: { knownActions: readonly st
                     message: `must not be one of the payload's own keys (${jsonPayloadKeys.join(', ')})`,
                   })
                   .optional(),
+                triggers: z.array(z.enum(problemKinds)).min(1).optional(),
               })
               .refine((webhook) => webhook.text_key === undefined || webhook.type === 'json', {
                 message: 'text_key is for type: json (a slack webhook already sends text)',

@@ -49,6 +49,8 @@ export interface WebhookConfig {
    * read one field: `text` (Slack, Mattermost, autoheal's default), `content` (Discord), `body`.
    */
   readonly textKey?: string | undefined;
+  /** Only incidents of these triggers (`triggers`); undefined = all. Agent alerts always go. */
+  readonly triggers?: readonly ProblemKind[] | undefined;
 }
 
 /**

@@ -82,6 +82,7 @@ export function normalizeMonitorConfig(raw: RawMonitorConfig, options: Normalize
         timeoutMs: webhook.timeout_ms,
         retries: webhook.retries,
         ...(webhook.text_key === undefined ? {} : { textKey: webhook.text_key }),
+        ...(webhook.triggers === undefined ? {} : { triggers: webhook.triggers }),
       })),
     },
     api: {

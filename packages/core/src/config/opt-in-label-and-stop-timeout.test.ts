@@ -120,3 +120,17 @@ describe('notifications.webhooks[].text_key', () => {
     ).toEqual(['text_key is for type: json (a slack webhook already sends text)']);
   });
 });
+
+describe('notifications.webhooks[].triggers', () => {
+  it('is read as a list of problem kinds, and an unknown one is an error', () => {
+    const config = configWith(
+      'notifications:\n  webhooks:\n    - type: json\n      url: http://127.0.0.1:9/\n      triggers: [docker_unhealthy]\n',
+    );
+    expect(config.notifications.webhooks[0]?.triggers).toEqual(['docker_unhealthy']);
+    expect(
+      issuesOf(
+        'notifications:\n  webhooks:\n    - type: json\n      url: http://127.0.0.1:9/\n      triggers: [unhealthy]\n',
+      ),
+    ).toEqual([expect.stringContaining('expected one of')]);
+  });
+});

@@ -21,6 +21,7 @@ export function createNotifierFromConfig(
     const common = {
       name: webhook.name ?? `${webhook.type}#${index + 1}`,
       kinds: webhook.kinds,
+      triggers: webhook.triggers,
       headers: webhook.headers,
       timeoutMs: webhook.timeoutMs,
       retries: webhook.retries,

@@ -5,6 +5,7 @@ import {
   type Notification,
   type NotificationKind,
   type Notifier,
+  type ProblemKind,
   silentLogger,
   systemClock,
 } from '@website-monitor/core';
@@ -28,6 +29,8 @@ export interface NotifierOptions extends RetryOptions {
   readonly timeoutMs?: number;
   /** Only these kinds are sent (default: all). */
   readonly kinds?: readonly NotificationKind[];
+  /** Only incidents of these triggers are sent, e.g. `['docker_unhealthy']` (default: all). */
+  readonly triggers?: readonly ProblemKind[];
   /** Notifications waiting while one is being delivered; newer ones are dropped beyond it (default 100). */
   readonly maxQueued?: number;
   /** Known secret values to mask besides the built-in patterns, e.g. env values of the watched containers. */
@@ -56,10 +59,12 @@ export function createQueuedNotifier(spec: QueuedNotifierSpec, options: Notifier
   const clock = options.clock ?? systemClock;
   const target = options.name ?? spec.defaultName;
   const kinds = options.kinds ? new Set(options.kinds) : undefined;
+  const triggers = options.triggers ? new Set<string>(options.triggers) : undefined;
   const queue = createDeliveryQueue(options.maxQueued ?? 100);
 
   const deliver = async ({ notification }: { readonly notification: Notification }) => {
     if (kinds && !kinds.has(notification.kind)) return [];
+    if (triggers && !triggers.has(notification.incident.trigger)) return [];
     return send(notification.kind, () => spec.buildBody(notification, clock.now()));
   };
 
