@@ -142,8 +142,14 @@ export function createClaudeDiagnoser(options: ClaudeDiagnoserOptions): Diagnose
     }
   };
 
-  // The SDK (~5 MB of heap, plus fetch) is loaded at the first call that can use it, not at
-  // start: an agent with Claude enabled but no key, the default, never pays for it.
+  // The SDK (~5 MB of heap, plus fetch) is loaded only when a call can use it: an agent with
+  // Claude enabled but no key, the default, never pays for it. With a key it is loaded now, at
+  // start: loading it takes 100-250 ms of the event loop (compiling and linking its modules),
+  // which at the first diagnosis stalled the agent past its 200 ms bound (issue 10).
+  if (!client && (options.apiKey ?? process.env.ANTHROPIC_API_KEY)) {
+    sdk = import('@anthropic-ai/sdk');
+    sdk.catch(() => {}); // a failure to load is reported by the first call that needs it
+  }
   const clientOrFail = async (): Promise<{ api: MessagesClient; errors: SdkErrorClasses }> => {
     requireKey();
     const apiKey = options.apiKey ?? process.env.ANTHROPIC_API_KEY;
