@@ -1,6 +1,7 @@
 import type { EngineLeaseHolder, EngineLeaseStore } from '../ports/engine-lease.js';
 import type { StoreContractTestApi } from './store-contract.js';
 
+/** How `engineLeaseContract` makes the lease place under test, and with which test framework. */
 export interface EngineLeaseContractOptions {
   /** Shown in the suite's name: `Engine lease contract: <name>`. */
   readonly name: string;
@@ -19,6 +20,16 @@ export interface EngineLeaseContractOptions {
   readonly expires?: boolean;
 }
 
+/**
+ * A valid lease holder for lease tests (a fixed pid and host, a random id); `overrides` replace fields.
+ *
+ * @example
+ * ```ts
+ * import { contractLeaseHolder } from '@website-monitor/core/testing';
+ *
+ * const answer = await leases.acquireEngineLease({ engineId: 'engine-1', holder: contractLeaseHolder(), ttlMs: 10_000 });
+ * ```
+ */
 export function contractLeaseHolder(overrides: Partial<EngineLeaseHolder> = {}): EngineLeaseHolder {
   return {
     id: globalThis.crypto.randomUUID(),
@@ -41,6 +52,18 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  * The lease behaviour every place must have, so two agents meeting there agree on who acts:
  * acquire, renew, refuse while held (naming the holder), take over after expiry, release, and
  * one winner among concurrent callers.
+ *
+ * @example
+ * ```ts
+ * import { engineLeaseContract } from '@website-monitor/core/testing';
+ * import { describe, expect, it } from 'vitest';
+ *
+ * engineLeaseContract({
+ *   name: 'my store',
+ *   makeLeases: async () => await createMyStore({ url: process.env.MY_STORE_URL }),
+ *   test: { describe, it, expect },
+ * });
+ * ```
  */
 export function engineLeaseContract(options: EngineLeaseContractOptions): void {
   const { describe, it, expect } = options.test;

@@ -6,7 +6,18 @@ interface Sleeper {
   readonly reject: (reason: unknown) => void;
 }
 
-/** Let queued promise callbacks run (several turns, since async chains hop more than once). */
+/**
+ * Let queued promise callbacks run (several turns, since async chains hop more than once).
+ *
+ * @example
+ * ```ts
+ * import { flushMicrotasks } from '@website-monitor/core/testing';
+ *
+ * emitter.emit('line', 'ready');
+ * await flushMicrotasks();
+ * expect(seen).toEqual(['ready']);
+ * ```
+ */
 export async function flushMicrotasks(turns = 5): Promise<void> {
   for (let turn = 0; turn < turns; turn++) {
     await new Promise<void>((resolve) => setImmediate(resolve));
@@ -16,6 +27,16 @@ export async function flushMicrotasks(turns = 5): Promise<void> {
 /**
  * A clock that moves only when told. `advance(ms)` wakes sleepers in time order and lets their
  * continuations run, so loops built on `clock.sleep` can be stepped deterministically.
+ *
+ * @example
+ * ```ts
+ * import { FakeClock } from '@website-monitor/core/testing';
+ *
+ * const clock = new FakeClock({ start: Date.UTC(2026, 0, 1) });
+ * const agent = new WebsiteMonitorAgent({ config, runtime, clock });
+ * await agent.start();
+ * await clock.advance(30_000); // one full pass later
+ * ```
  */
 export class FakeClock implements Clock {
   #now: number;

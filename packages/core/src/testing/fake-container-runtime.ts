@@ -15,6 +15,7 @@ import type { Clock } from '../ports/clock.js';
 import type { ContainerRuntime } from '../ports/container-runtime.js';
 import { answer, FakeNotConfiguredError, type Responder } from './responder.js';
 
+/** A container to add to a `FakeContainerRuntime`: only the name is required (it starts running). */
 export interface FakeContainerInit {
   readonly name: string;
   readonly id?: string;
@@ -118,6 +119,21 @@ const maxReplayedEvents = 256;
  * end when the container stops, before its `die`. Every call is recorded. `respond(method, ...)`
  * overrides a method's answer (a value, a list or a function); `exec` has no default answer and
  * throws until configured.
+ *
+ * @example
+ * ```ts
+ * import { FakeClock, FakeContainerRuntime } from '@website-monitor/core/testing';
+ *
+ * const clock = new FakeClock();
+ * const runtime = new FakeContainerRuntime({ clock });
+ * runtime.addContainer({ name: 'redis' });
+ * const agent = new WebsiteMonitorAgent({ config, runtime, clock });
+ * await agent.start();
+ * runtime.crash('redis', { exitCode: 137, oomKilled: true });
+ * await clock.advance(10_000);
+ * await agent.idle();
+ * expect(runtime.callsOf('restart')).toHaveLength(1);
+ * ```
  */
 export class FakeContainerRuntime implements ContainerRuntime {
   readonly calls: FakeRuntimeCall[] = [];

@@ -15,7 +15,18 @@ export type FakeHttpAnswer =
   | { readonly error: string; readonly responseTimeMs?: number }
   | { readonly timeout: true };
 
-/** Answers HTTP probes per URL. An unconfigured URL throws, so a test never probes by accident. */
+/**
+ * Answers HTTP probes per URL. An unconfigured URL throws, so a test never probes by accident.
+ *
+ * @example
+ * ```ts
+ * import { FakeHttpProber } from '@website-monitor/core/testing';
+ *
+ * const prober = new FakeHttpProber();
+ * prober.respond('http://127.0.0.1:8080/health', [{ status: 200 }, { status: 500 }, { timeout: true }]);
+ * const agent = new WebsiteMonitorAgent({ config, runtime, prober });
+ * ```
+ */
 export class FakeHttpProber implements HttpProber {
   readonly calls: ProbeArgs[] = [];
   readonly #responders = new Map<string, Responder<ProbeArgs, FakeHttpAnswer>>();

@@ -1,12 +1,25 @@
 import type { Logger, LogLevel } from '../ports/logger.js';
 
+/** One line a `MemoryLogger` kept. */
 export interface LogEntry {
   readonly level: LogLevel;
   readonly event: string;
   readonly fields: Readonly<Record<string, unknown>>;
 }
 
-/** Keeps every log entry so tests can assert on what a person would see. */
+/**
+ * Keeps every log entry so tests can assert on what a person would see.
+ *
+ * @example
+ * ```ts
+ * import { MemoryLogger } from '@website-monitor/core/testing';
+ *
+ * const logger = new MemoryLogger();
+ * const agent = new WebsiteMonitorAgent({ config, runtime, logger });
+ * // ...
+ * expect(logger.find('healing_attempt')[0]?.fields).toMatchObject({ action: 'restart_container' });
+ * ```
+ */
 export class MemoryLogger implements Logger {
   readonly entries: LogEntry[] = [];
 

@@ -15,6 +15,16 @@ import type { Store } from '../ports/store.js';
 /**
  * The reference Store: everything in memory, the same upsert-by-id semantics the durable stores
  * must match. Also what the agent uses when no durable store is configured.
+ *
+ * @example
+ * ```ts
+ * import { MemoryStore } from '@website-monitor/core/testing';
+ *
+ * const store = new MemoryStore();
+ * const agent = new WebsiteMonitorAgent({ config, runtime, store });
+ * // ...
+ * const [incident] = await store.listIncidents({ containerName: 'web', limit: 1 });
+ * ```
  */
 export class MemoryStore implements Store, EngineLeaseStore {
   readonly #incidents = new Map<string, Incident>();

@@ -1,7 +1,19 @@
 import type { AgentAlert, Notification, Notifier } from '../ports/notifier.js';
 import { answer, type Responder } from './responder.js';
 
-/** Records every notification; `respond` can make it fail or hang to prove healing never waits on it. */
+/**
+ * Records every notification; `respond` can make it fail or hang to prove healing never waits on it.
+ *
+ * @example
+ * ```ts
+ * import { RecordingNotifier } from '@website-monitor/core/testing';
+ *
+ * const notifier = new RecordingNotifier();
+ * const agent = new WebsiteMonitorAgent({ config, runtime, notifier });
+ * // ... a container keeps crashing ...
+ * expect(notifier.kinds()).toContain('incident_escalated');
+ * ```
+ */
 export class RecordingNotifier implements Notifier {
   readonly notifications: Notification[] = [];
   /** Agent alerts (spool full...), in the order they came. */

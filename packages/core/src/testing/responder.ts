@@ -7,6 +7,18 @@ export type Responder<TArgs, TResult> =
   | readonly TResult[]
   | ((args: TArgs) => TResult | Promise<TResult>);
 
+/**
+ * Thrown by a fake whose method was called with no answer configured, naming the method and how
+ * to configure it: a test never gets a made-up answer by accident.
+ *
+ * @example
+ * ```ts
+ * import { FakeContainerRuntime, FakeNotConfiguredError } from '@website-monitor/core/testing';
+ *
+ * const runtime = new FakeContainerRuntime({ clock });
+ * await expect(runtime.exec({ id, argv: ['true'], timeoutMs: 1_000 })).rejects.toThrow(FakeNotConfiguredError);
+ * ```
+ */
 export class FakeNotConfiguredError extends Error {
   constructor(fake: string, method: string, hint: string) {
     super(`${fake}.${method} was called but has no configured answer: ${hint}`);

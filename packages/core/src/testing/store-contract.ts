@@ -16,12 +16,14 @@ export interface StoreContractAssertion {
   readonly rejects: { toThrow(expected?: string | RegExp): Promise<void> };
 }
 
+/** The test framework functions the contract suites call: pass `{ describe, it, expect }`. */
 export interface StoreContractTestApi {
   describe(name: string, body: () => void): void;
   it(name: string, body: () => Promise<void>, timeout?: number): void;
   expect(actual: unknown): StoreContractAssertion;
 }
 
+/** How `storeContract` makes the store under test, and with which test framework. */
 export interface StoreContractOptions {
   /** Shown in the suite's name: `Store contract: <name>`. */
   readonly name: string;
@@ -35,6 +37,16 @@ export interface StoreContractOptions {
 const t0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const minute = 60_000;
 
+/**
+ * A valid incident for store tests (container `web`, opened at a fixed time); `overrides` replace fields.
+ *
+ * @example
+ * ```ts
+ * import { contractIncident } from '@website-monitor/core/testing';
+ *
+ * await store.saveIncident({ incident: contractIncident({ id: 'inc-2', status: 'resolved' }) });
+ * ```
+ */
 export function contractIncident(overrides: Partial<Incident> = {}): Incident {
   return {
     id: 'inc-1',
@@ -57,6 +69,16 @@ export function contractIncident(overrides: Partial<Incident> = {}): Incident {
   };
 }
 
+/**
+ * A valid health sample for store tests; `overrides` replace fields.
+ *
+ * @example
+ * ```ts
+ * import { contractHealthSample } from '@website-monitor/core/testing';
+ *
+ * await store.saveHealthSamples({ samples: [contractHealthSample({ id: 's2', healthy: false })] });
+ * ```
+ */
 export function contractHealthSample(overrides: Partial<HealthSample> = {}): HealthSample {
   return {
     id: 'sample-1',
@@ -84,6 +106,16 @@ export function contractHealthSample(overrides: Partial<HealthSample> = {}): Hea
   };
 }
 
+/**
+ * A valid healing action record for store tests; `overrides` replace fields.
+ *
+ * @example
+ * ```ts
+ * import { contractHealingAction } from '@website-monitor/core/testing';
+ *
+ * await store.saveHealingAction({ action: contractHealingAction({ result: 'failed' }) });
+ * ```
+ */
 export function contractHealingAction(overrides: Partial<HealingActionRecord> = {}): HealingActionRecord {
   return {
     id: 'act-1',
@@ -103,6 +135,16 @@ export function contractHealingAction(overrides: Partial<HealingActionRecord> = 
   };
 }
 
+/**
+ * A valid pending approval request for store tests; `overrides` replace fields.
+ *
+ * @example
+ * ```ts
+ * import { contractApproval } from '@website-monitor/core/testing';
+ *
+ * await store.saveApproval({ approval: contractApproval({ status: 'approved', decidedBy: 'ops' }) });
+ * ```
+ */
 export function contractApproval(overrides: Partial<ApprovalRequest> = {}): ApprovalRequest {
   return {
     id: 'appr-1',
@@ -120,6 +162,16 @@ export function contractApproval(overrides: Partial<ApprovalRequest> = {}): Appr
   };
 }
 
+/**
+ * A valid learned baseline for store tests; `overrides` replace fields.
+ *
+ * @example
+ * ```ts
+ * import { contractBaseline } from '@website-monitor/core/testing';
+ *
+ * await store.saveBaselines({ baselines: [contractBaseline({ metric: 'cpu_percent', mean: 12 })] });
+ * ```
+ */
 export function contractBaseline(overrides: Partial<ContainerBaseline> = {}): ContainerBaseline {
   return {
     host: 'host-a',
@@ -180,7 +232,22 @@ const summaryQueries: readonly HealthSummaryQuery[] = [
 
 /**
  * One suite every Store implementation runs (memory, SQLite, PostgreSQL): the same inputs must
- * give the same answers. Call it at the top level of a test file.
+ * give the same answers. Call it at the top level of a test file. A store of your own passes it
+ * too before the agent can rely on it.
+ *
+ * @example
+ * ```ts
+ * // my-store.contract.test.ts
+ * import { storeContract } from '@website-monitor/core/testing';
+ * import { describe, expect, it } from 'vitest';
+ * import { createMyStore } from './my-store.js';
+ *
+ * storeContract({
+ *   name: 'my store',
+ *   makeStore: async () => await createMyStore({ url: process.env.MY_STORE_URL }),
+ *   test: { describe, it, expect },
+ * });
+ * ```
  */
 export function storeContract(options: StoreContractOptions): void {
   const { describe, it, expect } = options.test;
