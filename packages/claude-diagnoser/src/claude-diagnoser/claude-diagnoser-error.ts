@@ -17,6 +17,17 @@ export type ClaudeFailureKind =
  * A `DiagnoserError` whose message is one short reason starting with its kind
  * (`rate_limited (retry after 2s)`, `api_error 500`, `timeout after 200ms`,
  * `invalid_answer: confidence: ...`), so it reads well inside the incident's reasoning.
+ *
+ * @example
+ * ```ts
+ * import { ClaudeDiagnoserError } from '@website-monitor/claude-diagnoser';
+ *
+ * try {
+ *   await diagnoser.diagnose({ context });
+ * } catch (error) {
+ *   if (error instanceof ClaudeDiagnoserError && error.kind === 'rate_limited') console.log(error.message);
+ * }
+ * ```
  */
 export class ClaudeDiagnoserError extends DiagnoserError {
   readonly kind: ClaudeFailureKind;

@@ -42,6 +42,7 @@ export interface MessagesClient {
   };
 }
 
+/** The model, how to reach it, and the limits that bound cost and time. Only `model` is required. */
 export interface ClaudeDiagnoserOptions {
   /** Defaults to the ANTHROPIC_API_KEY environment variable; not needed when `client` is given. */
   readonly apiKey?: string;
@@ -78,9 +79,11 @@ export interface ClaudeDiagnoserOptions {
    * `custom_script` and `diagnose_with_claude`, which a model can never choose.
    */
   readonly actions?: readonly string[];
+  /** How much container text goes into the prompt; `defaultPromptLimits` otherwise. */
   readonly promptLimits?: Partial<PromptLimits>;
   /** Drives cooldown, budget and cache time. The HTTP timeouts are real time. */
   readonly clock?: Clock;
+  /** Logs each call, its cost and each refusal; silent by default. */
   readonly logger?: Logger;
 }
 
@@ -92,6 +95,7 @@ interface SharedAnswer {
 
 const neverByModel = new Set(['custom_script', 'diagnose_with_claude', 'manual']);
 
+/** The actions a model may recommend by default: every built-in one it is allowed to choose. */
 export const defaultModelActions: readonly string[] = builtInActionNames.filter(
   (name) => !neverByModel.has(name),
 );
@@ -108,6 +112,15 @@ export const defaultModelActions: readonly string[] = builtInActionNames.filter(
  * identical questions in flight share one call, at most `maxConcurrentCalls` calls run at once,
  * and the cooldown and hourly budget refuse at once (before any wait), so the rules take over
  * without delay.
+ *
+ * @example
+ * ```ts
+ * import { createClaudeDiagnoser } from '@website-monitor/claude-diagnoser';
+ * import { WebsiteMonitorAgent } from '@website-monitor/core';
+ *
+ * const diagnoser = createClaudeDiagnoser({ model: config.claude.model }); // key: ANTHROPIC_API_KEY
+ * const agent = new WebsiteMonitorAgent({ config, runtime, diagnoser });
+ * ```
  */
 export function createClaudeDiagnoser(options: ClaudeDiagnoserOptions): Diagnoser {
   const clock = options.clock ?? systemClock;

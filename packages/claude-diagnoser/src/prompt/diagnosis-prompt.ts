@@ -7,6 +7,7 @@ export const promptVersion = 'diagnosis-v2';
 
 export const diagnosisToolName = 'record_diagnosis';
 
+/** How much container text a prompt carries, in bytes (UTF-8). */
 export interface PromptLimits {
   /** Bytes of log tail sent, newest lines kept. */
   readonly logTailBytes: number;
@@ -14,6 +15,7 @@ export interface PromptLimits {
   readonly errorLinesBytes: number;
 }
 
+/** 12 KB of log tail and 4 KB around the first error. */
 export const defaultPromptLimits: PromptLimits = { logTailBytes: 12_000, errorLinesBytes: 4_000 };
 
 /** What each action does, so the model picks by effect, not by name. */

@@ -75,6 +75,7 @@ export interface RecordedMessagesBody {
   readonly [field: string]: unknown;
 }
 
+/** One request the fake received, as far as tests look into it. */
 export interface FakeAnthropicRequest {
   readonly method: string;
   readonly path: string;
@@ -90,6 +91,7 @@ export type FakeAnthropicScript =
   | readonly FakeAnthropicReply[]
   | ((request: FakeAnthropicRequest, index: number) => FakeAnthropicReply);
 
+/** A running fake Messages API; `await using` closes it. */
 export interface FakeAnthropicServer extends AsyncDisposable {
   /** Pass as the SDK's `baseURL`, e.g. `http://127.0.0.1:43121`. */
   readonly url: string;
@@ -111,6 +113,17 @@ const defaultUsage = { input_tokens: 812, output_tokens: 96 };
  * enough for `@anthropic-ai/sdk`: the response shape with `usage`, `tool_use` blocks, error bodies
  * `{ type: 'error', error: { type, message } }`, `request-id` and `retry-after` headers. A request
  * with no scripted reply gets a non-retryable 500 that says so.
+ *
+ * @example
+ * ```ts
+ * import { createClaudeDiagnoser } from '@website-monitor/claude-diagnoser';
+ * import { startFakeAnthropicServer, validDiagnosisReply } from '@website-monitor/claude-diagnoser/testing';
+ *
+ * await using server = await startFakeAnthropicServer({ script: validDiagnosisReply() });
+ * const diagnoser = createClaudeDiagnoser({ model: 'claude-sonnet-4-5', apiKey: 'test', baseURL: server.url });
+ * const diagnosis = await diagnoser.diagnose({ context });
+ * expect(server.requests).toHaveLength(1);
+ * ```
  */
 export async function startFakeAnthropicServer(
   options: { readonly script?: FakeAnthropicScript } = {},
@@ -384,14 +397,32 @@ function readBody(request: IncomingMessage): Promise<string> {
   });
 }
 
-/** The text of the first user message of a recorded request (the string or its text blocks). */
+/**
+ * The text of the first user message of a recorded request (the string or its text blocks).
+ *
+ * @example
+ * ```ts
+ * import { userMessageText } from '@website-monitor/claude-diagnoser/testing';
+ *
+ * expect(userMessageText(server.requests[0])).not.toContain('s3cretPassw0rd');
+ * ```
+ */
 export function userMessageText(request: FakeAnthropicRequest | undefined): string {
   const content = request?.body.messages?.find((message) => message.role === 'user')?.content;
   if (typeof content === 'string') return content;
   return (content ?? []).map((block) => block.text ?? '').join('\n');
 }
 
-/** The text of the system prompt of a recorded request. */
+/**
+ * The text of the system prompt of a recorded request.
+ *
+ * @example
+ * ```ts
+ * import { systemText } from '@website-monitor/claude-diagnoser/testing';
+ *
+ * expect(systemText(server.requests[0])).toContain('untrusted');
+ * ```
+ */
 export function systemText(request: FakeAnthropicRequest | undefined): string {
   const system = request?.body.system;
   if (typeof system === 'string') return system;

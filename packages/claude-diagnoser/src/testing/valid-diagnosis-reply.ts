@@ -3,6 +3,15 @@ import type { FakeAnthropicReply, FakeReplyTiming, FakeUsage } from './fake-anth
 /**
  * A well-formed `record_diagnosis` answer, with fields overridable for a scenario (a field set to
  * `undefined` is left out, e.g. `{ cause: undefined }` for an answer without a cause).
+ *
+ * @example
+ * ```ts
+ * import { startFakeAnthropicServer, validDiagnosisReply } from '@website-monitor/claude-diagnoser/testing';
+ *
+ * await using server = await startFakeAnthropicServer({
+ *   script: [validDiagnosisReply({ recommended_action: 'clear_cache', confidence: 70 })],
+ * });
+ * ```
  */
 export function validDiagnosisReply(
   input: Partial<{
