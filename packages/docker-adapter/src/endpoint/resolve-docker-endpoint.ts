@@ -20,6 +20,7 @@ export type DockerEndpoint =
       readonly source: 'option' | 'DOCKER_HOST';
     };
 
+/** What `resolveDockerEndpoint` decides from: the environment, and the options that override it. */
 export interface ResolveDockerEndpointOptions {
   /** Usually `process.env`: DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, HOME, XDG_RUNTIME_DIR. */
   readonly env: Readonly<Record<string, string | undefined>>;
@@ -39,6 +40,15 @@ const systemSocket = '/var/run/docker.sock';
  * Picks the endpoint the way the docker CLI users expect: an explicit option, then DOCKER_HOST,
  * then the first socket that exists among the system one, Docker Desktop's per-user one and the
  * rootless ones. When none exists the system socket is returned, so the error names it.
+ *
+ * @example
+ * ```ts
+ * import { existsSync } from 'node:fs';
+ * import { describeDockerEndpoint, resolveDockerEndpoint } from '@website-monitor/docker-adapter';
+ *
+ * const endpoint = resolveDockerEndpoint({ env: process.env, exists: existsSync, uid: process.getuid?.() });
+ * console.log(describeDockerEndpoint(endpoint)); // e.g. 'unix:///var/run/docker.sock'
+ * ```
  */
 export function resolveDockerEndpoint(options: ResolveDockerEndpointOptions): DockerEndpoint {
   if (options.socketPath !== undefined && options.socketPath !== '') {
@@ -121,7 +131,17 @@ function trimSlash(path: string): string {
   return path.endsWith('/') ? path.slice(0, -1) : path;
 }
 
-/** `unix:///var/run/docker.sock` or `tcp://host:port`, for messages. */
+/**
+ * `unix:///var/run/docker.sock` or `tcp://host:port`, for messages.
+ *
+ * @example
+ * ```ts
+ * import { describeDockerEndpoint } from '@website-monitor/docker-adapter';
+ *
+ * describeDockerEndpoint({ kind: 'tcp', host: 'docker', port: 2375, protocol: 'http', certPath: undefined, source: 'DOCKER_HOST' });
+ * // 'tcp://docker:2375'
+ * ```
+ */
 export function describeDockerEndpoint(endpoint: DockerEndpoint): string {
   return endpoint.kind === 'socket'
     ? endpoint.socketPath.startsWith('//')

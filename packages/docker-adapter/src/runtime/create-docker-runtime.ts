@@ -36,6 +36,7 @@ export interface DockerodeClient {
   info?(...args: never[]): unknown;
 }
 
+/** Where the engine is and how much the adapter reads per call. Every field is optional. */
 export interface DockerRuntimeOptions {
   /**
    * A dockerode client you built yourself (tests, custom TLS). When given, `socketPath` and
@@ -46,6 +47,7 @@ export interface DockerRuntimeOptions {
   readonly socketPath?: string;
   /** A DOCKER_HOST-style address: `unix:///path`, `tcp://host:2375`, `npipe:////./pipe/docker_engine`. */
   readonly host?: string;
+  /** Logs reconnects and dropped events; silent by default. */
   readonly logger?: Logger;
   /** Deadline for one request/response call (not the events stream). Default 30 000 ms. */
   readonly requestTimeoutMs?: number;
@@ -67,6 +69,15 @@ export interface DockerRuntimeOptions {
  * The `ContainerRuntime` port over the Docker Engine API (dockerode). Nothing dockerode-shaped
  * leaves this object: answers are mapped to core's domain types and every failure is a
  * `ContainerRuntimeError`.
+ *
+ * @example
+ * ```ts
+ * import { createDockerRuntime } from '@website-monitor/docker-adapter';
+ *
+ * await using runtime = createDockerRuntime(); // DOCKER_HOST, or the first local socket found
+ * const { version } = await runtime.ping();
+ * const running = (await runtime.list()).filter((container) => container.state === 'running');
+ * ```
  */
 export function createDockerRuntime(options: DockerRuntimeOptions = {}): ContainerRuntime & AsyncDisposable {
   const logger = options.logger ?? silentLogger;
