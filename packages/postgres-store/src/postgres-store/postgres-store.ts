@@ -10,6 +10,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { connectionStringPassword, redactConnectionString } from '../redact/redact-connection-string.js';
 
+/** The database to use (a pool or a connection string) and for which host. */
 export interface CreatePostgresStoreOptions {
   /** A pool you built; the store uses it and leaves it open on `close()` (it is yours to end). */
   readonly pool?: pg.Pool;
@@ -17,6 +18,7 @@ export interface CreatePostgresStoreOptions {
   readonly connectionString?: string;
   /** This agent's host name: retention only removes this host's rows. */
   readonly host?: string;
+  /** Logs lost and regained connections (passwords hidden); silent by default. */
   readonly logger?: Logger;
   /** How long to wait for a connection before a write fails (and can be spooled), in ms. Default 5000. */
   readonly connectTimeoutMs?: number;
@@ -31,6 +33,16 @@ export type PostgresStore = SqlStore & EngineLeaseStore;
  * The PostgreSQL Store (kysely + pg). Call `migrate()` before the first write: it creates or
  * upgrades the schema under kysely's migration lock (a PostgreSQL advisory lock held for the
  * whole run, with the migrations in one transaction), so agents starting together take turns.
+ *
+ * @example
+ * ```ts
+ * import { WebsiteMonitorAgent } from '@website-monitor/core';
+ * import { createPostgresStore } from '@website-monitor/postgres-store';
+ *
+ * const store = createPostgresStore({ connectionString: process.env.DATABASE_URL, host: 'web-1' });
+ * await store.migrate();
+ * const agent = new WebsiteMonitorAgent({ config, runtime, store, host: 'web-1' });
+ * ```
  */
 export function createPostgresStore(options: CreatePostgresStoreOptions): PostgresStore {
   const logger = options.logger ?? silentLogger;

@@ -3,6 +3,14 @@
  * `postgres://user:secret@host/db` -> `postgres://user:***@host/db`, and `password=secret`
  * (keyword/value strings and query parameters) -> `password=***`. Safe on any text, so log
  * lines and error messages can go through it whole.
+ *
+ * @example
+ * ```ts
+ * import { redactConnectionString } from '@website-monitor/postgres-store';
+ *
+ * redactConnectionString('cannot reach postgres://app:hunter2@db:5432/monitor');
+ * // 'cannot reach postgres://app:***@db:5432/monitor'
+ * ```
  */
 export function redactConnectionString(text: string): string {
   return text

@@ -11,6 +11,7 @@ import type {
 import { checkEngineLeaseTtl } from '@website-monitor/core/internal';
 import { loadNodeSqlite } from '../node-sqlite/load-node-sqlite.js';
 
+/** Where the host's engine locks are kept. */
 export interface CreateEngineLockFilesOptions {
   /**
    * Where the lock files are: every agent on the host that should meet must use the same
@@ -22,7 +23,9 @@ export interface CreateEngineLockFilesOptions {
   readonly now?: () => number;
 }
 
+/** Engine leases kept as lock files in one directory of the host; `await using` lets go of them. */
 export interface EngineLockFiles extends EngineLeaseStore, AsyncDisposable {
+  /** The directory the locks are in. */
   readonly directory: string;
   /** The lock file of one engine: `<directory>/engine-<sha256 of the ID, 32 hex>.lock`. */
   lockPath(engineId: string): string;
@@ -133,6 +136,15 @@ function writeInfo(path: string, record: EngineLeaseRecord): void {
  * refused agent can say who holds the engine; the note is never what decides.
  *
  * Local file systems only: fcntl locks over NFS are not reliable.
+ *
+ * @example
+ * ```ts
+ * import { createEngineLockFiles } from '@website-monitor/sqlite-store';
+ *
+ * await using locks = await createEngineLockFiles({ directory: '/run/website-monitor' });
+ * const answer = await locks.acquireEngineLease({ engineId, holder, ttlMs: 30_000 });
+ * if (!answer.held) console.error(`engine held by pid ${answer.heldBy?.holder.pid}`);
+ * ```
  */
 export async function createEngineLockFiles(options: CreateEngineLockFilesOptions): Promise<EngineLockFiles> {
   const { DatabaseSync } = await loadNodeSqlite();

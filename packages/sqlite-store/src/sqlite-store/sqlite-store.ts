@@ -12,11 +12,13 @@ import { loadNodeSqlite } from '../node-sqlite/load-node-sqlite.js';
 import { nodeSqliteDatabase } from '../node-sqlite/node-sqlite-database.js';
 import { NodeSqliteDialect } from '../node-sqlite/node-sqlite-dialect.js';
 
+/** Which file the SQLite store keeps, and for which host. Only `path` is required. */
 export interface CreateSqliteStoreOptions {
   /** The database file; its directory is created if missing. `:memory:` for a throwaway store. */
   readonly path: string;
   /** This agent's host name: retention only removes this host's rows. */
   readonly host?: string;
+  /** Logs slow or failed statements; silent by default. */
   readonly logger?: Logger;
   /** How long a write waits for another process's write lock, in ms (default 5000). */
   readonly busyTimeoutMs?: number;
@@ -29,6 +31,16 @@ export type SqliteStore = SqlStore & EngineLeaseStore;
  * The embedded Store: one SQLite file through Node's built-in `node:sqlite` (no native build),
  * in WAL mode so readers (the CLI, the API) never wait for the agent's writes. The file is
  * opened on first use; call `migrate()` before the first write.
+ *
+ * @example
+ * ```ts
+ * import { WebsiteMonitorAgent } from '@website-monitor/core';
+ * import { createSqliteStore } from '@website-monitor/sqlite-store';
+ *
+ * const store = createSqliteStore({ path: './.website-monitor/monitor.db', host: 'web-1' });
+ * await store.migrate();
+ * const agent = new WebsiteMonitorAgent({ config, runtime, store, host: 'web-1' });
+ * ```
  */
 export function createSqliteStore(options: CreateSqliteStoreOptions): SqliteStore {
   const file = options.path === ':memory:' ? ':memory:' : resolve(options.path);

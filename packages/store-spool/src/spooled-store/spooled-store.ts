@@ -40,6 +40,7 @@ import {
 } from '../spool-file/spool-file.js';
 import { type SpoolAlert, type SpooledKind, SpoolHealth, type SpoolWriteFailure } from './spool-health.js';
 
+/** The primary store, the spool file and its limits. */
 export interface SpooledStoreOptions {
   /** The primary store (PostgreSQL, SQLite...). The spooled store owns it: `close()` closes it. */
   readonly store: Store;
@@ -57,7 +58,9 @@ export interface SpooledStoreOptions {
    * the episode is over and `spool_recovered` is said. Default 60000.
    */
   readonly writeRecoveryQuietMs?: number;
+  /** Says when the primary is lost and regained, and what the spool drops. */
   readonly logger: Logger;
+  /** Drives retries and the recent state; `systemClock` by default. */
   readonly clock?: Clock;
   /** First wait before retrying an unreachable primary; doubles up to `maxRetryIntervalMs`. Default 1000. */
   readonly retryIntervalMs?: number;
@@ -83,6 +86,7 @@ export interface SpooledStoreOptions {
   readonly replayBatchSize?: number;
 }
 
+/** What the spool holds now and what it could not keep (`SpooledStore.pending()`). */
 export interface SpoolStatus {
   /** Rows not yet delivered to the primary. */
   readonly rows: number;
@@ -112,6 +116,7 @@ export interface SpoolStatus {
 export interface SpooledStore extends Store, AsyncDisposable {
   /** Delivers everything pending now; rejects with a StoreError when the primary does not take it all. */
   flush(): Promise<void>;
+  /** What is waiting in the spool now, and what was lost. */
   pending(): SpoolStatus;
   /**
    * Called once when the spool stops taking writes (`spool_full`) and once when it takes them
@@ -125,6 +130,17 @@ export interface SpooledStore extends Store, AsyncDisposable {
  * resolves, whatever the database is doing, and reach it later in write order. Health samples go
  * straight to the primary and are spooled only while it fails. Throws a StoreError when the
  * spool file cannot be opened (in use, not a spool, wrong format).
+ *
+ * @example
+ * ```ts
+ * import { createPostgresStore } from '@website-monitor/postgres-store';
+ * import { createSpooledStore } from '@website-monitor/store-spool';
+ *
+ * const primary = createPostgresStore({ connectionString: process.env.DATABASE_URL });
+ * await primary.migrate();
+ * await using store = createSpooledStore({ store: primary, path: './.website-monitor/spool.db', maxBytes: 64 * 1024 * 1024, logger });
+ * store.onAlert((alert) => console.error(alert.message));
+ * ```
  */
 export function createSpooledStore(options: SpooledStoreOptions): SpooledStore {
   return new SpoolingStore(options);
