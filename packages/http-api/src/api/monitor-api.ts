@@ -27,7 +27,9 @@ import type {
 import { matchRoute, type RouteSpec } from './routes.js';
 import { spoolWarning } from './spool-warning.js';
 
+/** The agent to serve, and who may do what. Only `agent` is required. */
 export interface MonitorApiOptions {
+  /** The running agent (`WebsiteMonitorAgent`, or anything implementing `MonitorAgentApi`). */
   readonly agent: MonitorAgentApi;
   /** The bearer token (`MONITOR_API_TOKEN`). Without one, every write is refused with 403. */
   readonly token?: string;
@@ -40,7 +42,9 @@ export interface MonitorApiOptions {
   readonly bindHost?: string;
   /** Request bodies above this are refused with 413. Default 16 KiB. */
   readonly maxBodyBytes?: number;
+  /** Logs refused and failed requests; silent by default. */
   readonly logger?: Logger;
+  /** `systemClock` by default. */
   readonly clock?: Clock;
   /** Share a metrics instance (e.g. one already mounted elsewhere); one is created otherwise. */
   readonly metrics?: MonitorMetrics;
@@ -65,6 +69,7 @@ export type StaticRequestHandler = (
   response: ServerResponse,
 ) => boolean | Promise<boolean>;
 
+/** The API as a request handler, to mount on a server of your own. */
 export interface MonitorApi {
   /** A node:http request listener: `http.createServer(api.handler)` or mount it under another server. */
   readonly handler: (request: IncomingMessage, response: ServerResponse) => void;
@@ -78,7 +83,19 @@ export interface MonitorApi {
 
 const defaultMaxBodyBytes = 16 * 1024;
 
-/** The operator REST API, SSE stream, OpenAPI document and Prometheus metrics as one request handler. */
+/**
+ * The operator REST API, SSE stream, OpenAPI document and Prometheus metrics as one request
+ * handler, for a server of your own; `startMonitorServer` runs it on one of its own.
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http';
+ * import { createMonitorApi } from '@website-monitor/http-api';
+ *
+ * const api = createMonitorApi({ agent, token: process.env.MONITOR_API_TOKEN });
+ * createServer(api.handler).listen(9090, '127.0.0.1');
+ * ```
+ */
 export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
   const { agent } = options;
   const clock = options.clock ?? systemClock;

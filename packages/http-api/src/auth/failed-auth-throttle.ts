@@ -1,6 +1,7 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { isLoopbackHost } from './bearer-auth.js';
 
+/** When repeated wrong tokens lock a client out, and for how long. */
 export interface FailedAuthThrottleOptions {
   /** Wrong tokens from one client within `windowMs` before it is locked out. Default 10. */
   readonly maxFailures?: number;

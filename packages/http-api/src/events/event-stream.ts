@@ -17,6 +17,7 @@ export const streamedEventNames = [
   'engine:connection',
 ] as const satisfies readonly (keyof AgentEvents)[];
 
+/** Tuning of the server-sent events stream (`GET /monitor/events`). */
 export interface EventStreamOptions {
   readonly agent: MonitorAgentApi;
   /** A comment line this often keeps proxies from closing an idle stream. Default 15 s. */
@@ -33,6 +34,7 @@ export interface EventStreamOptions {
   readonly onDrop?: (info: { readonly bufferedBytes: number }) => void;
 }
 
+/** The agent's events as server-sent events, one stream per client. */
 export interface EventStream {
   /** Serves one `text/event-stream` response until the client leaves or the stream closes. */
   handle(request: IncomingMessage, response: ServerResponse): boolean;

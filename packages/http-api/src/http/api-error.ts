@@ -30,7 +30,19 @@ const statusOf: Record<ApiErrorCode, number> = {
   internal: 500,
 };
 
-/** A request the API refuses, with the status and one readable sentence for the caller. */
+/**
+ * A request the API refuses, with the status and one readable sentence for the caller; `toBody()`
+ * is the JSON error body every refusal of the API has.
+ *
+ * @example
+ * ```ts
+ * import { ApiError } from '@website-monitor/http-api';
+ *
+ * const error = new ApiError('not_found', 'no container named web');
+ * error.status; // 404
+ * error.toBody(); // { error: { code: 'not_found', message: 'no container named web' } }
+ * ```
+ */
 export class ApiError extends Error {
   readonly code: ApiErrorCode;
   readonly status: number;

@@ -16,6 +16,19 @@ const operations: readonly Operation[] = [
  * Wraps a ContainerRuntime so every failed engine call (other than "not found") is reported (for
  * `spartan_monitor_docker_api_errors_total`); results and errors pass through unchanged.
  * A broken event stream is reported too, under the operation `events`.
+ *
+ * @example
+ * ```ts
+ * import { createMonitorMetrics, instrumentContainerRuntime } from '@website-monitor/http-api';
+ *
+ * let metrics: MonitorMetrics | undefined;
+ * const runtime = instrumentContainerRuntime({
+ *   runtime: createDockerRuntime(),
+ *   onError: ({ operation }) => metrics?.countDockerApiError({ operation }),
+ * });
+ * const agent = new WebsiteMonitorAgent({ config, runtime });
+ * metrics = createMonitorMetrics({ agent });
+ * ```
  */
 export function instrumentContainerRuntime(input: {
   readonly runtime: ContainerRuntime;

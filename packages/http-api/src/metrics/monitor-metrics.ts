@@ -36,16 +36,21 @@ export interface SpoolWriteFailureState {
   readonly lostRecords: number;
 }
 
+/** The agent whose events become series, and where to register them. */
 export interface MonitorMetricsOptions {
+  /** The running agent. */
   readonly agent: MonitorAgentApi;
   /** Defaults to a new registry of our own, never prom-client's global one. */
   readonly registry?: Registry;
+  /** The spool, for the `spartan_monitor_spool_*` series. */
   readonly spool?: SpoolDepth;
   /** For the uptime; defaults to the system clock. */
   readonly clock?: Clock;
 }
 
+/** The agent's Prometheus series. */
 export interface MonitorMetrics {
+  /** The prom-client registry the series are in. */
   readonly registry: Registry;
   /** `text/plain; version=0.0.4; charset=utf-8` */
   readonly contentType: string;
@@ -71,6 +76,15 @@ const tokenKinds = [
  * never calls Docker. Per-container series carry the container name (never an id, so a
  * recreated container keeps its series) and disappear once the agent no longer knows the
  * container.
+ *
+ * @example
+ * ```ts
+ * import { createMonitorMetrics } from '@website-monitor/http-api';
+ *
+ * const metrics = createMonitorMetrics({ agent });
+ * response.setHeader('content-type', metrics.contentType);
+ * response.end(await metrics.metrics());
+ * ```
  */
 export function createMonitorMetrics(options: MonitorMetricsOptions): MonitorMetrics {
   const { agent } = options;

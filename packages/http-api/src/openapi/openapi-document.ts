@@ -7,7 +7,15 @@ const componentRef = (id: string) => `#/components/schemas/${id}`;
 /**
  * The OpenAPI 3.1 document, built from the same zod schemas the router validates with: path
  * and query parameters from the route's schemas, bodies and answers by reference to the
- * registered components.
+ * registered components. The API serves it at `GET /openapi.json`.
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { buildOpenApiDocument } from '@website-monitor/http-api';
+ *
+ * writeFileSync('openapi.json', JSON.stringify(buildOpenApiDocument({ serverUrl: 'http://127.0.0.1:9090' }), null, 2));
+ * ```
  */
 export function buildOpenApiDocument(
   options: { readonly version?: string; readonly serverUrl?: string } = {},

@@ -13,6 +13,7 @@ export const minimumTokenLength = 16;
 /** How long `close()` waits for requests in flight before it cuts them. */
 const defaultCloseTimeoutMs = 10_000;
 
+/** The API's options, plus where to listen and which `Host` names to answer. */
 export interface MonitorServerOptions extends Omit<MonitorApiOptions, 'bindHost'> {
   /** Default 9090 (the seed's port); 0 picks a free one. */
   readonly port?: number;
@@ -27,6 +28,7 @@ export interface MonitorServerOptions extends Omit<MonitorApiOptions, 'bindHost'
   readonly authThrottle?: FailedAuthThrottleOptions;
 }
 
+/** A running API server. */
 export interface MonitorServer {
   /** e.g. `http://127.0.0.1:9090` */
   readonly url: string;
@@ -44,7 +46,19 @@ export interface MonitorServer {
   close(options?: { readonly timeoutMs?: number }): Promise<void>;
 }
 
-/** Starts the operator API on its own node:http server. */
+/**
+ * Starts the operator API on its own node:http server.
+ *
+ * @example
+ * ```ts
+ * import { startMonitorServer } from '@website-monitor/http-api';
+ *
+ * const server = await startMonitorServer({ agent, port: 9090, token: process.env.MONITOR_API_TOKEN });
+ * console.log(`API on ${server.url}`);
+ * // on shutdown:
+ * await server.close();
+ * ```
+ */
 export async function startMonitorServer(options: MonitorServerOptions): Promise<MonitorServer> {
   const host = options.host ?? '127.0.0.1';
   const port = options.port ?? 9090;
