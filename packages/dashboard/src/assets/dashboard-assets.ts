@@ -16,13 +16,17 @@ export interface DashboardAsset {
   readonly immutable: boolean;
 }
 
+/** Every file of the dashboard, by URL path. */
 export interface DashboardAssets {
+  /** Every file, the page first. */
   readonly files: readonly DashboardAsset[];
+  /** The file served at `path`, if any. */
   get(path: string): DashboardAsset | undefined;
   /** What `dist/dashboard/manifest.json` records, so a built package can load the files again. */
   manifest(): DashboardManifest;
 }
 
+/** The list of files a built package ships (`dist/dashboard/manifest.json`). */
 export interface DashboardManifest {
   readonly files: readonly {
     readonly path: string;
@@ -68,6 +72,14 @@ export function contentHash(body: Buffer | string): string {
  * The dashboard's files: the prebuilt bundle shipped in `dist/` when this module runs from a
  * built package, or a fresh esbuild build of the client source when it runs from source (tests,
  * `pnpm dev`), so nothing generated is committed and no build step comes before `pnpm test`.
+ *
+ * @example
+ * ```ts
+ * import { createDashboardHandler, loadDashboardAssets } from '@website-monitor/dashboard';
+ *
+ * const assets = await loadDashboardAssets(); // load once, share between handlers
+ * const dashboard = await createDashboardHandler({ assets });
+ * ```
  */
 export async function loadDashboardAssets(): Promise<DashboardAssets> {
   const directory = new URL(`./${prebuiltDirectoryName}/`, import.meta.url);

@@ -4,6 +4,7 @@ import { type DashboardAssets, loadDashboardAssets } from '../assets/dashboard-a
 /** A node:http handler for the dashboard; resolves to false for a path that is not the dashboard's. */
 export type DashboardHandler = (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 
+/** Where the dashboard's files come from. */
 export interface DashboardHandlerOptions {
   /** Defaults to `loadDashboardAssets()`: the prebuilt bundle, or a build of the source. */
   readonly assets?: DashboardAssets;
@@ -36,6 +37,15 @@ const securityHeaders = {
 /**
  * Serves the dashboard at `/` (and `/index.html`) and its assets at `/assets/...`. Pass it to
  * the API: `startMonitorServer({ agent, dashboard: await createDashboardHandler() })`.
+ *
+ * @example
+ * ```ts
+ * import { createDashboardHandler } from '@website-monitor/dashboard';
+ * import { startMonitorServer } from '@website-monitor/http-api';
+ *
+ * const server = await startMonitorServer({ agent, port: 9090, dashboard: await createDashboardHandler() });
+ * console.log(`dashboard on ${server.url}/`);
+ * ```
  */
 export async function createDashboardHandler(
   options: DashboardHandlerOptions = {},
