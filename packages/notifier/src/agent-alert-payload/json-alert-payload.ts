@@ -16,6 +16,19 @@ export interface JsonAlertPayload {
   readonly sent_at: string;
 }
 
+/**
+ * The body `createWebhookNotifier` POSTs for an agent alert, for a notifier of your own.
+ *
+ * @example
+ * ```ts
+ * import { toJsonAlertPayload } from '@website-monitor/notifier';
+ *
+ * const notifier: Notifier = {
+ *   notify: async () => {},
+ *   notifyAgentAlert: async ({ alert }) => queue.send(JSON.stringify(toJsonAlertPayload(alert, { now: Date.now() }))),
+ * };
+ * ```
+ */
 export function toJsonAlertPayload(alert: AgentAlert, options: PayloadOptions): JsonAlertPayload {
   return redactPayload(
     {

@@ -2,6 +2,7 @@ import type { Clock, Logger } from '@website-monitor/core';
 import { parseRetryAfter } from '../retry-after/retry-after.js';
 import { describeWebhookUrl } from '../webhook-url/webhook-url.js';
 
+/** How often and how patiently a delivery is retried. */
 export interface RetryOptions {
   /** Retries after the first attempt (default 4, so 5 attempts at most). */
   readonly retries?: number;

@@ -2,7 +2,19 @@ import type { Notification } from '@website-monitor/core';
 import type { DeliveryReport } from '../delivery/delivery.js';
 import type { DeliveringNotifier } from '../webhook-notifier/queued-notifier.js';
 
-/** Sends each notification to every notifier at once; a slow one never delays the others. */
+/**
+ * Sends each notification to every notifier at once; a slow one never delays the others.
+ *
+ * @example
+ * ```ts
+ * import { createFanoutNotifier, createSlackNotifier, createWebhookNotifier } from '@website-monitor/notifier';
+ *
+ * const notifier = createFanoutNotifier([
+ *   createSlackNotifier({ url: process.env.SLACK_WEBHOOK_URL! }),
+ *   createWebhookNotifier({ url: 'https://ops.example.com/hooks/website-monitor' }),
+ * ]);
+ * ```
+ */
 export function createFanoutNotifier(notifiers: readonly DeliveringNotifier[]): DeliveringNotifier {
   const deliver = async (options: {
     readonly notification: Notification;

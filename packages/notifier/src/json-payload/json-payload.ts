@@ -46,6 +46,7 @@ export interface JsonNotificationPayload {
   readonly sent_at: string;
 }
 
+/** When the payload is sent, and which values to mask besides the patterns. */
 export interface PayloadOptions {
   /** Milliseconds since the epoch, for `sent_at`. */
   readonly now: number;
@@ -53,6 +54,20 @@ export interface PayloadOptions {
   readonly secretValues?: readonly string[];
 }
 
+/**
+ * The body `createWebhookNotifier` POSTs for a notification (secrets redacted), for a notifier
+ * of your own that sends it elsewhere.
+ *
+ * @example
+ * ```ts
+ * import type { Notifier } from '@website-monitor/core';
+ * import { toJsonPayload } from '@website-monitor/notifier';
+ *
+ * const queueNotifier: Notifier = {
+ *   notify: async ({ notification }) => queue.send(JSON.stringify(toJsonPayload(notification, { now: Date.now() }))),
+ * };
+ * ```
+ */
 export function toJsonPayload(notification: Notification, options: PayloadOptions): JsonNotificationPayload {
   const { incident, approval } = notification;
   const diagnosis = incident.diagnosis;

@@ -11,7 +11,20 @@ export const notificationKinds = [
   'approval_required',
 ] as const satisfies readonly NotificationKind[];
 
-/** Builds one notifier for the config's `notifications:` section (parsed and validated by core); undefined when nothing is configured or it is disabled. */
+/**
+ * Builds one notifier for the config's `notifications:` section (parsed and validated by core);
+ * undefined when nothing is configured or it is disabled.
+ *
+ * @example
+ * ```ts
+ * import { loadMonitorConfigFile, WebsiteMonitorAgent } from '@website-monitor/core';
+ * import { createNotifierFromConfig } from '@website-monitor/notifier';
+ *
+ * const config = await loadMonitorConfigFile({ path: 'config.yaml' });
+ * const notifier = createNotifierFromConfig(config.notifications, { logger });
+ * const agent = new WebsiteMonitorAgent({ config, runtime, ...(notifier ? { notifier } : {}) });
+ * ```
+ */
 export function createNotifierFromConfig(
   config: NotificationsConfig | undefined,
   options: { readonly logger?: Logger; readonly secretValues?: readonly string[] } = {},

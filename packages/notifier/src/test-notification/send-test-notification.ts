@@ -3,6 +3,7 @@ import { type Clock, type Notification, systemClock } from '@website-monitor/cor
 import type { DeliveryReport } from '../delivery/delivery.js';
 import type { DeliveringNotifier } from '../webhook-notifier/queued-notifier.js';
 
+/** How the test notification went, overall and per destination. */
 export interface TestNotificationResult {
   readonly ok: boolean;
   readonly reports: readonly DeliveryReport[];
@@ -14,6 +15,14 @@ export interface TestNotificationResult {
  * `website-monitor notify test`: sends a clearly-labelled sample incident to every configured
  * destination and says how each went. Kind filters are bypassed only in the sense that the
  * sample is an `incident_opened`, the kind people keep when they filter.
+ *
+ * @example
+ * ```ts
+ * import { createNotifierFromConfig, sendTestNotification } from '@website-monitor/notifier';
+ *
+ * const notifier = createNotifierFromConfig(config.notifications);
+ * if (notifier) console.log((await sendTestNotification({ notifier })).lines.join('\n'));
+ * ```
  */
 export async function sendTestNotification(options: {
   readonly notifier: DeliveringNotifier;

@@ -3,6 +3,7 @@ import { toJsonPayload } from '../json-payload/json-payload.js';
 import { alertSummary, notificationSummary } from '../summary-text/summary-text.js';
 import { createQueuedNotifier, type DeliveringNotifier, type NotifierOptions } from './queued-notifier.js';
 
+/** The webhook URL and body shape, plus the options every webhook notifier takes. */
 export interface WebhookNotifierOptions extends NotifierOptions {
   /** Receives a POST with a `JsonNotificationPayload` body. A secret: only its origin is logged. */
   readonly url: string;
@@ -13,7 +14,20 @@ export interface WebhookNotifierOptions extends NotifierOptions {
   readonly textKey?: string | undefined;
 }
 
-/** Generic JSON webhook: `{ kind, message, incident, approval?, host, sent_at }`, secrets redacted. */
+/**
+ * Generic JSON webhook: `{ kind, message, incident, approval?, host, sent_at }`, secrets redacted.
+ *
+ * @example
+ * ```ts
+ * import { createWebhookNotifier } from '@website-monitor/notifier';
+ *
+ * const notifier = createWebhookNotifier({
+ *   url: 'https://ops.example.com/hooks/website-monitor',
+ *   headers: { authorization: `Bearer ${process.env.HOOK_TOKEN}` },
+ * });
+ * const agent = new WebsiteMonitorAgent({ config, runtime, notifier });
+ * ```
+ */
 export function createWebhookNotifier(options: WebhookNotifierOptions): DeliveringNotifier {
   const textKey = options.textKey;
   return createQueuedNotifier(
