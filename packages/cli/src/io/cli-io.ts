@@ -13,9 +13,19 @@ export interface CliIo {
   readonly exitNow: (code: number) => void;
 }
 
+/** The signals `run` stops on. */
 export type StopSignal = 'SIGINT' | 'SIGTERM';
 
-/** The real process. */
+/**
+ * The real process: `process.stdout`, `process.stderr`, `process.env` and its signals.
+ *
+ * @example
+ * ```ts
+ * import { processIo, runCli } from '@website-monitor/cli';
+ *
+ * process.exitCode = await runCli(['check', 'web'], processIo());
+ * ```
+ */
 export function processIo(): CliIo {
   return {
     stdout: (text) => process.stdout.write(text),

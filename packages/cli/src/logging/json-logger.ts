@@ -1,6 +1,7 @@
 import { type Logger, type LogLevel, redactLogFields } from '@website-monitor/core';
 import { pino } from 'pino';
 
+/** Where the JSON lines go and the lowest level written. */
 export interface JsonLoggerOptions {
   /** Entries below this level are dropped. Default `info`. */
   readonly level?: LogLevel;
@@ -15,6 +16,14 @@ export interface JsonLoggerOptions {
  * `| grep healing_attempt` find them. Secret-named keys are redacted at any depth and every string
  * is scanned for secret patterns and bounded (`redactLogFields`): the agent redacts container
  * text where it enters its records, this guards what reaches the log from anywhere else.
+ *
+ * @example
+ * ```ts
+ * import { createJsonLogger } from '@website-monitor/cli';
+ *
+ * const logger = createJsonLogger({ level: 'info' });
+ * const agent = new WebsiteMonitorAgent({ config, runtime, logger });
+ * ```
  */
 export function createJsonLogger(options: JsonLoggerOptions = {}): Logger {
   const write = options.write ?? ((line: string) => process.stdout.write(line));

@@ -9,16 +9,19 @@ export type SpooledStore = Store & {
   flush(): Promise<void>;
 };
 
+/** What the CLI uses of `@website-monitor/postgres-store`. */
 export interface PostgresModule {
   createPostgresStore(options: { connectionString: string; host?: string; logger?: Logger }): MigratableStore;
   /** `postgres://user:***@host/db`: the only form a connection string is ever shown in. */
   redactConnectionString(url: string): string;
 }
 
+/** What the CLI uses of `@website-monitor/sqlite-store`. */
 export interface SqliteModule {
   createSqliteStore(options: { path: string; host?: string; logger?: Logger }): MigratableStore;
 }
 
+/** What the CLI uses of `@website-monitor/store-spool`. */
 export interface SpoolModule {
   createSpooledStore(options: { store: Store; path: string; maxBytes: number; logger: Logger }): SpooledStore;
 }
