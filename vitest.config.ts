@@ -37,7 +37,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts', 'scripts/api-report/**/*.test.ts'],
           setupFiles: [isolateEngineLocks],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**', '**/dist/**'],
         },
