@@ -52,7 +52,7 @@ export function createConfigJsonSchema(options: ConfigJsonSchemaOptions = {}): J
   const generated = z.toJSONSchema(zodSchema, { target: 'draft-07', io: 'input' }) as JsonSchema;
   const { $schema: dialect, ...root } = generated;
 
-  const rules = valueRules(actionNames);
+  const rules = valueRules();
   const context: WalkContext = { rules, docs: options.docs };
   const shaped = shape(root, zodSchema, [], context);
 
@@ -70,6 +70,11 @@ export function createConfigJsonSchema(options: ConfigJsonSchemaOptions = {}): J
         description:
           // biome-ignore lint/suspicious/noTemplateCurlyInString: it shows the ${VAR} syntax.
           "A ${NAME} or ${NAME:-default} reference, replaced from the agent's environment when the file is read. Unquoted, a result such as 30 or true is read as a number or boolean; the result must then fit this key.",
+      },
+      action_name: {
+        description:
+          "A healing action: a built-in one (container_restart is another spelling of restart_container) or, when generated with them, a plugin's.",
+        anyOf: [{ type: 'string', enum: actionNames }, envReference],
       },
       steps,
     },
@@ -91,20 +96,30 @@ type Rule = (generated: JsonSchema) => JsonSchema;
  * JSON Schema that says as much of it as JSON Schema can. What stays out is listed in
  * docs/configuration.md ("Editor support").
  */
-function valueRules(actionNames: readonly string[]): Record<string, Rule> {
+function valueRules(): Record<string, Rule> {
   const expectedStatus: Rule = () => ({
     anyOf: [
       statusCode,
-      { type: 'string', pattern: `^${statusRange}(?:,${statusRange})*$` },
+      { type: 'string', pattern: `^${statusRange}(?:,${statusRange})*$`, patternErrorMessage: statusMessage },
       {
         type: 'array',
         minItems: 1,
-        items: { anyOf: [statusCode, { type: 'string', pattern: `^${statusRange}$` }] },
+        items: {
+          anyOf: [
+            statusCode,
+            { type: 'string', pattern: `^${statusRange}$`, patternErrorMessage: statusMessage },
+          ],
+        },
       },
     ],
   });
-  const httpUrl: Rule = () => ({ type: 'string', pattern: `^${caseless('http')}[sS]?://[^/?#@]` });
-  const actionName: Rule = () => ({ type: 'string', enum: [...actionNames] });
+  const httpUrl: Rule = () => ({
+    type: 'string',
+    pattern: `^${caseless('http')}[sS]?://[^/?#@]`,
+    patternErrorMessage: 'expected an http:// or https:// URL',
+  });
+  // One list for every place an action is named: a plugin's actions are added to it alone.
+  const actionName: Rule = () => ({ $ref: '#/definitions/action_name' });
   const step: Rule = (generated) => ({
     ...generated,
     if: { properties: { action: { const: 'custom_script' } }, required: ['action'] },
@@ -112,7 +127,14 @@ function valueRules(actionNames: readonly string[]): Record<string, Rule> {
     // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else keywords.
     then: {
       required: ['script'],
-      properties: { script: { anyOf: [{ type: 'string', pattern: '^/' }, envReference] } },
+      properties: {
+        script: {
+          anyOf: [
+            { type: 'string', pattern: '^/', patternErrorMessage: 'script must be an absolute path' },
+            envReference,
+          ],
+        },
+      },
     },
     else: { properties: { script: false } },
   });
@@ -120,7 +142,10 @@ function valueRules(actionNames: readonly string[]): Record<string, Rule> {
     'monitoring.defaults.expected_status': expectedStatus,
     'monitoring.containers[].expected_status': expectedStatus,
     // The transform only drops a leading `/`, which the generated pattern already allows.
-    'monitoring.containers[].name': (generated) => generated,
+    'monitoring.containers[].name': (generated) => ({
+      ...generated,
+      patternErrorMessage: 'expected a Docker container name ([a-zA-Z0-9][a-zA-Z0-9_.-]*)',
+    }),
     'monitoring.containers[].health_endpoint': httpUrl,
     'notifications.webhooks[].url': httpUrl,
     // Not expressed: that the key is none of the payload's own (kind, message...).
@@ -139,31 +164,35 @@ function valueRules(actionNames: readonly string[]): Record<string, Rule> {
     'healing.cause_plans.*[].action': actionName,
     // Empty (`url: ${DATABASE_URL:-}`) means the embedded SQLite file; else a PostgreSQL URL.
     'storage.url': () => ({
-      anyOf: [
-        { type: 'string', maxLength: 0 },
-        { type: 'string', pattern: `^${caseless('postgres')}(?:${caseless('ql')})?:` },
-      ],
+      type: 'string',
+      pattern: `^(?:$|${caseless('postgres')}(?:${caseless('ql')})?:)`,
+      patternErrorMessage:
+        'expected a postgres:// or postgresql:// URL (leave storage.url out for the embedded SQLite file)',
     }),
     'storage.spool_max_bytes': () => ({
       anyOf: [
         { type: 'integer', exclusiveMinimum: 0 },
-        { type: 'string', pattern: `^\\s*\\d+(?:\\.\\d+)?\\s*(?:[bB]|[kKmMgGtT](?:[iI]?[bB])?)?\\s*$` },
+        {
+          type: 'string',
+          pattern: `^\\s*\\d+(?:\\.\\d+)?\\s*(?:[bB]|[kKmMgGtT](?:[iI]?[bB])?)?\\s*$`,
+          patternErrorMessage:
+            'expected a size like "256MiB", "512MB" or a number of bytes (units: B, kB, MB, GB, TB, KiB, MiB, GiB, TiB)',
+        },
       ],
     }),
+    // `*`, a host name or `*.` and one, or an IPv6 address bare or in brackets (node's isIP
+    // decides which of those really are addresses).
     'api.allowed_hosts[]': () => ({
       type: 'string',
       maxLength: 255,
-      anyOf: [
-        { const: '*' },
-        { pattern: `^(?:\\*\\.)?${hostLabel}(?:\\.${hostLabel})*\\.?$` },
-        // IPv6, bare or in brackets; node's isIP decides the rest.
-        { pattern: '^\\[?[0-9A-Fa-f:.]*:[0-9A-Fa-f:.%a-zA-Z]*\\]?$' },
-      ],
+      pattern: `^(?:\\*|(?:\\*\\.)?${hostLabel}(?:\\.${hostLabel})*\\.?|\\[?[0-9A-Fa-f:.]*:[0-9A-Za-z:.%]*\\]?)$`,
+      patternErrorMessage: 'expected a host name, *.domain, an IP address or *',
     }),
   };
 }
 
 const statusCode = { type: 'integer', minimum: 100, maximum: 599 } as const;
+const statusMessage = 'expected a status code (200), a range ("200-399") or a list of them, each 100-599';
 /** 100-599, alone or as a range; the loader also checks that a range does not run backwards. */
 const statusRange = '\\s*[1-5]\\d\\d\\s*(?:-\\s*[1-5]\\d\\d\\s*)?';
 const hostLabel = '[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?';
