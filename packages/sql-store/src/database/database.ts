@@ -13,6 +13,7 @@ export type BooleanColumn = ColumnType<boolean | number, boolean, boolean>;
 /** `bigint` in PostgreSQL, which pg returns as a string. */
 export type BigIntColumn = ColumnType<number | string, number, number>;
 
+/** `monitor_incidents`: one row per incident. */
 export interface IncidentsTable {
   id: string;
   host: string;
@@ -41,6 +42,7 @@ export interface IncidentsTable {
   reopen_count: ColumnType<number, number | undefined, number>;
 }
 
+/** `monitor_health_metrics`: one row per check (a health sample). */
 export interface HealthMetricsTable {
   id: string;
   host: string;
@@ -64,6 +66,7 @@ export interface HealthMetricsTable {
   restart_count: number;
 }
 
+/** `monitor_healing_actions`: one row per healing attempt. */
 export interface HealingActionsTable {
   id: string;
   host: string;
@@ -82,6 +85,7 @@ export interface HealingActionsTable {
   error: string | null;
 }
 
+/** `monitor_approvals`: one row per request for a person's approval. */
 export interface ApprovalsTable {
   id: string;
   host: string;
@@ -155,6 +159,10 @@ export interface BaselinesTable {
   updated_at: TimestampColumn;
 }
 
+/**
+ * The schema as kysely sees it: every table the store owns, by name. Type a `Kysely<Database>`
+ * with it to hand to `createSqlStore`, or to query the tables yourself.
+ */
 export interface Database {
   monitor_incidents: IncidentsTable;
   monitor_health_metrics: HealthMetricsTable;

@@ -7,6 +7,7 @@ import { type RawBuilder, sql } from 'kysely';
  */
 export type SqlDialectName = 'postgres' | 'sqlite';
 
+/** One dialect's column types and value codecs (`postgresDialect`, `sqliteDialect`). */
 export interface SqlDialect {
   readonly name: SqlDialectName;
   /** Column types used by the migrations. */
@@ -34,6 +35,7 @@ function fromAnyTime(value: Date | number | string): number {
   return Number.isFinite(asNumber) ? asNumber : new Date(value).getTime();
 }
 
+/** PostgreSQL: `timestamptz`, `jsonb`, `boolean`, `bigint`. */
 export const postgresDialect: SqlDialect = {
   name: 'postgres',
   types: {
@@ -54,6 +56,7 @@ export const postgresDialect: SqlDialect = {
     sql<number>`(floor(extract(epoch from ${sql.ref(column)}) * 1000 / 60000) * 60000)::bigint`,
 };
 
+/** SQLite: times as ms INTEGER, JSON as TEXT, booleans as 0/1. */
 export const sqliteDialect: SqlDialect = {
   name: 'sqlite',
   // Milliseconds since the epoch: exact, compact, sorts correctly, and needs no parsing.
@@ -67,6 +70,16 @@ export const sqliteDialect: SqlDialect = {
   startOfMinute: (column) => sql<number>`((cast(${sql.ref(column)} as integer) / 60000) * 60000)`,
 };
 
+/**
+ * The dialect of a name.
+ *
+ * @example
+ * ```ts
+ * import { sqlDialect, sqlMigrations } from '@website-monitor/sql-store';
+ *
+ * Object.keys(sqlMigrations(sqlDialect('sqlite'))); // ['0001_init', '0002_incident_history', ...]
+ * ```
+ */
 export function sqlDialect(name: SqlDialectName): SqlDialect {
   return name === 'postgres' ? postgresDialect : sqliteDialect;
 }

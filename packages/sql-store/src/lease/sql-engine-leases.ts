@@ -24,8 +24,11 @@ interface LeaseRow {
   readonly expires_at: number | string;
 }
 
+/** The database the leases are kept in (the store's own, migrated). */
 export interface CreateSqlEngineLeasesOptions {
+  /** Your kysely instance over the store's database. */
   readonly db: Kysely<Database>;
+  /** Which SQL the database speaks. */
   readonly dialect: SqlDialectName;
   /** Removes secrets from error messages. */
   readonly redact?: (text: string) => string;
@@ -67,6 +70,16 @@ function leaseFromRow(row: LeaseRow): EngineLeaseRecord {
  * Taking a lease is one `INSERT ... ON CONFLICT DO UPDATE ... WHERE` (the lease is expired or
  * already ours), so two agents racing for it are decided by the database: PostgreSQL locks the
  * row and evaluates the condition on its latest version, SQLite serialises the writers.
+ *
+ * @example
+ * ```ts
+ * import { createSqlEngineLeases, createSqlStore } from '@website-monitor/sql-store';
+ *
+ * const store = createSqlStore({ db, dialect: 'postgres' });
+ * await store.migrate();
+ * const leases = createSqlEngineLeases({ db, dialect: 'postgres' });
+ * const answer = await leases.acquireEngineLease({ engineId, holder, ttlMs: 30_000 });
+ * ```
  */
 export function createSqlEngineLeases(options: CreateSqlEngineLeasesOptions): EngineLeaseStore {
   const { db, dialect } = options;

@@ -11,6 +11,21 @@ import { approvalParamsMigration } from './0005-approval-params.js';
 /**
  * Every migration, in code: bundlers and single-file builds break file-system discovery.
  * Names sort in the order they run; never rename or edit one that has shipped, add the next.
+ * For running them with migration tooling of your own (kysely's `Migrator` and its tables).
+ *
+ * @example
+ * ```ts
+ * import { Migrator } from 'kysely/migration';
+ * import { migrationLockTableName, migrationTableName, postgresDialect, sqlMigrations } from '@website-monitor/sql-store';
+ *
+ * const migrator = new Migrator({
+ *   db,
+ *   provider: { getMigrations: async () => ({ ...sqlMigrations(postgresDialect) }) },
+ *   migrationTableName,
+ *   migrationLockTableName,
+ * });
+ * await migrator.migrateToLatest();
+ * ```
  */
 export function sqlMigrations(dialect: SqlDialect): Readonly<Record<string, Migration>> {
   return {
@@ -24,8 +39,20 @@ export function sqlMigrations(dialect: SqlDialect): Readonly<Record<string, Migr
 
 /** Our own bookkeeping tables, so a user's kysely migrations in the same database are left alone. */
 export const migrationTableName = 'monitor_schema_migration';
+/** The lock table kysely's migrator uses for our migrations. */
 export const migrationLockTableName = 'monitor_schema_migration_lock';
 
+/**
+ * kysely's `Migrator` over `sqlMigrations`, with our own bookkeeping tables: what `SqlStore.migrate()`
+ * runs. For a tool that wants to list or step through the migrations.
+ *
+ * @example
+ * ```ts
+ * import { createSqlMigrator, sqliteDialect } from '@website-monitor/sql-store';
+ *
+ * const pending = (await createSqlMigrator(db, sqliteDialect).getMigrations()).filter((migration) => !migration.executedAt);
+ * ```
+ */
 export function createSqlMigrator(db: Kysely<Database>, dialect: SqlDialect): Migrator {
   const provider: MigrationProvider = { getMigrations: async () => ({ ...sqlMigrations(dialect) }) };
   return new Migrator({

@@ -35,6 +35,7 @@ import {
 import { insertNewHealthRows } from './insert-new-health-samples.js';
 import { toStoreError } from './store-failure.js';
 
+/** Your kysely instance, its dialect, and the host the store writes for. */
 export interface CreateSqlStoreOptions {
   readonly db: Kysely<Database>;
   readonly dialect: SqlDialectName;
@@ -110,6 +111,17 @@ function latestWins(row: object): AnySet {
 /**
  * Every Store method written once with kysely, for PostgreSQL and SQLite alike. Each write is a
  * short transaction that also updates `monitor_container_stats` by the row's change.
+ *
+ * @example
+ * ```ts
+ * import { Kysely, PostgresDialect } from 'kysely';
+ * import pg from 'pg';
+ * import { createSqlStore, type Database } from '@website-monitor/sql-store';
+ *
+ * const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString }) }) });
+ * const store = createSqlStore({ db, dialect: 'postgres', host: 'web-1' });
+ * await store.migrate(); // before the first write
+ * ```
  */
 export function createSqlStore(options: CreateSqlStoreOptions): SqlStore {
   const { db } = options;

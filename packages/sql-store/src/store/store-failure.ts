@@ -1,6 +1,16 @@
 import { MonitorError, StoreError } from '@website-monitor/core';
 
-/** Turns whatever a driver threw into one readable line, with secrets removed. */
+/**
+ * Turns whatever a driver threw into one readable line (an `AggregateError`'s parts joined,
+ * duplicates dropped), for a log line or a `StoreError` message.
+ *
+ * @example
+ * ```ts
+ * import { describeError } from '@website-monitor/sql-store';
+ *
+ * logger.log('warn', 'store_connection_lost', { error: describeError(error) });
+ * ```
+ */
 export function describeError(error: unknown): string {
   if (error instanceof AggregateError && error.errors.length > 0) {
     // pg raises an empty AggregateError when every address of a host name refused.
