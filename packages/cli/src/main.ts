@@ -25,6 +25,14 @@ export interface CliDeps {
 /**
  * The whole CLI as a function: parses `argv` (without `node` and the script), runs the command
  * and resolves to the exit code. User mistakes are printed as readable lines; bugs with their stack.
+ *
+ * @example
+ * ```ts
+ * import { processIo, runCli } from '@website-monitor/cli';
+ *
+ * const exitCode = await runCli(['config', 'validate', 'config.yaml'], processIo());
+ * process.exitCode = exitCode; // 0 valid, 2 invalid (each issue printed with its line)
+ * ```
  */
 export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
   // Each command's modules (and dockerode) load only when that command runs: `--help` and
