@@ -492,8 +492,13 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
       // An open incident resolves once the new run is past its start period: look again then,
       // not only at the next probe.
       const startedAt = watch.details?.startedAt ? Date.parse(watch.details.startedAt) : now;
-      if (watch.incident && watch.settings)
-        recheckAt(watch, startedAt + watch.settings.startPeriodSeconds * 1000 + 1);
+      const startPeriodEndsAt = watch.settings
+        ? startedAt + watch.settings.startPeriodSeconds * 1000 + 1
+        : now;
+      // Past our start period it is Docker's HEALTHCHECK that still says `starting` (its first run
+      // comes an interval after the start, 30 s by default): its `health_status` event brings the
+      // next check. Looking again "then" would look again at once, in a loop, until it runs.
+      if (watch.incident && startPeriodEndsAt > now) recheckAt(watch, startPeriodEndsAt);
       return;
     }
     if (verdict.status !== 'unhealthy') return;
