@@ -6,35 +6,35 @@ import { inspect } from 'node:util';
 import { MonitorError } from '@website-monitor/core';
 import type DockerodeClient from 'dockerode';
 import type { DockerEndpoint } from '../endpoint/resolve-docker-endpoint.js';
-import { Docker } from './dockerode.js';
 
 /**
  * A dockerode client for one endpoint, with its own connection pool so disposing the runtime
- * closes exactly the sockets it opened. Every connection setting is passed explicitly: left
+ * closes exactly the sockets it opened. The pool (and the TLS files it reads, whose absence is a
+ * usage error at once) is made now; the client once dockerode's class is loaded (`connect`). Every connection setting is passed explicitly: left
  * unset, docker-modem would fill them from DOCKER_HOST and DOCKER_CLIENT_TIMEOUT, and a client
  * timeout would cut the long-lived events stream. No API version is pinned (Docker 29 refuses
  * clients pinned below 1.44 and older engines refuse versions above their own).
  */
 export function createDockerClient(endpoint: DockerEndpoint): {
-  readonly docker: DockerodeClient;
   readonly agent: HttpAgent;
+  connect(Docker: typeof DockerodeClient): DockerodeClient;
 } {
   if (endpoint.kind === 'socket') {
     const agent = quiet(new HttpAgent({ keepAlive: true }));
-    const docker = new Docker({
+    const options = {
       socketPath: endpoint.socketPath,
       host: undefined,
       port: undefined,
       protocol: 'http',
       timeout: undefined,
       agent,
-    } as DockerodeClient.DockerOptions);
-    return { docker, agent };
+    } as DockerodeClient.DockerOptions;
+    return { agent, connect: (Docker) => new Docker(options) };
   }
   if (endpoint.protocol === 'https') {
     const tls = endpoint.certPath === undefined ? {} : readCertificates(endpoint.certPath);
     const agent = quiet(new HttpsAgent({ keepAlive: true, ...tls }));
-    const docker = new Docker({
+    const options = {
       host: endpoint.host,
       port: endpoint.port,
       protocol: 'https',
@@ -42,19 +42,19 @@ export function createDockerClient(endpoint: DockerEndpoint): {
       timeout: undefined,
       agent,
       ...tls,
-    } as DockerodeClient.DockerOptions);
-    return { docker, agent };
+    } as DockerodeClient.DockerOptions;
+    return { agent, connect: (Docker) => new Docker(options) };
   }
   const agent = quiet(new HttpAgent({ keepAlive: true }));
-  const docker = new Docker({
+  const options = {
     host: endpoint.host,
     port: endpoint.port,
     protocol: 'http',
     socketPath: undefined,
     timeout: undefined,
     agent,
-  } as DockerodeClient.DockerOptions);
-  return { docker, agent };
+  } as DockerodeClient.DockerOptions;
+  return { agent, connect: (Docker) => new Docker(options) };
 }
 
 /**

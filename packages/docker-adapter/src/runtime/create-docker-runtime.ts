@@ -20,6 +20,7 @@ import { openLogStream, readLogStream } from '../logs/follow-logs.js';
 import { readLogs } from '../logs/read-logs.js';
 import { mapStats } from '../stats/map-stats.js';
 import { createDockerClient } from './create-docker-client.js';
+import { loadDockerode } from './dockerode.js';
 import { mapEngineInfo } from './map-engine-info.js';
 
 /**
@@ -90,12 +91,15 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Contain
     eventQueueCapacity: options.eventQueueCapacity ?? 10_000,
   };
 
-  let docker: Docker;
+  // The client, once dockerode is loaded (at the first call; see dockerode.ts): every call waits
+  // for it, so nothing here needs dockerode before then.
+  let connected: Promise<Docker>;
   let agent: Agent | undefined;
   let endpoint: string;
   if (options.docker !== undefined) {
-    docker = options.docker as unknown as Docker;
-    endpoint = describeInjectedClient(docker);
+    const injected = options.docker as unknown as Docker;
+    connected = Promise.resolve(injected);
+    endpoint = describeInjectedClient(injected);
   } else {
     const env = options.env ?? process.env;
     const resolved = resolveDockerEndpoint({
@@ -106,8 +110,11 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Contain
       ...(options.host === undefined ? {} : { host: options.host }),
     });
     const client = createDockerClient(resolved);
-    docker = client.docker;
     agent = client.agent;
+    // Caught here as well, so a load that fails before anyone calls is no unhandled rejection;
+    // each call still sees the failure through its own await.
+    connected = loadDockerode().then((Docker) => client.connect(Docker));
+    connected.catch(() => {});
     endpoint = describeDockerEndpoint(resolved);
     logger.log('debug', 'docker_endpoint_resolved', { endpoint, source: resolved.source });
   }
@@ -126,14 +133,14 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Contain
       readonly signal?: AbortSignal | undefined;
       readonly timeoutMs?: number;
     },
-    run: (signal: AbortSignal) => Promise<T>,
+    run: (signal: AbortSignal, docker: Docker) => Promise<T>,
   ): Promise<T> {
     const timeoutMs = scope.timeoutMs ?? requestTimeoutMs;
     const deadline = AbortSignal.timeout(timeoutMs);
     const signals = [deadline, lifetime.signal, ...(scope.signal === undefined ? [] : [scope.signal])];
     const signal = AbortSignal.any(signals);
     try {
-      return await run(signal);
+      return await run(signal, await connected);
     } catch (error) {
       if (scope.signal?.aborted) throw scope.signal.reason;
       if (lifetime.signal.aborted) {
@@ -153,7 +160,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Contain
 
   const runtime: ContainerRuntime & AsyncDisposable = {
     async ping(pingOptions) {
-      return call('ping', { signal: pingOptions?.signal }, async (abortSignal) => {
+      return call('ping', { signal: pingOptions?.signal }, async (abortSignal, docker) => {
         // The typings omit it, but dockerode's version() takes an abortSignal like every call.
         const versionWithOptions = docker.version as unknown as (options: object) => Promise<unknown>;
         const version = (await versionWithOptions.call(docker, { abortSignal })) as Record<string, unknown>;
@@ -165,7 +172,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Contain
     },
 
     async info(infoOptions) {
-      return call('info', { signal: infoOptions?.signal }, async (abortSignal) => {
+      return call('info', { signal: infoOptions?.signal }, async (abortSignal, docker) => {
         const info = docker.info as unknown as ((options: object) => Promise<unknown>) | undefined;
         if (typeof info !== 'function') throw new TypeError('this Docker client has no info()');
         return mapEngineInfo(await info.call(docker, { abortSignal }));
@@ -176,7 +183,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Contain
       return call(
         'list',
         { signal: listOptions?.signal },
-        async (abortSignal): Promise<ContainerSummary[]> => {
+        async (abortSignal, docker): Promise<ContainerSummary[]> => {
           const raw: unknown = await docker.listContainers({ all: true, abortSignal });
           return Array.isArray(raw) ? raw.map(mapContainerSummary) : [];
         },
@@ -184,24 +191,32 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Contain
     },
 
     async inspect({ id, signal }) {
-      return call('inspect', { container: id, signal }, async (abortSignal): Promise<ContainerDetails> => {
-        const raw: unknown = await docker.getContainer(id).inspect({ abortSignal });
-        return mapInspect(raw);
-      });
+      return call(
+        'inspect',
+        { container: id, signal },
+        async (abortSignal, docker): Promise<ContainerDetails> => {
+          const raw: unknown = await docker.getContainer(id).inspect({ abortSignal });
+          return mapInspect(raw);
+        },
+      );
     },
 
     async stats({ id, signal }) {
-      return call('stats', { container: id, signal }, async (abortSignal): Promise<ContainerStatsSample> => {
-        // docker-modem copies these options into the query string as-is: stream=false&one-shot=true.
-        const raw: unknown = await docker
-          .getContainer(id)
-          .stats({ stream: false, 'one-shot': true, abortSignal } as unknown as { stream: false });
-        return mapStats(raw, Date.now());
-      });
+      return call(
+        'stats',
+        { container: id, signal },
+        async (abortSignal, docker): Promise<ContainerStatsSample> => {
+          // docker-modem copies these options into the query string as-is: stream=false&one-shot=true.
+          const raw: unknown = await docker
+            .getContainer(id)
+            .stats({ stream: false, 'one-shot': true, abortSignal } as unknown as { stream: false });
+          return mapStats(raw, Date.now());
+        },
+      );
     },
 
     async logs({ id, tail, signal }) {
-      return call('logs', { container: id, signal }, async (abortSignal) => {
+      return call('logs', { container: id, signal }, async (abortSignal, docker) => {
         const container = docker.getContainer(id);
         const details = (await container.inspect({ abortSignal })) as unknown as {
           Config?: { Tty?: unknown };
@@ -227,7 +242,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Contain
       const closeConnection = () => connection.abort(stopFollowing.reason);
       stopFollowing.addEventListener('abort', closeConnection, { once: true });
       try {
-        const opened = await call('followLogs', { container: id, signal }, async (abortSignal) => {
+        const opened = await call('followLogs', { container: id, signal }, async (abortSignal, docker) => {
           const onDeadline = () => connection.abort(abortSignal.reason);
           abortSignal.addEventListener('abort', onDeadline, { once: true });
           // Inspect (is it a TTY?) and open the stream together: the engine buffers what comes
@@ -282,13 +297,13 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Contain
     async restart({ id, timeoutSeconds }) {
       // The engine itself waits up to `timeoutSeconds` before it kills, so our deadline adds that.
       const timeoutMs = Math.max(0, timeoutSeconds) * 1000 + requestTimeoutMs;
-      await call('restart', { container: id, timeoutMs }, async (abortSignal) => {
+      await call('restart', { container: id, timeoutMs }, async (abortSignal, docker) => {
         await docker.getContainer(id).restart({ t: Math.max(0, Math.round(timeoutSeconds)), abortSignal });
       });
     },
 
     async start({ id }) {
-      await call('start', { container: id }, async (abortSignal) => {
+      await call('start', { container: id }, async (abortSignal, docker) => {
         try {
           await docker.getContainer(id).start({ abortSignal });
         } catch (error) {
@@ -301,7 +316,7 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Contain
 
     async exec({ id, argv, timeoutMs }) {
       if (argv.length === 0) throw new TypeError('exec needs at least one argv element');
-      return call('exec', { container: id, timeoutMs }, (abortSignal) =>
+      return call('exec', { container: id, timeoutMs }, (abortSignal, docker) =>
         runExec({
           container: docker.getContainer(id),
           argv,
@@ -311,9 +326,9 @@ export function createDockerRuntime(options: DockerRuntimeOptions = {}): Contain
       );
     },
 
-    events({ since, signal }) {
-      return streamEvents({
-        docker,
+    async *events({ since, signal }) {
+      yield* streamEvents({
+        docker: await connected,
         since,
         signal: AbortSignal.any([signal, lifetime.signal]),
         endpoint,
