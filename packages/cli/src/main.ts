@@ -39,9 +39,14 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
   // `config validate` stay fast and need no engine library.
   const createRuntime: RuntimeFactory =
     deps.createRuntime ??
-    (async ({ logger }) => {
+    (async ({ logger, dockerHost, requestTimeoutMs }) => {
       const { createDockerRuntime } = await import('@website-monitor/docker-adapter');
-      return createDockerRuntime({ logger, env: io.env });
+      return createDockerRuntime({
+        logger,
+        env: io.env,
+        ...(dockerHost === undefined ? {} : { host: dockerHost }),
+        ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
+      });
     });
   const storeFactories = deps.storeFactories ?? packageStoreFactories;
   let exitCode: number = exitCodes.ok;
@@ -57,7 +62,11 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
   program
     .command('run')
     .description('run the agent until SIGINT/SIGTERM')
-    .requiredOption('-c, --config <file>', 'config file (YAML)')
+    .option('-c, --config <file>', "config file (YAML); without it, autoheal's AUTOHEAL_* environment")
+    .option(
+      '--autoheal',
+      'no config file: run as a drop-in for autoheal from its environment (AUTOHEAL_*, WEBHOOK_URL), defaults included',
+    )
     .option('--dry-run', 'decide and log every action, change nothing (overrides healing.dry_run)')
     .addOption(
       new Option('--log-level <level>', 'lowest level logged (default: LOG_LEVEL or info)').choices(
@@ -76,7 +85,8 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
     )
     .action(
       async (options: {
-        config: string;
+        config?: string;
+        autoheal?: boolean;
         dryRun?: boolean;
         logLevel?: string;
         listen: string | false;

@@ -14,6 +14,8 @@ import {
 } from '@website-monitor/core';
 import type { MonitorMetrics, MonitorServer, SpoolDepth } from '@website-monitor/http-api';
 import { createNotifierFromConfig } from '@website-monitor/notifier';
+import { loadRunConfig } from '../autoheal/run-config-source.js';
+import { waitBeforeFirstCheck } from '../autoheal/start-delay.js';
 import { holdEngineForRun } from '../engine-lock/hold-engine.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CliIo, StopSignal } from '../io/cli-io.js';
@@ -21,14 +23,16 @@ import type { RuntimeFactory } from '../io/runtime-factory.js';
 import { createJsonLogger } from '../logging/json-logger.js';
 import { chooseLogLevel } from '../logging/log-level.js';
 import { type AgentStore, openAgentStore } from '../store/agent-store.js';
-import { loadConfiguredStore } from '../store/configured-store.js';
 import type { StoreFactories } from '../store/store-factories.js';
 
 /** Signals this close to the first are the same stop request delivered twice. */
 const duplicateSignalWindowMs = 1_000;
 
 export interface RunOptions {
-  readonly config: string;
+  /** Undefined: autoheal's environment is the config (`loadRunConfig`). */
+  readonly config?: string | undefined;
+  /** Run as autoheal from its environment (and defaults) even with no AUTOHEAL_* variable set. */
+  readonly autoheal?: boolean;
   readonly dryRun?: boolean;
   readonly logLevel?: string;
   /** `HOST:PORT` for the REST API, metrics and dashboard; false for none. */
@@ -58,10 +62,15 @@ export interface RunDeps {
 export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps): Promise<number> {
   const logger =
     deps.logger ?? createJsonLogger({ level: chooseLogLevel(options.logLevel, io.env), write: io.stdout });
-  const configured = await loadConfiguredStore({ configPath: options.config, io });
+  const configured = await loadRunConfig({
+    configPath: options.config,
+    autoheal: options.autoheal,
+    io,
+    logger,
+  });
   const config = withDryRun(configured.config, options.dryRun);
   logger.log('debug', 'config_loaded', {
-    file: options.config,
+    file: configured.source,
     discovery: config.monitoring.discovery,
     containers: config.monitoring.containers.map((container) => container.name),
     dry_run: config.healing.dryRun,
@@ -106,6 +115,8 @@ export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps):
     return await runAgent(config, host, agentStore, listen, logger, io, deps, stopSignal, {
       standby: options.standby === true,
       storeKind: configured.selection.kind,
+      startDelaySeconds: configured.startDelaySeconds,
+      engine: configured.engine,
       onStarted: () =>
         deps.onStarted?.(() => {
           if (stoppingSince === undefined) {
@@ -133,9 +144,15 @@ async function runAgent(
   io: CliIo,
   deps: RunDeps,
   stopSignal: Promise<StopSignal | 'api'>,
-  hooks: { onStarted: () => void; standby: boolean; storeKind: 'sqlite' | 'postgres' },
+  hooks: {
+    onStarted: () => void;
+    standby: boolean;
+    storeKind: 'sqlite' | 'postgres';
+    startDelaySeconds: number;
+    engine: { readonly dockerHost?: string; readonly requestTimeoutMs?: number };
+  },
 ): Promise<number> {
-  const engineRuntime = await deps.createRuntime({ logger });
+  const engineRuntime = await deps.createRuntime({ logger, ...hooks.engine });
   // The API, metrics and dashboard (prom-client, esbuild in source mode) are loaded only when
   // served: an agent run with --no-listen does not carry them in memory.
   const api = listen ? await import('@website-monitor/http-api') : undefined;
@@ -215,7 +232,12 @@ async function runAgent(
       logger.log('info', 'api_listening', { url: server.url, writes: token ? 'token' : 'refused' });
     }
 
-    await agent.start();
+    const delayed = await waitBeforeFirstCheck({
+      seconds: hooks.startDelaySeconds,
+      stopRequested: stopSignal,
+      logger,
+    });
+    if (delayed === 'elapsed') await agent.start();
     hooks.onStarted();
 
     const signal = await Promise.race([
