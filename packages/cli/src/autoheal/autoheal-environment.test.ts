@@ -17,7 +17,7 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe('readAutohealEnvironment', () => {
-  it('has autoheal\'s defaults, and a variable set to "" means its default (${VAR:-default})', () => {
+  it('has autoheal\'s defaults, and a variable set to "" means its default (as with VAR:-default)', () => {
     const defaults = {
       containerLabel: 'autoheal',
       intervalSeconds: 5,
