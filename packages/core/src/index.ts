@@ -45,6 +45,11 @@ export type {
 } from './config/monitor-config.js';
 export type { ParseMonitorConfigOptions, ValidateConfigResult } from './config/parse-monitor-config.js';
 export { parseMonitorConfig, validateConfigText } from './config/parse-monitor-config.js';
+export type {
+  ResolveContainerSettingsOptions,
+  ResolvedContainerSettings,
+} from './config/resolve-container-settings.js';
+export { resolveContainerSettings } from './config/resolve-container-settings.js';
 
 // Domain types
 export type { ActionName, BuiltInActionName } from './domain/action.js';

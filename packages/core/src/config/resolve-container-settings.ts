@@ -9,6 +9,7 @@ import type {
   MonitorConfig,
 } from './monitor-config.js';
 
+/** The config, and the container (as the engine lists or inspects it) to resolve settings for. */
 export interface ResolveContainerSettingsOptions {
   readonly config: MonitorConfig;
   /**
@@ -25,6 +26,7 @@ export interface ResolveContainerSettingsOptions {
   };
 }
 
+/** One container's settings, and what was wrong with its labels. */
 export interface ResolvedContainerSettings {
   /** Null when this container is not monitored (opted out, or not selected by `discovery`). */
   readonly settings: ContainerSettings | null;
@@ -49,6 +51,18 @@ const intervalSettings = ['checkIntervalSeconds', 'probeIntervalSeconds', 'confi
  * shorter), a restart budget no larger than the file's, and a `health_endpoint` only at the
  * container itself (`guardLabelEndpoint`) unless `monitoring.trust_labels` is on. What a label
  * asked for beyond that is clamped or refused, and said once in `issues`.
+ *
+ * @example
+ * ```ts
+ * import { loadMonitorConfigFile, resolveContainerSettings } from '@website-monitor/core';
+ *
+ * const config = await loadMonitorConfigFile({ path: 'config.yaml' });
+ * const { settings, issues } = resolveContainerSettings({
+ *   config,
+ *   container: { name: 'web', labels: { 'website-monitor.check_interval_seconds': '5' } },
+ * });
+ * console.log(settings?.checkIntervalSeconds, issues);
+ * ```
  */
 export function resolveContainerSettings({
   config,

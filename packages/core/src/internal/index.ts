@@ -24,10 +24,8 @@ export {
 } from '../config/compose-dependencies.js';
 export { labelPrefix } from '../config/container-labels.js';
 export { defaultClaudeModel } from '../config/default-monitor-config.js';
-export type {
-  ResolveContainerSettingsOptions,
-  ResolvedContainerSettings,
-} from '../config/resolve-container-settings.js';
+// Public since it is documented for users (docs/configuration.md); kept here too so imports of it
+// from this entry written before that keep working. Import it from `@website-monitor/core`.
 export { resolveContainerSettings } from '../config/resolve-container-settings.js';
 export { isPostgresUrl } from '../config/storage-url.js';
 export type { DiagnosisRule, RuleFinding } from '../diagnose/diagnosis-rule.js';
