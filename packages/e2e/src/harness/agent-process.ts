@@ -47,7 +47,10 @@ const running = new Set<AgentProcess>();
  * decides the store).
  */
 export function startAgentProcess(options: {
-  readonly configPath: string;
+  /** Undefined: no `--config` (the agent then reads autoheal's AUTOHEAL_* environment). */
+  readonly configPath: string | undefined;
+  /** The working directory (where a config-less agent keeps `.website-monitor/monitor.db`). */
+  readonly cwd?: string;
   readonly env?: Readonly<Record<string, string>>;
   /** `HOST:PORT` for the REST API (`127.0.0.1:0`: any free port, named on stderr). */
   readonly listen?: string;
@@ -60,14 +63,14 @@ export function startAgentProcess(options: {
     [
       cliEntry,
       'run',
-      '--config',
-      options.configPath,
+      ...(options.configPath === undefined ? [] : ['--config', options.configPath]),
       ...(options.listen ? ['--listen', options.listen] : ['--no-listen']),
       ...(options.args ?? []),
     ],
     {
       env: { ...inherited, LOG_LEVEL: 'info', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
     },
   );
   const log: AgentLogLine[] = [];
