@@ -342,7 +342,7 @@ export function lookupDocKey(docs: ConfigDocs, path: Path): string | undefined {
 
 function withDefault(meaning: string, defaultText: string | undefined): string {
   if (defaultText === undefined || defaultText === 'see below' || defaultText === 'required') return meaning;
-  return `${meaning} Default: ${defaultText}.`;
+  return `${meaning} Default: ${defaultText}${defaultText.endsWith('.') ? '' : '.'}`;
 }
 
 /**
