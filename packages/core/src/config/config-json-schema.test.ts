@@ -209,7 +209,7 @@ describe('config.schema.json', () => {
     expect(bothVerdicts(fullConfig, {})).toMatchObject({ loader: true, jsonSchema: true });
   });
 
-  it('rejects an unknown key, a wrong type and an out-of-range value, naming where', () => {
+  it('rejects an unknown key, a wrong type, an out-of-range value and the checks zod runs in code, as the loader does', () => {
     const cases = {
       'unknown key': 'monitoring:\n  interval_secs: 30\n',
       'wrong type': 'healing:\n  dry_run: maybe\n',
