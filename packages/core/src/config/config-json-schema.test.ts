@@ -207,7 +207,8 @@ describe('config.schema.json', () => {
       );
     }
     expect(bothVerdicts(fullConfig, {})).toMatchObject({ loader: true, jsonSchema: true });
-  });
+    // About a second alone; a machine busy with other suites can take several times that.
+  }, 30_000);
 
   it('rejects an unknown key, a wrong type, an out-of-range value and the checks zod runs in code, as the loader does', () => {
     const cases = {
