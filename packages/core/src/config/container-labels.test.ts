@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { knownLabels, labelPrefix, readContainerLabels } from './container-labels.js';
+import { knownLabels, labelPrefix, maxReadLabelChars, readContainerLabels } from './container-labels.js';
 
 const packagesDirectory = new URL('../../../', import.meta.url).pathname;
 
@@ -72,5 +72,30 @@ describe('known labels', () => {
     expect(performance.now() - startedAt).toBeLessThan(100);
     expect(issues).toHaveLength(1);
     expect(issues[0]!.length).toBeLessThan(300);
+  });
+
+  it('ignores, without parsing, a value of a label it reads that is longer than the bound', () => {
+    const names = Array.from({ length: 100_000 }, (_, index) => `service-${index}`).join(',');
+    const startedAt = performance.now();
+    const read = readContainerLabels({
+      containerName: 'web',
+      labels: {
+        'website-monitor.depends_on': names,
+        'website-monitor.health_endpoint': `http://web:8080/${'a'.repeat(512 * 1024)}`,
+        'website-monitor.check_interval_seconds': `${' '.repeat(maxReadLabelChars)}5`,
+        'website-monitor.failure_threshold': '2',
+      },
+    });
+    expect(performance.now() - startedAt).toBeLessThan(50);
+    expect(read.dependsOn).toBeUndefined();
+    expect(read.healthEndpoint).toBeUndefined();
+    expect(read.settings).toEqual({ failureThreshold: 2 });
+    expect(read.issues).toHaveLength(3);
+    for (const issue of read.issues) {
+      expect(issue).toMatch(
+        /^container web: label website-monitor\.\w+=.*: longer than 16384 characters; ignored$/,
+      );
+      expect(issue.length).toBeLessThan(400);
+    }
   });
 });

@@ -127,6 +127,12 @@ export function labelFor(setting: keyof ContainerCheckSettings): string {
 // no "did you mean" (an edit distance over it would cost far more than it could help).
 const maxQuotedLength = 120;
 const maxSuggestedNameLength = 64;
+/**
+ * The longest value of a label we read that is parsed. Labels are read again at every check, and
+ * no setting, URL or dependency list comes near this: a longer one is reported and ignored, never
+ * trimmed, split or matched.
+ */
+export const maxReadLabelChars = 16 * 1024;
 
 /** `key=value` for an issue line, each part cut to a readable length. */
 export function quoteLabel(key: string, value: string): string {
@@ -156,6 +162,14 @@ export function readContainerLabels({
   const issues: string[] = [];
   const problem = (key: string, value: string, expected: string) =>
     issues.push(`container ${containerName}: label ${quoteLabel(key, value)}: expected ${expected}`);
+  const readLabel = (key: string): string | undefined => {
+    const value = labels[key];
+    if (value === undefined || value.length <= maxReadLabelChars) return value;
+    issues.push(
+      `container ${containerName}: label ${quoteLabel(key, value)}: longer than ${maxReadLabelChars} characters; ignored`,
+    );
+    return undefined;
+  };
 
   for (const key of Object.keys(labels)) {
     if (!key.startsWith(labelPrefix)) continue;
@@ -171,7 +185,7 @@ export function readContainerLabels({
   const enableNames = [`${labelPrefix}enable`];
   if (enableLabel !== undefined && enableLabel !== enableNames[0]) enableNames.push(enableLabel);
   for (const name of enableNames) {
-    const value = labels[name];
+    const value = readLabel(name);
     if (value === undefined) continue;
     const parsed = booleanParser(value);
     if (!parsed.ok) problem(name, value, parsed.expected);
@@ -180,7 +194,7 @@ export function readContainerLabels({
 
   let stopTimeout: LabelOverrides['stopTimeout'];
   for (const name of [`${labelPrefix}stop_timeout_seconds`, autohealStopTimeoutLabel]) {
-    const value = labels[name];
+    const value = readLabel(name);
     if (value === undefined) continue;
     const parsed = stopTimeoutParser(value);
     if (!parsed.ok) {
@@ -192,14 +206,14 @@ export function readContainerLabels({
   }
 
   let healthEndpoint: string | undefined;
-  const endpointLabel = labels[`${labelPrefix}health_endpoint`];
+  const endpointLabel = readLabel(`${labelPrefix}health_endpoint`);
   if (endpointLabel !== undefined) {
     if (isHttpUrl(endpointLabel.trim())) healthEndpoint = endpointLabel.trim();
     else problem(`${labelPrefix}health_endpoint`, endpointLabel, 'an http:// or https:// URL');
   }
 
   let dependsOn: string[] | undefined;
-  const dependsOnLabel = labels[`${labelPrefix}depends_on`];
+  const dependsOnLabel = readLabel(`${labelPrefix}depends_on`);
   if (dependsOnLabel !== undefined) {
     dependsOn = [
       ...new Set(
@@ -222,7 +236,7 @@ export function readContainerLabels({
   const settings: Record<string, unknown> = {};
   for (const [field, [name, parse]] of Object.entries(settingParsers)) {
     const key = `${labelPrefix}${name}`;
-    const value = labels[key];
+    const value = readLabel(key);
     if (value === undefined) continue;
     const parsed = parse(value);
     if (parsed.ok) settings[field] = parsed.value;

@@ -145,6 +145,19 @@ describe('createRunLogFollower', () => {
     });
   });
 
+  it('stops reading a run that writes more than maxReadBytes, keeping what it had (not complete)', async () => {
+    const { runtime, logger, follower, start } = setup({ maxReadBytes: 100 });
+    runtime.addContainer({ name: 'flood', state: 'exited' });
+    const id = start('flood');
+    runtime.appendLogs('flood', ['starting', 'x'.repeat(10 * 1024 * 1024)]);
+    runtime.appendLogs('flood', ['never read']);
+    expect(follower.linesFor(id)).toMatchObject({ state: 'stopped', complete: false, lines: ['starting'] });
+    expect(runtime.openLogStreams).toBe(0);
+    expect(logger.find('run_logs_not_followed')[0]?.fields).toMatchObject({ container: 'flood' });
+    // A diagnosis does not wait for it: the tail is read instead.
+    expect(await follower.whenComplete(id, 1_000)).toMatchObject({ state: 'stopped', complete: false });
+  });
+
   it('follows at most maxFollowers runs, says so once, and lets finished runs go to make room', async () => {
     const { runtime, logger, follower, start } = setup({ maxFollowers: 2 });
     for (const name of ['a', 'b', 'c', 'd']) runtime.addContainer({ name, id: name, state: 'exited' });

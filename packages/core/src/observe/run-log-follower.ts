@@ -9,7 +9,8 @@ import type { Logger } from '../ports/logger.js';
  * - `complete`: the engine ended the stream because the container stopped: `lines` are the run's
  *   last lines (within the bounds);
  * - `failed`: the engine could not (or no longer) stream this container's logs;
- * - `stopped`: we stopped reading (window over, run replaced or forgotten, follower stopped).
+ * - `stopped`: we stopped reading (window over, run replaced or forgotten, follower stopped, or
+ *   the run wrote more than `maxReadBytes`).
  */
 export type RunLogState = 'following' | 'complete' | 'failed' | 'stopped';
 
@@ -44,6 +45,13 @@ export interface RunLogFollowerOptions {
   readonly maxBytes?: number;
   /** Longest line kept, cut with `…`. Default 4 KiB. */
   readonly maxLineBytes?: number;
+  /**
+   * Characters of output (each line as delivered, a newline counted) read per run before the
+   * follower stops reading it: a run that floods its first seconds (10 MB lines, a debug storm)
+   * costs memory and CPU for lines that are let go anyway, and its tail, read when it fails, is
+   * bounded. Default 1 MiB.
+   */
+  readonly maxReadBytes?: number;
   /**
    * How far before the `start` event lines still belong to the run, when `startRun` gets no
    * `since`: a process's first lines can be stamped before Docker emits `start` (measured up to
@@ -88,6 +96,8 @@ interface Run {
   state: RunLogState;
   readonly lines: string[];
   bytes: number;
+  /** Output delivered so far, kept or not, against `maxReadBytes`. */
+  read: number;
   droppedLines: number;
   readonly controller: AbortController;
   readonly done: Promise<void>;
@@ -108,6 +118,7 @@ export function createRunLogFollower(options: RunLogFollowerOptions): RunLogFoll
   const maxLines = options.maxLines ?? 200;
   const maxBytes = options.maxBytes ?? 64 * 1024;
   const maxLineBytes = Math.min(options.maxLineBytes ?? 4 * 1024, maxBytes);
+  const maxReadBytes = options.maxReadBytes ?? 1024 * 1024;
   const startLeadMs = options.startLeadMs ?? 1000;
 
   // Insertion order = age: the oldest finished run is the first let go when room is needed.
@@ -134,6 +145,16 @@ export function createRunLogFollower(options: RunLogFollowerOptions): RunLogFoll
   });
 
   const keep = (run: Run, raw: string): void => {
+    run.read += raw.length + 1;
+    if (run.read > maxReadBytes) {
+      logger?.log('debug', 'run_logs_not_followed', {
+        reason: `the run wrote more than ${maxReadBytes} characters; its tail is read when it fails`,
+        container: run.name,
+      });
+      run.controller.abort();
+      finish(run, 'stopped');
+      return;
+    }
     // Slice first: a line of megabytes from a careless runtime is not encoded whole.
     const line = truncateLine(raw.length > maxLineBytes ? raw.slice(0, maxLineBytes + 1) : raw, maxLineBytes);
     run.lines.push(line);
@@ -210,6 +231,7 @@ export function createRunLogFollower(options: RunLogFollowerOptions): RunLogFoll
         state: 'following',
         lines: [],
         bytes: 0,
+        read: 0,
         droppedLines: 0,
         controller,
         done,

@@ -8,6 +8,7 @@ import type {
 import { arrayAt, booleanAt, numberAt, recordAt, stringAt, stringMapAt } from '../json/read-json.js';
 import { stripLeadingSlash } from '../list/map-container-summary.js';
 import { toContainerState } from '../state/to-container-state.js';
+import { boundLabels } from './bound-labels.js';
 
 /**
  * `GET /containers/{id}/json` in our words. Reads only fields present from API 1.41 to 1.52, and
@@ -25,7 +26,7 @@ export function mapInspect(raw: unknown): ContainerDetails {
     image: stringAt(config, 'Image') ?? '',
     imageId: stringAt(raw, 'Image') ?? '',
     state: containerState,
-    labels: stringMapAt(config, 'Labels'),
+    labels: boundLabels(stringMapAt(config, 'Labels')),
     // A container that never ran reports ExitCode 0, which would read as a clean exit.
     exitCode:
       startedAt === null || containerState === 'created' ? null : (numberAt(state, 'ExitCode') ?? null),

@@ -1,4 +1,5 @@
 import type { ContainerSummary } from '@website-monitor/core';
+import { boundLabels } from '../inspect/bound-labels.js';
 import { arrayAt, stringAt, stringMapAt } from '../json/read-json.js';
 import { toContainerState } from '../state/to-container-state.js';
 
@@ -9,7 +10,7 @@ export function mapContainerSummary(raw: unknown): ContainerSummary {
     name: primaryName(arrayAt(raw, 'Names') ?? []),
     image: stringAt(raw, 'Image') ?? '',
     state: toContainerState(stringAt(raw, 'State')),
-    labels: stringMapAt(raw, 'Labels'),
+    labels: boundLabels(stringMapAt(raw, 'Labels')),
   };
 }
 

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
+import { ContainerRuntimeError } from '@website-monitor/core';
 import { describe, expect, it } from 'vitest';
 import { createLineEmitter } from './demux-logs.js';
-import { followLogsQuery, readLogStream } from './follow-logs.js';
+import { defaultMaxFollowedBytes, followLogsQuery, readLogStream } from './follow-logs.js';
 
 const multiplexed = readFileSync(new URL('./fixtures/logs-multiplexed.bin', import.meta.url));
 const capturedLines = [
@@ -25,13 +26,16 @@ function frame(stream: 1 | 2, payload: Uint8Array | string): Buffer {
 }
 
 /** A log stream the test writes into, read the way the runtime reads Docker's. */
-function follow(options: { tty?: boolean; maxLineBytes?: number; signal?: AbortSignal } = {}) {
+function follow(
+  options: { tty?: boolean; maxLineBytes?: number; maxBytes?: number; signal?: AbortSignal } = {},
+) {
   const stream = new PassThrough();
   const lines: string[] = [];
   const done = readLogStream({
     stream,
     tty: options.tty ?? false,
     maxLineBytes: options.maxLineBytes ?? 4096,
+    ...(options.maxBytes === undefined ? {} : { maxBytes: options.maxBytes }),
     signal: options.signal ?? new AbortController().signal,
     onLine: (line) => lines.push(line),
     streamError: (cause) => new Error(cause === undefined ? 'closed early' : `broken: ${String(cause)}`),
@@ -91,7 +95,7 @@ describe('readLogStream', () => {
   });
 
   it('cuts a huge line at the bound, on a character boundary, and keeps reading', async () => {
-    const { stream, lines, done } = follow({ maxLineBytes: 9 });
+    const { stream, lines, done } = follow({ maxLineBytes: 9, maxBytes: 20 * 1024 * 1024 });
     stream.write(frame(1, `${'é'.repeat(6)}\n`)); // 12 bytes: a cut at 9 would split the fifth é
     const megabyte = Buffer.alloc(1024 * 1024, 'x');
     for (let index = 0; index < 10; index++) stream.write(frame(1, megabyte));
@@ -99,6 +103,46 @@ describe('readLogStream', () => {
     stream.end();
     await done;
     expect(lines).toEqual(['éééé [line cut at 9 bytes]', 'xxxxxxxxx [line cut at 9 bytes]', 'after']);
+  });
+
+  it('stops reading a 10 MB line after the byte budget: the socket is closed, not drained', async () => {
+    // A source that makes each 16 KiB frame only when read, as the engine does: what it was
+    // asked for is what the agent read.
+    const entry = 16 * 1024;
+    const total = 10 * 1024 * 1024;
+    let produced = 0;
+    const stream = new Readable({
+      read() {
+        if (produced === 0) this.push(frame(2, 'starting\n'));
+        if (produced >= total) {
+          this.push(frame(1, '\nfatal: after a 10 MB line\n'));
+          this.push(null);
+          return;
+        }
+        produced += entry;
+        this.push(frame(1, Buffer.alloc(entry, 'A')));
+      },
+    });
+    const lines: string[] = [];
+    const done = readLogStream({
+      stream,
+      tty: false,
+      maxLineBytes: 4096,
+      signal: new AbortController().signal,
+      onLine: (line) => lines.push(line),
+      streamError: () => new Error('not this one'),
+    });
+    const failure = await done.then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(ContainerRuntimeError.isInstance(failure)).toBe(true);
+    expect(String((failure as Error).message)).toMatch(/stopped reading after 1048576 bytes/);
+    expect(stream.destroyed).toBe(true);
+    // The budget and what the stream had buffered ahead (its high-water mark), never the 10 MB.
+    expect(produced).toBeLessThan(defaultMaxFollowedBytes + 256 * 1024);
+    // The line completed within the budget stands; the cut-off partial line is not passed off as whole.
+    expect(lines).toEqual(['starting']);
   });
 
   it('replaces invalid UTF-8 and passes binary output through as text', async () => {

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { ContainerRuntimeError } from '@website-monitor/core';
 import type Docker from 'dockerode';
 import { toDockerTimestamp } from '../events/events-query.js';
 import { createFrameDecoder, createLineEmitter } from './demux-logs.js';
@@ -39,22 +40,37 @@ export function openLogStream(options: {
 }
 
 /**
+ * Bytes of one followed stream read at most. A run is followed for its first seconds so that its
+ * start-up lines are at hand when it dies; a run that writes more than this (two 10 MB lines, a
+ * debug flood) is not worth the memory: every chunk read is garbage to collect, and reading 20 MB
+ * grew the agent's RSS by ~40 MB. Past the budget the stream is closed and its tail is read
+ * (bounded) when a diagnosis needs it.
+ */
+export const defaultMaxFollowedBytes = 1024 * 1024;
+
+/**
  * Reads an open log stream to its end, delivering whole lines as they arrive. Resolves when the
  * engine ends the stream (the container stopped) or `signal` aborts (no `onLine` after that).
  * Rejects with `streamError(cause)` when the socket fails or closes without an end (`cause`
- * undefined), or with `onLine`'s own error if it throws (the stream is destroyed first).
+ * undefined), with `onLine`'s own error if it throws, or with a `ContainerRuntimeError` once
+ * more than `maxBytes` were read (the lines delivered so far stand; the partial last one is
+ * dropped). The stream is destroyed first in every case.
  */
 export function readLogStream(options: {
   readonly stream: Readable;
   readonly tty: boolean;
   readonly maxLineBytes: number;
+  /** Bytes read from the engine at most, frame headers included. Default `defaultMaxFollowedBytes`. */
+  readonly maxBytes?: number;
   readonly signal: AbortSignal;
   readonly onLine: (line: string) => void;
   readonly streamError: (cause?: unknown) => Error;
 }): Promise<void> {
   const { stream, signal } = options;
+  const maxBytes = options.maxBytes ?? defaultMaxFollowedBytes;
   return new Promise<void>((resolve, reject) => {
     let settled = false;
+    let bytesRead = 0;
     const decoder = createFrameDecoder({ tty: options.tty });
     const settle = (error?: unknown): void => {
       if (settled) return;
@@ -78,9 +94,21 @@ export function readLogStream(options: {
     });
     const onAbort = (): void => settle();
     const onData = (chunk: Uint8Array): void => {
-      for (const output of decoder.push(chunk)) {
+      const room = maxBytes - bytesRead;
+      bytesRead += chunk.length;
+      // What fits in the budget is still decoded, so the lines completed within it are delivered.
+      for (const output of decoder.push(chunk.length > room ? chunk.subarray(0, Math.max(0, room)) : chunk)) {
         if (settled) return;
         emitter.push(output);
+      }
+      if (bytesRead > maxBytes && !settled) {
+        settle(
+          new ContainerRuntimeError(
+            'api',
+            `followLogs: stopped reading after ${maxBytes} bytes of output (a run this verbose is read from its log tail when it fails)`,
+            { isRetryable: false },
+          ),
+        );
       }
     };
     if (signal.aborted) {
