@@ -47,7 +47,10 @@ COPY --from=build --chown=root:root /out /app/packages/cli
 # /config/config.yaml the SQLite database and the PostgreSQL spool default to
 # /config/.website-monitor: mount a volume there (Compose does), or set storage.path under /data.
 # Both belong to the agent's user, and a fresh named volume inherits that.
-RUN mkdir -p /data /config/.website-monitor && chown node:node /data /config/.website-monitor
+# Without a config file (`run` as a drop-in for autoheal, docs/migrating.md) the database goes to
+# /app/.website-monitor, the working directory's: it belongs to the agent's user too.
+RUN mkdir -p /data /config/.website-monitor /app/.website-monitor \
+ && chown node:node /data /config/.website-monitor /app/.website-monitor
 # Non-root. The Docker socket is root:docker (mode 660) on the host: run with
 # `group_add: ["<docker GID on the host>"]` (getent group docker | cut -d: -f3) or, better,
 # point DOCKER_HOST at a socket proxy. See docs/deployment.md.
