@@ -8,6 +8,7 @@ export type {
   HealingActionsTable,
   HealthMetricsTable,
   HealthRollupsTable,
+  HealthRollupWatermarksTable,
   IncidentsTable,
   JsonColumn,
   TimestampColumn,

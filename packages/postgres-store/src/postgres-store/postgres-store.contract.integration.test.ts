@@ -15,17 +15,22 @@ afterAll(async () => {
   await database?.drop();
 });
 
+/** A store over empty tables in this run's own database. */
+async function emptyStore(options: { readonly healthRollupIntervalMs?: number } = {}) {
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  await client.query(`TRUNCATE ${monitorTableNames.join(', ')}`);
+  await client.end();
+  const store = createPostgresStore({ connectionString: database.url, ...options });
+  await store.migrate();
+  return store;
+}
+
+storeContract({ name: 'PostgreSQL', makeStore: () => emptyStore(), test: { describe, it, expect } });
+
+// Rolling after every write: minutes pass through the watermark between the contract's writes.
 storeContract({
-  name: 'PostgreSQL',
-  makeStore: async () => {
-    // Each test starts from empty tables in this run's own database.
-    const client = new pg.Client({ connectionString: database.url });
-    await client.connect();
-    await client.query(`TRUNCATE ${monitorTableNames.join(', ')}`);
-    await client.end();
-    const store = createPostgresStore({ connectionString: database.url });
-    await store.migrate();
-    return store;
-  },
+  name: 'PostgreSQL (rollups rolled after every write)',
+  makeStore: () => emptyStore({ healthRollupIntervalMs: 0 }),
   test: { describe, it, expect },
 });

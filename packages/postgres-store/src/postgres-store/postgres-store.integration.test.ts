@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { StoreError } from '@website-monitor/core';
+import { type HealthSample, StoreError, summarizeHealthSamples } from '@website-monitor/core';
 import {
   contractHealingAction,
   contractHealthSample,
@@ -239,6 +239,57 @@ describe('monitor_container_stats', () => {
     ]);
     const [stats] = await store.listContainerStats({ containerName: 'web' });
     expect(stats).toMatchObject({ checks: 50, failures: 10 });
+  });
+});
+
+describe('deferred health rollups (issue 10: the sample write path does no rollup work)', () => {
+  it('stay exact while two agents write one host at once, late samples included, each rolling after every write', async () => {
+    const start = Date.UTC(2026, 0, 1, 12, 0, 0);
+    const sample = (index: number, checkedAt = start + index * 5_000): HealthSample =>
+      contractHealthSample({
+        id: `r-${index}`,
+        host: 'host-a',
+        containerName: index % 2 === 0 ? 'web' : 'db',
+        checkedAt,
+        healthy: index % 5 !== 0,
+        status: index % 5 !== 0 ? 'healthy' : 'unhealthy',
+        metrics: { ...contractHealthSample().metrics, responseTimeMs: (index % 97) + 0.25 },
+      });
+    const stores = [0, 1].map(() =>
+      createPostgresStore({ connectionString: database.url, host: 'host-a', healthRollupIntervalMs: 0 }),
+    );
+    const written: HealthSample[] = [];
+    try {
+      for (let batch = 0; batch < 10; batch++) {
+        // Each agent writes every other sample of the same minutes, plus one late sample.
+        const parts = [0, 1].map((agent) => [
+          ...Array.from({ length: 40 }, (_, i) => sample(batch * 80 + i * 2 + agent)),
+          sample(10_000 + batch * 2 + agent, start + batch * 60_000 + agent * 1_000),
+        ]);
+        written.push(...parts.flat());
+        await Promise.all(
+          stores.map((store, agent) => store.saveHealthSamples({ samples: parts[agent] ?? [] })),
+        );
+      }
+      const { rows } = await sqlClient.query(
+        "SELECT rolled_until FROM monitor_health_rollup_watermarks WHERE host = 'host-a'",
+      );
+      // Rolled to two minutes before the newest sample (800 samples 5 s apart: 66 min 35 s).
+      expect(Number(rows[0].rolled_until)).toBe(start + 64 * 60_000);
+      for (const containerName of ['web', 'db']) {
+        for (const query of [
+          { containerName, since: start },
+          { host: 'host-a', containerName, since: start + 90_000, bucketMs: 60_000 },
+          { containerName, since: start, bucketMs: 10 * 60_000 },
+        ]) {
+          expect(await stores[0]?.summarizeHealthSamples(query)).toEqual(
+            summarizeHealthSamples(written, query),
+          );
+        }
+      }
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
   });
 });
 

@@ -24,6 +24,11 @@ export interface CreatePostgresStoreOptions {
   readonly connectTimeoutMs?: number;
   /** Connections in the pool the store builds. Default 10. */
   readonly maxConnections?: number;
+  /**
+   * At most how often (ms, default 10,000) a write also rolls older minutes into the per-minute
+   * rollups summaries read (see `@website-monitor/sql-store`); 0 after every write.
+   */
+  readonly healthRollupIntervalMs?: number;
 }
 
 /** The Store, plus engine leases (one agent acts per Docker engine) for every agent sharing the database. */
@@ -92,6 +97,9 @@ export function createPostgresStore(options: CreatePostgresStoreOptions): Postgr
     db,
     dialect: 'postgres',
     ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.healthRollupIntervalMs !== undefined
+      ? { healthRollupIntervalMs: options.healthRollupIntervalMs }
+      : {}),
     logger,
     redact,
     // kysely's destroy() ends the pool: only do that to a pool we built.

@@ -147,6 +147,18 @@ export interface HealthRollupsTable {
   memory_bytes_max: number | null;
 }
 
+/**
+ * How far each host's rollups are complete (since migration 0006). Rollup rows of minutes before
+ * `rolled_until` equal an aggregation of that host's raw rows; rows at or after it are read raw
+ * by summaries and rolled later, in bulk. NULL, like a missing row, means every rollup row is
+ * complete (as migration 0004 and `rebuildHealthRollups` leave them).
+ */
+export interface HealthRollupWatermarksTable {
+  host: string;
+  /** A minute boundary, ms since the epoch. */
+  rolled_until: ColumnType<number | string | null, number | null, number | null>;
+}
+
 /** Learned per-container baselines (written by the anomaly detector). */
 export interface BaselinesTable {
   host: string;
@@ -171,6 +183,7 @@ export interface Database {
   monitor_container_stats: ContainerStatsTable;
   monitor_baselines: BaselinesTable;
   monitor_health_rollups: HealthRollupsTable;
+  monitor_health_rollup_watermarks: HealthRollupWatermarksTable;
 }
 
 /** Every table the schema owns, for tests and tools that need to list or empty them. */
@@ -182,4 +195,5 @@ export const monitorTableNames = [
   'monitor_container_stats',
   'monitor_baselines',
   'monitor_health_rollups',
+  'monitor_health_rollup_watermarks',
 ] as const satisfies readonly (keyof Database)[];

@@ -26,6 +26,15 @@ export interface SqlDialect {
   fromTime(value: Date | number | string): number;
   /** The start of the minute a time column falls in, as ms since the epoch (a bigint). */
   startOfMinute(column: string): RawBuilder<number>;
+  /** A time column's value for an expression of ms since the epoch (compared with a time column). */
+  timeOfMs(ms: RawBuilder<unknown>): RawBuilder<Date | number>;
+  /**
+   * A text column that the planner must not look up through an index: both planners otherwise
+   * prefer an index whose first column is compared for equality (`host = ?`, every row of one
+   * agent) over the time range that selects a few seconds of rows (PostgreSQL measured so on
+   * a table not analyzed yet).
+   */
+  unindexed(column: string): RawBuilder<unknown>;
 }
 
 function fromAnyTime(value: Date | number | string): number {
@@ -54,6 +63,9 @@ export const postgresDialect: SqlDialect = {
   // Exact: timestamptz keeps microseconds, and epoch is numeric (not a float) since PostgreSQL 14.
   startOfMinute: (column) =>
     sql<number>`(floor(extract(epoch from ${sql.ref(column)}) * 1000 / 60000) * 60000)::bigint`,
+  // Exact for whole milliseconds (numeric division, then double seconds to microseconds).
+  timeOfMs: (ms) => sql<Date>`to_timestamp(${ms} / 1000.0)`,
+  unindexed: (column) => sql`(${sql.ref(column)} || '')`,
 };
 
 /** SQLite: times as ms INTEGER, JSON as TEXT, booleans as 0/1. */
@@ -68,6 +80,9 @@ export const sqliteDialect: SqlDialect = {
   fromTime: fromAnyTime,
   // Integer division: the column holds whole milliseconds.
   startOfMinute: (column) => sql<number>`((cast(${sql.ref(column)} as integer) / 60000) * 60000)`,
+  timeOfMs: (ms) => sql<number>`${ms}`,
+  // SQLite's documented way: a unary + makes the term unusable by an index.
+  unindexed: (column) => sql`+${sql.ref(column)}`,
 };
 
 /**

@@ -7,6 +7,7 @@ import { incidentHistoryMigration } from './0002-incident-history.js';
 import { engineLeaseMigration } from './0003-engine-lease.js';
 import { healthRollupsMigration } from './0004-health-rollups.js';
 import { approvalParamsMigration } from './0005-approval-params.js';
+import { rollupWatermarkMigration } from './0006-rollup-watermark.js';
 
 /**
  * Every migration, in code: bundlers and single-file builds break file-system discovery.
@@ -34,6 +35,7 @@ export function sqlMigrations(dialect: SqlDialect): Readonly<Record<string, Migr
     '0003_engine_lease': engineLeaseMigration(dialect),
     '0004_health_rollups': healthRollupsMigration(dialect),
     '0005_approval_params': approvalParamsMigration(dialect),
+    '0006_rollup_watermark': rollupWatermarkMigration(dialect),
   };
 }
 

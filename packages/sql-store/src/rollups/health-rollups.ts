@@ -11,9 +11,9 @@ import type { SqlDialect } from '../dialect/sql-dialect.js';
 
 /**
  * `monitor_health_rollups`: one row per host, container and minute holding the counts, sums and
- * extremes of that minute's health samples. The store keeps it equal to an aggregation of
- * `monitor_health_metrics` in the transaction that writes the raw rows, and summaries read it
- * instead of the raw rows: their cost is bounded by the window's length in minutes.
+ * extremes of that minute's health samples. Up to each host's watermark (`rollup-watermarks.ts`)
+ * it equals an aggregation of `monitor_health_metrics`; summaries read it there and the few
+ * minutes of raw rows after it: their cost is bounded by the window's length in minutes.
  */
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -45,8 +45,26 @@ const rollupValueColumns = rollupColumns.filter(
 );
 
 const table = 'monitor_health_rollups';
+const watermarkTable = 'monitor_health_rollup_watermarks';
 const current = (column: RollupColumn) => sql.ref(`${table}.${column}`);
 const excluded = (column: RollupColumn) => sql.ref(`excluded.${column}`);
+
+/** The aggregates of raw rows named as the rollup's value columns, in `rollupValueColumns` order. */
+function rawAggregates(prefix = '') {
+  return [
+    sql<number>`count(*)`.as('samples'),
+    sql<number>`sum(CASE WHEN ${sql.ref(`${prefix}healthy`)} THEN 0 ELSE 1 END)`.as('unhealthy'),
+    ...metricColumns.flatMap((metric) => {
+      const value = sql.ref(`${prefix}${metric}`);
+      return [
+        sql<number>`count(${value})`.as(`${metric}_count`),
+        sql<number>`coalesce(sum(${value}), 0)`.as(`${metric}_sum`),
+        sql<number | null>`min(${value})`.as(`${metric}_min`),
+        sql<number | null>`max(${value})`.as(`${metric}_max`),
+      ];
+    }),
+  ];
+}
 
 /** The rollup rows of whatever raw rows `where` selects, in `rollupColumns` order. */
 function aggregateRawRows(
@@ -58,22 +76,7 @@ function aggregateRawRows(
   return (
     db
       .selectFrom('monitor_health_metrics')
-      .select([
-        'host',
-        'container_name',
-        minute.as('minute'),
-        sql<number>`count(*)`.as('samples'),
-        sql<number>`sum(CASE WHEN healthy THEN 0 ELSE 1 END)`.as('unhealthy'),
-        ...metricColumns.flatMap((metric) => {
-          const value = sql.ref(metric);
-          return [
-            sql<number>`count(${value})`.as(`${metric}_count`),
-            sql<number>`coalesce(sum(${value}), 0)`.as(`${metric}_sum`),
-            sql<number | null>`min(${value})`.as(`${metric}_min`),
-            sql<number | null>`max(${value})`.as(`${metric}_max`),
-          ];
-        }),
-      ])
+      .select(['host', 'container_name', minute.as('minute'), ...rawAggregates()])
       // A WHERE clause always: SQLite reads `ON CONFLICT` after a bare FROM as a join constraint.
       .where(where(minute))
       .groupBy(['host', 'container_name', minute])
@@ -110,19 +113,36 @@ function replacingUpdate(): Record<string, RawBuilder<unknown>> {
   );
 }
 
-async function insertAggregates(
+/** Writes the rollup rows of the raw rows `where` selects; resolves with the rollup rows written. */
+export async function insertAggregates(
   db: Db,
   dialect: SqlDialect,
   where: (minute: RawBuilder<number>) => RawBuilder<boolean>,
   onConflict: 'add' | 'replace',
-): Promise<void> {
-  await db
+): Promise<number> {
+  const result = await db
     .insertInto(table)
     .columns([...rollupColumns])
     .expression(aggregateRawRows(db, dialect, where))
     .onConflict((oc) =>
       oc.columns([...keyColumns]).doUpdateSet(onConflict === 'add' ? additiveUpdate() : replacingUpdate()),
     )
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0);
+}
+
+/** Removes one host's rollup rows of the minutes `[from, to)`. */
+export async function deleteRollupMinutes(
+  trx: Transaction<Database>,
+  dialect: SqlDialect,
+  range: { readonly host: string; readonly from: number; readonly to: number },
+): Promise<void> {
+  // Through the minute index, not every minute of the host's containers in the primary key.
+  await trx
+    .deleteFrom(table)
+    .where(sql<boolean>`${dialect.unindexed('host')} = ${range.host}`)
+    .where('minute', '>=', range.from)
+    .where('minute', '<', range.to)
     .execute();
 }
 
@@ -243,6 +263,21 @@ export async function rebuildRollups(
   options: { readonly host?: string },
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
+    // Every minute is complete afterwards: the watermark goes back to NULL, so the next roll
+    // starts from the newest samples (FOR UPDATE first: a plain UPDATE would not wait for a
+    // write holding the row FOR SHARE).
+    await trx
+      .selectFrom(watermarkTable)
+      .select('host')
+      .$if(options.host !== undefined, (qb) => qb.where('host', '=', options.host as string))
+      .orderBy('host')
+      .$if(dialect.supportsForUpdate, (qb) => qb.forUpdate())
+      .execute();
+    await trx
+      .updateTable(watermarkTable)
+      .set({ rolled_until: null })
+      .$if(options.host !== undefined, (qb) => qb.where('host', '=', options.host as string))
+      .execute();
     await trx
       .deleteFrom(table)
       .$if(options.host !== undefined, (qb) => qb.where('host', '=', options.host as string))
@@ -291,18 +326,39 @@ function toAggregate(row: Record<string, unknown>): HealthAggregate {
   };
 }
 
-/** The summary, aggregated in the database from the rollups of the window's minutes. */
+/**
+ * The summary, aggregated in the database: the rollups of the window's minutes before each host's
+ * watermark, and the raw rows from it on (the few minutes not rolled yet), grouped by minute. Both
+ * read the watermark in the same statement, so a roll committing meanwhile is seen whole or not.
+ */
 export async function summarizeRollups(
   db: Kysely<Database>,
+  dialect: SqlDialect,
   query: HealthSummaryQuery,
 ): Promise<HealthSummary> {
   const from = startOfMinute(query.since);
-  const window = sql<boolean>`container_name = ${query.containerName} AND minute >= ${from}${
-    query.host === undefined ? sql`` : sql` AND host = ${query.host}`
-  }`;
+  const onHost = (column: string) =>
+    query.host === undefined ? sql`` : sql` AND ${sql.ref(column)} = ${query.host}`;
+  const rawMinute = dialect.startOfMinute('m.timestamp');
+  // The raw rows: one index range per host with a watermark, on (host, container_name, timestamp).
+  // CROSS JOIN keeps SQLite's join order: the few watermarks outside.
+  const minutes = sql`
+    SELECT r.minute AS minute, ${sql.join(rollupValueColumns.map((column) => sql.ref(`r.${column}`)))}
+    FROM monitor_health_rollups r
+    LEFT JOIN ${sql.table(watermarkTable)} w ON w.host = r.host
+    WHERE r.container_name = ${query.containerName} AND r.minute >= ${from}${onHost('r.host')}
+      AND (w.rolled_until IS NULL OR r.minute < w.rolled_until)
+    UNION ALL
+    SELECT ${rawMinute} AS minute, ${sql.join(rawAggregates('m.'))}
+    FROM ${sql.table(watermarkTable)} w CROSS JOIN monitor_health_metrics m
+    WHERE w.rolled_until IS NOT NULL${onHost('w.host')} AND m.host = w.host
+      AND m.container_name = ${query.containerName} AND m.timestamp >= ${dialect.toTime(from)}
+      AND m.timestamp >= ${dialect.timeOfMs(sql.ref('w.rolled_until'))}
+    GROUP BY ${rawMinute}`;
   if (query.bucketMs === undefined) {
     const { rows } = await sql<Record<string, unknown>>`
-      SELECT ${sql.join(summedColumns())} FROM monitor_health_rollups WHERE ${window}`.execute(db);
+      WITH minutes AS (${minutes})
+      SELECT ${sql.join(summedColumns())} FROM minutes`.execute(db);
     return { from, total: toAggregate(rows[0] ?? {}), buckets: [] };
   }
   // Inlined, not bound: PostgreSQL matches GROUP BY to the select list by text, and both are
@@ -313,9 +369,10 @@ export async function summarizeRollups(
   // (a materialized CTE is computed once though read twice). The total is the row without a start.
   // No ORDER BY: on the group key it doubled SQLite's time; the few buckets are sorted below.
   const { rows } = await sql<Record<string, unknown>>`
-    WITH buckets AS MATERIALIZED (
+    WITH minutes AS (${minutes}),
+    buckets AS MATERIALIZED (
       SELECT ${start} AS start, ${sql.join(summedColumns())}
-      FROM monitor_health_rollups WHERE ${window} GROUP BY ${start}
+      FROM minutes GROUP BY ${start}
     )
     SELECT start, ${sql.join(rollupValueColumns.map((column) => sql.ref(column)))} FROM buckets
     UNION ALL

@@ -7,6 +7,7 @@ import {
   StoreError,
   silentLogger,
 } from '@website-monitor/core';
+import { startOfMinute } from '@website-monitor/core/internal';
 import { type Kysely, sql, type Transaction } from 'kysely';
 import type { Database } from '../database/database.js';
 import { fromBoolean, fromNumber, type SqlDialectName, sqlDialect } from '../dialect/sql-dialect.js';
@@ -14,11 +15,18 @@ import { createSqlMigrator } from '../migrations/migrations.js';
 import {
   addToRollups,
   pruneRollups,
+  type RollupSpan,
   rebuildRollups,
   recomputeRollups,
   spansOf,
   summarizeRollups,
 } from '../rollups/health-rollups.js';
+import {
+  isRolled,
+  lockWatermarksForWrite,
+  rollHealthRollups,
+  type Watermark,
+} from '../rollups/rollup-watermarks.js';
 import { approvalFromRow, approvalToRow } from '../rows/approval-row.js';
 import { baselineFromRow, baselineToRow } from '../rows/baseline-row.js';
 import { healingActionFromRow, healingActionToRow } from '../rows/healing-action-row.js';
@@ -52,6 +60,12 @@ export interface CreateSqlStoreOptions {
   readonly onClose?: () => Promise<void>;
   /** Runs the migrator; a dialect may wrap it in its own lock. Defaults to kysely's Migrator alone. */
   readonly runMigrations?: (migrate: () => Promise<void>) => Promise<void>;
+  /**
+   * At most how often (ms of wall time, default 10,000) a sample write also rolls the minutes
+   * older than its newest sample less two minutes into `monitor_health_rollups`; summaries read
+   * the raw rows of the minutes not rolled yet. 0 rolls after every write (tests).
+   */
+  readonly healthRollupIntervalMs?: number;
 }
 
 /** Lifetime aggregates of one container (never reduced by retention). */
@@ -94,6 +108,11 @@ export interface SqlStore extends Store {
 }
 
 const defaultPruneBatchSize = 1000;
+const defaultHealthRollupIntervalMs = 10_000;
+/** Minutes this close to a host's newest sample may still get samples in order: not rolled yet. */
+const rollupLagMs = 2 * 60_000;
+/** Sample time rolled per transaction: bounds one statement's rows (SQLite runs on the event loop). */
+const rollupStepMs = 30 * 60_000;
 const closedIncidentStatuses = ['resolved', 'escalated'];
 
 // biome-ignore lint/suspicious/noExplicitAny: `excluded.<column>` refs are built from column names at run time
@@ -106,6 +125,15 @@ function latestWins(row: object): AnySet {
       .filter((column) => column !== 'id')
       .map((column) => [column, sql.ref(`excluded.${column}`)]),
   );
+}
+
+/** The parts of `spans` in minutes a host has rolled already (before its watermark). */
+function rolledParts(spans: readonly RollupSpan[], watermarks: ReadonlyMap<string, Watermark>): RollupSpan[] {
+  return spans.flatMap((span) => {
+    const watermark = watermarks.get(span.host) ?? null;
+    const to = watermark === null ? span.to : Math.min(span.to, watermark);
+    return to > span.from ? [{ ...span, to }] : [];
+  });
 }
 
 /**
@@ -149,14 +177,56 @@ export function createSqlStore(options: CreateSqlStoreOptions): SqlStore {
     );
   }
 
+  /** Per host, the newest sample this store wrote: how far the next roll may go. */
+  const newestSampleByHost = new Map<string, number>();
+  const rollupIntervalMs = options.healthRollupIntervalMs ?? defaultHealthRollupIntervalMs;
+  let lastRollAt = Number.NEGATIVE_INFINITY;
+
+  /**
+   * Rolls the minutes behind each host's newest sample, at most once per interval: one set-based
+   * pass over a few seconds of samples instead of an upsert of ~400 container-minutes per batch.
+   * A failure leaves the minutes raw (summaries stay exact) and is retried next time.
+   */
+  async function rollIfDue(): Promise<void> {
+    const now = performance.now();
+    if (now - lastRollAt < rollupIntervalMs) return;
+    lastRollAt = now;
+    for (const [host, newest] of newestSampleByHost) {
+      try {
+        await rollHealthRollups(db, dialect, {
+          host,
+          horizon: startOfMinute(newest - rollupLagMs),
+          stepMs: rollupStepMs,
+        });
+      } catch (error) {
+        logger.log('warn', 'health_rollups_roll_failed', {
+          store: label,
+          host,
+          error: redact(error instanceof Error ? error.message : String(error)),
+        });
+      }
+    }
+  }
+
   async function saveSampleChunk(
     trx: Transaction<Database>,
     samples: readonly HealthSample[],
   ): Promise<void> {
+    const watermarks = await lockWatermarksForWrite(
+      trx,
+      dialect,
+      samples.map((sample) => sample.host),
+    );
     const rows = samples.map((sample) => healthSampleToRow(sample, dialect));
     const inserted = await insertNewHealthRows(trx, dialect, rows);
-    await addToRollups(trx, dialect, inserted);
     const insertedIds = new Set(inserted);
+    // Only samples in minutes already rolled (late, replayed from the spool) touch the rollups.
+    const lateIds = samples
+      .filter(
+        (sample) => insertedIds.has(sample.id) && isRolled(watermarks.get(sample.host), sample.checkedAt),
+      )
+      .map((sample) => sample.id);
+    await addToRollups(trx, dialect, lateIds);
     const contributions: StatsContribution[] = samples
       .filter((sample) => insertedIds.has(sample.id))
       .map(sampleContribution);
@@ -192,22 +262,30 @@ export function createSqlStore(options: CreateSqlStoreOptions): SqlStore {
         .onConflict((oc) => oc.column('id').doUpdateSet(latestWins(replayedRows[0] as object)))
         .execute();
       // A rewritten row may have moved to another minute or taken an extreme with it: compute
-      // the minutes of its old and new versions again from the raw rows.
+      // the rolled minutes of its old and new versions again from the raw rows.
+      const previousHosts = previous.map((old) => old.host).filter((host) => !watermarks.has(host));
+      const allWatermarks =
+        previousHosts.length === 0
+          ? watermarks
+          : new Map([...watermarks, ...(await lockWatermarksForWrite(trx, dialect, previousHosts))]);
       await recomputeRollups(
         trx,
         dialect,
-        spansOf([
-          ...previous.map((old) => ({
-            host: old.host,
-            containerName: old.container_name,
-            at: dialect.fromTime(old.timestamp),
-          })),
-          ...replayed.map((sample) => ({
-            host: sample.host,
-            containerName: sample.containerName,
-            at: sample.checkedAt,
-          })),
-        ]),
+        rolledParts(
+          spansOf([
+            ...previous.map((old) => ({
+              host: old.host,
+              containerName: old.container_name,
+              at: dialect.fromTime(old.timestamp),
+            })),
+            ...replayed.map((sample) => ({
+              host: sample.host,
+              containerName: sample.containerName,
+              at: sample.checkedAt,
+            })),
+          ]),
+          allWatermarks,
+        ),
       );
     }
     await applyStatsContributions(trx, dialect, contributions);
@@ -257,6 +335,12 @@ export function createSqlStore(options: CreateSqlStoreOptions): SqlStore {
           const chunk = unique.slice(start, start + dialect.maxRowsPerInsert);
           await db.transaction().execute((trx) => saveSampleChunk(trx, chunk));
         }
+        for (const sample of unique) {
+          const newest = newestSampleByHost.get(sample.host);
+          if (newest === undefined || sample.checkedAt > newest)
+            newestSampleByHost.set(sample.host, sample.checkedAt);
+        }
+        await rollIfDue();
       });
     },
 
@@ -420,7 +504,7 @@ export function createSqlStore(options: CreateSqlStoreOptions): SqlStore {
       return run('summarizeHealthSamples', async () => {
         const problem = healthSummaryQueryProblem(query);
         if (problem !== undefined) throw new StoreError(`${label} store: summarizeHealthSamples: ${problem}`);
-        return summarizeRollups(db, query);
+        return summarizeRollups(db, dialect, query);
       });
     },
 

@@ -18,3 +18,14 @@ storeContract({
   },
   test: { describe, it, expect },
 });
+
+// Rolling after every write: minutes pass through the watermark between the contract's writes.
+storeContract({
+  name: 'SQLite (temp file, rollups rolled after every write)',
+  makeStore: async () => {
+    const store = createSqliteStore({ path: join(dir, `store-${files++}.db`), healthRollupIntervalMs: 0 });
+    await store.migrate();
+    return store;
+  },
+  test: { describe, it, expect },
+});

@@ -22,6 +22,11 @@ export interface CreateSqliteStoreOptions {
   readonly logger?: Logger;
   /** How long a write waits for another process's write lock, in ms (default 5000). */
   readonly busyTimeoutMs?: number;
+  /**
+   * At most how often (ms, default 10,000) a write also rolls older minutes into the per-minute
+   * rollups summaries read (see `@website-monitor/sql-store`); 0 after every write.
+   */
+  readonly healthRollupIntervalMs?: number;
 }
 
 /** The Store, plus engine leases (one agent acts per Docker engine) kept in the same file. */
@@ -64,6 +69,9 @@ export function createSqliteStore(options: CreateSqliteStoreOptions): SqliteStor
     db,
     dialect: 'sqlite',
     ...(options.host !== undefined ? { host: options.host } : {}),
+    ...(options.healthRollupIntervalMs !== undefined
+      ? { healthRollupIntervalMs: options.healthRollupIntervalMs }
+      : {}),
     ...(options.logger !== undefined ? { logger: options.logger } : {}),
   });
   // Agents sharing this file (on one host or a shared volume) meet at its lease table.
