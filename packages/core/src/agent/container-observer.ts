@@ -193,6 +193,8 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
     try {
       listed = await runtime.list({ signal: deps.signal() });
     } catch (error) {
+      // Stopping aborts the pass under way (Ctrl-C right after the start): no engine failure.
+      if (deps.signal()?.aborted) return;
       logRuntimeError(log, 'full_pass_failed', error, { reason });
       return;
     }
