@@ -314,6 +314,8 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
     const subscribed = new Promise<void>((resolve) => {
       firstConnectionState = resolve;
     });
+    // A stop before the engine first answered (Ctrl-C during the start) ends the start too.
+    signal.addEventListener('abort', () => firstConnectionState(), { once: true });
     this.#loops.push(
       watchContainerEvents({
         runtime: this.#runtime,
@@ -336,6 +338,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
       }),
     );
     await subscribed;
+    if (signal.aborted) return;
     await observer.fullPass('start');
     this.#loops.push(
       runPeriodically({
