@@ -121,6 +121,14 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
   let lastFullPassAt: number | undefined;
   /** When each container's last run ended, so the next run's followed lines start after it. */
   const lastDieAt = new Map<string, number>();
+  /**
+   * An engine call that failed because the agent is stopping (its signal aborted the call, e.g.
+   * Ctrl-C right after the start) is no engine failure: nothing is logged for it.
+   */
+  const logCallFailure = (event: string, error: unknown, fields: Record<string, unknown>): void => {
+    if (deps.signal()?.aborted) return;
+    logRuntimeError(log, event, error, fields);
+  };
 
   const onEvent = (event: ContainerEvent): void => {
     const cause = intent.observe(event);
@@ -193,9 +201,7 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
     try {
       listed = await runtime.list({ signal: deps.signal() });
     } catch (error) {
-      // Stopping aborts the pass under way (Ctrl-C right after the start): no engine failure.
-      if (deps.signal()?.aborted) return;
-      logRuntimeError(log, 'full_pass_failed', error, { reason });
+      logCallFailure('full_pass_failed', error, { reason });
       return;
     }
     lastFullPassAt = clock.now();
@@ -411,7 +417,7 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
       if (ContainerRuntimeError.isInstance(error) && (error as ContainerRuntimeError).kind === 'not_found') {
         await forget(watch.id, 'container removed');
       } else {
-        logRuntimeError(log, 'inspect_failed', error, { container: watch.name });
+        logCallFailure('inspect_failed', error, { container: watch.name });
       }
       return undefined;
     }
@@ -448,7 +454,7 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
       .then((sample) => {
         watch.freshStats = sample;
       })
-      .catch((error: unknown) => logRuntimeError(log, 'stats_failed', error, { container: watch.name }))
+      .catch((error: unknown) => logCallFailure('stats_failed', error, { container: watch.name }))
       .finally(() => {
         watch.statsInFlight = undefined;
       });
