@@ -37,7 +37,12 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'examples/**/*.test.ts', 'scripts/api-report/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'examples/**/*.test.ts',
+            'scripts/api-report/**/*.test.ts',
+            'scripts/release/**/*.test.ts',
+          ],
           setupFiles: [isolateEngineLocks],
           exclude: ['**/*.integration.test.ts', '**/node_modules/**', '**/dist/**'],
         },
@@ -49,7 +54,13 @@ export default defineConfig({
           setupFiles: [isolateEngineLocks],
           // Real Docker engine: files run one at a time so restarts and timings stay readable
           // on a 2-core machine.
-          include: ['packages/*/src/**/*.integration.test.ts', 'packages/*/test/**/*.integration.test.ts'],
+          include: [
+            'packages/*/src/**/*.integration.test.ts',
+            'packages/*/test/**/*.integration.test.ts',
+            // The packed packages installed as a user would, and every example run as its README says.
+            'scripts/release/**/*.integration.test.ts',
+            'examples/**/*.integration.test.ts',
+          ],
           exclude: ['**/node_modules/**', '**/dist/**'],
           fileParallelism: false,
           testTimeout: 90_000,
