@@ -15,7 +15,7 @@ import {
 import { corePackage } from './manifest-rules.js';
 import { type PackedPackage, packPackage, unpackTarball } from './pack-package.js';
 import { readPublishablePackages } from './publishable-packages.js';
-import { runChecked } from './run-command.js';
+import { runChecked, runCommand } from './run-command.js';
 
 export interface ReleaseDryRunOptions {
   readonly repoRoot: string;
@@ -76,6 +76,15 @@ export async function runReleaseDryRun(options: ReleaseDryRunOptions): Promise<R
   const started = performance.now();
   const log = options.log ?? (() => {});
   const { repoRoot } = options;
+  // The consumer projects install the way most users do, with npm: say so before building.
+  const npm = await runCommand('npm', ['--version'], { cwd: repoRoot, timeoutMs: minute }).catch(
+    () => undefined,
+  );
+  if (npm?.exitCode !== 0) {
+    throw new Error(
+      'the release dry run needs npm (its consumer projects install with npm): install npm, then rerun',
+    );
+  }
   const workDir = mkdtempSync(join(tmpdir(), 'website-monitor-release-'));
 
   if (options.build ?? true) {
