@@ -33,11 +33,16 @@ function mark<T extends object>(value: T): T {
   return value;
 }
 
-const redactors = new WeakMap<object, RecordRedactor>();
+/**
+ * By the container's secret values (the same array while its env and labels do not change), so
+ * a container inspected again (every `die` brings fresh details) keeps its redactor and what the
+ * redactor remembers.
+ */
+const redactors = new WeakMap<readonly string[], RecordRedactor>();
 let patternsOnly: RecordRedactor | undefined;
 
 /**
- * The redactor for a container's records (the same one for the same inspected details); with no
+ * The redactor for a container's records (the same one while its secrets are the same); with no
  * details (a container already gone), secret patterns only.
  */
 export function recordRedactor(container: ContainerDetails | null | undefined): RecordRedactor {
@@ -45,16 +50,32 @@ export function recordRedactor(container: ContainerDetails | null | undefined): 
     patternsOnly ??= createRecordRedactor(textRedactor());
     return patternsOnly;
   }
-  let redactor = redactors.get(container);
+  const secrets = containerSecretValues(container);
+  let redactor = redactors.get(secrets);
   if (!redactor) {
-    redactor = createRecordRedactor(textRedactor(containerSecretValues(container)));
-    redactors.set(container, redactor);
+    redactor = createRecordRedactor(textRedactor(secrets));
+    redactors.set(secrets, redactor);
   }
   return redactor;
 }
 
+/** Short texts remembered per redactor: a diagnosis is quoted by the incident, the step's reason and the action's record. */
+const rememberedTexts = 64;
+const rememberedTextMaxChars = 4096;
+
 function createRecordRedactor(redact: TextRedactor): RecordRedactor {
-  const text = (value: string): string => redact(value);
+  // On the path from a crash to its restart the same sentence is redacted several times: each
+  // time after the first is a lookup. Bounded (oldest dropped first) and for short texts only.
+  const remembered = new Map<string, string>();
+  const text = (value: string): string => {
+    if (value.length > rememberedTextMaxChars) return redact(value);
+    const known = remembered.get(value);
+    if (known !== undefined) return known;
+    const masked = redact(value);
+    if (remembered.size >= rememberedTexts) remembered.delete(remembered.keys().next().value as string);
+    remembered.set(value, masked);
+    return masked;
+  };
   const nullable = (value: string | null): string | null => (value === null ? null : text(value));
 
   const diagnosis = (value: Diagnosis): Diagnosis => {
