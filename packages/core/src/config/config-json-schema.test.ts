@@ -142,6 +142,7 @@ describe('config.schema.json', () => {
   });
 
   const seedFile = new URL('../shared/seed/website-monitor-agent.md', repoRoot);
+  // Skipped only outside this workplace, where ../shared/seed (the product description) is not checked out beside the repo.
   it.skipIf(!existsSync(seedFile))("accepts the seed's configs as written, as the loader does", () => {
     const blocks = configBlocks(readFileSync(seedFile, 'utf8'));
     // The Configuration section and the Custom Healing Strategies section, at least.
