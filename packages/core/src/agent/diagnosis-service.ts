@@ -91,6 +91,11 @@ export interface DiagnosisService {
       readonly verdict?: HealthVerdict | undefined;
     },
   ): Promise<DiagnosisContextWithLogs>;
+  /**
+   * The context as it stands, without the log tail: what a healing strategy reads when it asks
+   * (built on first read, so a restart that never looks does not wait for it).
+   */
+  contextWithoutLogs(watch: ContainerWatch, incident: Incident): DiagnosisContextWithLogs;
   /** Starts reading the log tail at a failure event, alongside the check's inspect. */
   prefetchLogs(watch: ContainerWatch): void;
   /** The rules' diagnosis, announced as `diagnosis:completed`. */
@@ -161,16 +166,46 @@ export function createDiagnosisService(deps: DiagnosisServiceDeps): DiagnosisSer
     }
   };
 
+  /**
+   * Where container text (logs, labels, health-check output, the environment) enters a diagnosis:
+   * bounded and redacted once, so the rules, the model, a strategy and every record made from a
+   * diagnosis see the same masked text.
+   */
+  const assemble = (
+    watch: ContainerWatch,
+    incident: Incident,
+    rawLog: readonly string[],
+    logsComplete: boolean,
+    verdict: HealthVerdict | undefined,
+  ): DiagnosisContextWithLogs => {
+    const graph = deps.containers.dependencyGraph();
+    const dependencies: Record<string, 'healthy' | 'unhealthy' | 'missing'> = {};
+    for (const name of graph.dependenciesOf(watch.name)) {
+      dependencies[name] = dependencyState(deps.containers.findByName(name));
+    }
+    return redactContext({
+      logsComplete,
+      incident,
+      container: watch.details ?? null,
+      verdict: verdict ?? watch.verdict!,
+      dependencies,
+      recentRestarts: deps.ledger.used({ container: watch.name, now: clock.now() }),
+      logTail: boundedLogTail(rawLog),
+      errorLines: firstErrorWindow(rawLog),
+      recentEvents: [...watch.recentEvents],
+      baselines: deps.baselines.snapshot(watch.name, watch.details?.image).baselines,
+    });
+  };
+
   return {
     diagnoser: configured,
     rulesOnly: configured === rules,
 
+    contextWithoutLogs(watch, incident) {
+      return assemble(watch, incident, [], false, undefined);
+    },
+
     async context(watch, incident, options = { logs: 'wait' }) {
-      const graph = deps.containers.dependencyGraph();
-      const dependencies: Record<string, 'healthy' | 'unhealthy' | 'missing'> = {};
-      for (const name of graph.dependenciesOf(watch.name)) {
-        dependencies[name] = dependencyState(deps.containers.findByName(name));
-      }
       let rawLog: readonly string[] = [];
       let logsComplete = options.logs !== 'none';
       if (options.logs === 'wait') {
@@ -185,21 +220,7 @@ export function createDiagnosisService(deps: DiagnosisServiceDeps): DiagnosisSer
           logsComplete = ready !== undefined;
         }
       }
-      // Where container text (logs, labels, health-check output, the environment) enters the
-      // agent: bounded and redacted once, so the rules, the model, a strategy and every record
-      // made from a diagnosis see the same masked text.
-      return redactContext({
-        logsComplete,
-        incident,
-        container: watch.details ?? null,
-        verdict: options.verdict ?? watch.verdict!,
-        dependencies,
-        recentRestarts: deps.ledger.used({ container: watch.name, now: clock.now() }),
-        logTail: boundedLogTail(rawLog),
-        errorLines: firstErrorWindow(rawLog),
-        recentEvents: [...watch.recentEvents],
-        baselines: deps.baselines.snapshot(watch.name, watch.details?.image).baselines,
-      });
+      return assemble(watch, incident, rawLog, logsComplete, options.verdict);
     },
 
     prefetchLogs(watch) {

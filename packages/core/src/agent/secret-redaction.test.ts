@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MonitorConfig } from '../config/monitor-config.js';
 import { parseMonitorConfig } from '../config/parse-monitor-config.js';
+import type { HealingStrategy } from '../heal/healing-strategy.js';
+import type { DiagnosisContext } from '../ports/diagnoser.js';
 import {
   FakeClock,
   FakeContainerRuntime,
@@ -44,7 +46,11 @@ const eventNames: readonly (keyof AgentEvents)[] = [
   'diagnosis:completed',
 ];
 
-function harness(config: MonitorConfig, diagnoser?: ScriptedDiagnoser) {
+function harness(
+  config: MonitorConfig,
+  diagnoser?: ScriptedDiagnoser,
+  strategies: readonly HealingStrategy[] = [],
+) {
   const clock = new FakeClock();
   const runtime = new FakeContainerRuntime({ clock });
   const store = new MemoryStore();
@@ -59,6 +65,7 @@ function harness(config: MonitorConfig, diagnoser?: ScriptedDiagnoser) {
     prober: new FakeHttpProber(),
     clock,
     random: () => 0.5,
+    strategies,
     ...(diagnoser ? { diagnoser } : {}),
   });
   agents.push(agent);
@@ -234,5 +241,48 @@ describe('a HEALTHCHECK that prints a secret', () => {
     const text = JSON.stringify({ failed, samples, log: logger.entries });
     expect(text).toContain('Docker HEALTHCHECK reports unhealthy');
     expectMasked(text);
+  });
+});
+
+describe('the diagnosis context a plugin strategy reads', () => {
+  it('is assembled when the strategy reads it, masked, and the same object at every read', async () => {
+    const seen: DiagnosisContext[] = [];
+    const inspector: HealingStrategy = {
+      name: 'inspect_and_restart',
+      description: 'reads the diagnosis context, then restarts',
+      restartsContainer: true,
+      async run(context) {
+        // Read twice, once through a spread as a plugin might: one context, built at the first read.
+        seen.push(context.diagnosisContext, { ...context }.diagnosisContext);
+        await context.runtime.restart({ id: context.container.id, timeoutSeconds: 1 });
+        return { ok: true, detail: 'restarted', changedContainer: true };
+      },
+    };
+    const config = parseMonitorConfig({
+      text: `healing:
+  auto_fix_actions: [inspect_and_restart]
+  strategies:
+    container_stopped:
+      - action: inspect_and_restart
+        max_attempts: 1
+`,
+      env: {},
+      knownActions: [inspector.name],
+    });
+    const { agent, runtime, settle, sinks } = harness(config, undefined, [inspector]);
+    await agent.start();
+    await settle();
+    runtime.crash('web', { exitCode: 1, logs: [`connecting as app with password ${dbPassword}`] });
+    await settle();
+    await settle(30_000);
+
+    expect(seen).toHaveLength(2);
+    expect(seen[1]).toBe(seen[0]);
+    const context = seen[0]!;
+    expect(context.incident.containerName).toBe('web');
+    expect(context.container?.env).toContain('DB_PASSWORD=[REDACTED:env_value]');
+    const text = JSON.stringify(context);
+    for (const secret of secrets) expect(text).not.toContain(secret);
+    expect(await sinks()).not.toContain(dbPassword);
   });
 });

@@ -14,6 +14,7 @@ import type { OperatorIntentTracker } from '../policy/operator-intent.js';
 import { restartPriorityRanks } from '../policy/restart-queue.js';
 import type { Clock } from '../ports/clock.js';
 import type { ContainerRuntime } from '../ports/container-runtime.js';
+import type { DiagnosisContext } from '../ports/diagnoser.js';
 import type { Logger } from '../ports/logger.js';
 import type { Recorder } from '../record/recorder.js';
 import { recordRedactor } from '../redact/record-redactor.js';
@@ -443,16 +444,24 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
     // incident as recovered on its own: the check after the action decides.
     watch.actionsInFlight++;
     try {
+      const acting = watch.incident!;
+      // Only a strategy that reads the diagnosis context pays for it: a restart goes ahead without
+      // one being assembled (and its text redacted); the diagnosing step gets the log tail with it.
+      let diagnosisContext: DiagnosisContext | undefined =
+        strategy.name === diagnoseStepName
+          ? await deps.diagnosis.context(watch, acting, { logs: 'wait' })
+          : undefined;
       outcome = await strategy.run({
-        incident: watch.incident!,
+        incident: acting,
         container: details,
         settings,
         step,
         runtime: deps.runtime,
         diagnoser: deps.diagnosis.diagnoser,
-        diagnosisContext: await deps.diagnosis.context(watch, watch.incident!, {
-          logs: strategy.name === diagnoseStepName ? 'wait' : 'none',
-        }),
+        get diagnosisContext() {
+          diagnosisContext ??= deps.diagnosis.contextWithoutLogs(watch, acting);
+          return diagnosisContext;
+        },
         clock,
         logger: deps.logger,
         stopTimeoutSeconds: stopTimeoutOf(settings),

@@ -5,6 +5,7 @@ import type { Problem } from '../domain/health.js';
 import type { Incident, IncidentHistoryEntry } from '../domain/incident.js';
 import { containerSecretValues } from './container-secrets.js';
 import { type TextRedactor, textRedactor } from './redact-secrets.js';
+import { isRedactedWith, markRedacted, noSecretValues } from './redaction-marks.js';
 
 /**
  * Redacts what enters the agent's records (incidents, healing actions, approvals, diagnoses) for
@@ -13,24 +14,16 @@ import { type TextRedactor, textRedactor } from './redact-secrets.js';
  * so every sink carries the same masked text.
  */
 export interface RecordRedactor {
-  text(text: string): string;
+  /** One text, at most `maxChars` of it (default `maxFieldChars`); short texts are remembered. */
+  text(text: string, maxChars?: number): string;
+  /** True when this redactor (or one with the same secrets) produced `value`: it needs no second pass. */
+  produced(value: object): boolean;
   /** A check's problems: a HEALTHCHECK's output or an HTTP answer quoted in a message. */
   problems(problems: readonly Problem[]): readonly Problem[];
   incident(incident: Incident): Incident;
   diagnosis(diagnosis: Diagnosis): Diagnosis;
   action(action: HealingActionRecord): HealingActionRecord;
   approval(approval: ApprovalRequest): ApprovalRequest;
-}
-
-/**
- * Records (and their parts) this module produced. An incident is saved again at every change
- * with most of its parts untouched: those are not scanned again.
- */
-const redacted = new WeakSet<object>();
-
-function mark<T extends object>(value: T): T {
-  redacted.add(value);
-  return value;
 }
 
 /**
@@ -46,40 +39,59 @@ let patternsOnly: RecordRedactor | undefined;
  * details (a container already gone), secret patterns only.
  */
 export function recordRedactor(container: ContainerDetails | null | undefined): RecordRedactor {
-  if (!container) {
-    patternsOnly ??= createRecordRedactor(textRedactor());
+  const secrets = containerSecretValues(container);
+  // A container with no secrets of its own shares the patterns-only redactor, and what it remembers.
+  if (secrets.length === 0) {
+    patternsOnly ??= createRecordRedactor(noSecretValues);
     return patternsOnly;
   }
-  const secrets = containerSecretValues(container);
   let redactor = redactors.get(secrets);
   if (!redactor) {
-    redactor = createRecordRedactor(textRedactor(secrets));
+    redactor = createRecordRedactor(secrets);
     redactors.set(secrets, redactor);
   }
   return redactor;
 }
 
-/** Short texts remembered per redactor: a diagnosis is quoted by the incident, the step's reason and the action's record. */
-const rememberedTexts = 64;
-const rememberedTextMaxChars = 4096;
+/**
+ * Texts remembered per redactor: a problem's message is quoted by the verdict, the incident and
+ * the diagnosis context, a diagnosis by the incident, the step's reason and the action's record,
+ * and the container's name, image and labels by every context. Short texts only, bounded in
+ * number and in characters (oldest dropped first).
+ */
+const rememberedTexts = 256;
+const rememberedTextMaxChars = 1_024;
+const rememberedTotalChars = 16 * 1_024;
 
-function createRecordRedactor(redact: TextRedactor): RecordRedactor {
-  // On the path from a crash to its restart the same sentence is redacted several times: each
-  // time after the first is a lookup. Bounded (oldest dropped first) and for short texts only.
+function createRecordRedactor(secrets: readonly string[]): RecordRedactor {
+  const redact: TextRedactor = textRedactor(secrets);
+  const mark = <T extends object>(value: T): T => markRedacted(value, secrets);
+  const produced = (value: object): boolean => isRedactedWith(value, secrets);
+  // On the path from a crash to its restart the same sentences are redacted several times: each
+  // time after the first is a lookup.
   const remembered = new Map<string, string>();
-  const text = (value: string): string => {
-    if (value.length > rememberedTextMaxChars) return redact(value);
+  let rememberedChars = 0;
+  const text = (value: string, maxChars?: number): string => {
+    // A text that fits within its bound is redacted the same whatever the bound: it can be remembered.
+    if (value.length > rememberedTextMaxChars || (maxChars !== undefined && value.length > maxChars)) {
+      return redact(value, maxChars);
+    }
     const known = remembered.get(value);
     if (known !== undefined) return known;
     const masked = redact(value);
-    if (remembered.size >= rememberedTexts) remembered.delete(remembered.keys().next().value as string);
+    while (remembered.size >= rememberedTexts || rememberedChars + value.length > rememberedTotalChars) {
+      const oldest = remembered.keys().next().value as string;
+      remembered.delete(oldest);
+      rememberedChars -= oldest.length;
+    }
     remembered.set(value, masked);
+    rememberedChars += value.length;
     return masked;
   };
   const nullable = (value: string | null): string | null => (value === null ? null : text(value));
 
   const diagnosis = (value: Diagnosis): Diagnosis => {
-    if (redacted.has(value)) return value;
+    if (produced(value)) return value;
     return mark({
       ...value,
       diagnosis: text(value.diagnosis),
@@ -89,12 +101,12 @@ function createRecordRedactor(redact: TextRedactor): RecordRedactor {
   };
 
   const problems = (value: readonly Problem[]): readonly Problem[] => {
-    if (redacted.has(value)) return value;
+    if (produced(value)) return value;
     return mark(value.map((problem) => ({ ...problem, message: text(problem.message) })));
   };
 
   const historyEntry = (entry: IncidentHistoryEntry): IncidentHistoryEntry => {
-    if (redacted.has(entry)) return entry;
+    if (produced(entry)) return entry;
     return mark(
       entry.kind === 'diagnosed'
         ? { ...entry, diagnosis: diagnosis(entry.diagnosis) }
@@ -105,9 +117,10 @@ function createRecordRedactor(redact: TextRedactor): RecordRedactor {
   return {
     problems,
     text,
+    produced,
     diagnosis,
     incident(incident) {
-      if (redacted.has(incident)) return incident;
+      if (produced(incident)) return incident;
       return mark({
         ...incident,
         problems: problems(incident.problems),
@@ -117,7 +130,7 @@ function createRecordRedactor(redact: TextRedactor): RecordRedactor {
       });
     },
     action(action) {
-      if (redacted.has(action)) return action;
+      if (produced(action)) return action;
       const detail = nullable(action.detail);
       return mark({
         ...action,
@@ -127,7 +140,7 @@ function createRecordRedactor(redact: TextRedactor): RecordRedactor {
       });
     },
     approval(approval) {
-      if (redacted.has(approval)) return approval;
+      if (produced(approval)) return approval;
       return mark({ ...approval, reason: text(approval.reason) });
     },
   };

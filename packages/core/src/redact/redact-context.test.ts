@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeDiagnosisContext } from '../diagnose/diagnosis-context-fixture.test-helper.js';
 import type { ContainerDetails } from '../domain/container.js';
+import { recordRedactor } from './record-redactor.js';
 import { redactContext } from './redact-context.js';
 
 const container: ContainerDetails = {
@@ -84,5 +85,43 @@ describe('redactContext bounds what it scans', () => {
     };
     const once = redactContext(context);
     expect(redactContext(once)).toEqual(once);
+  });
+
+  it("keeps an incident its container's record redactor masked as it is, and counts it against the total", () => {
+    const withSecret = { ...container, id: 'c-marked', env: ['DB_PASSWORD=Tr0ub4dor-and-3'] };
+    const base = makeDiagnosisContext({});
+    const incident = recordRedactor(withSecret).incident({
+      ...base.incident,
+      problems: [{ kind: 'container_stopped', message: 'login with Tr0ub4dor-and-3 refused' }],
+    });
+    expect(incident.problems[0]?.message).toBe('login with [REDACTED:env_value] refused');
+    const redacted = redactContext({ ...base, container: withSecret, incident });
+    // The very object: not copied, not scanned again.
+    expect(redacted.incident).toBe(incident);
+  });
+
+  it("scans a record masked without the container's secrets again, with them", () => {
+    const withSecret = { ...container, id: 'c-late', env: ['DB_PASSWORD=Tr0ub4dor-and-3'] };
+    const base = makeDiagnosisContext({});
+    // Masked while the container's details were unknown: patterns only, its password still there.
+    const incident = recordRedactor(null).incident({
+      ...base.incident,
+      problems: [{ kind: 'container_stopped', message: 'login with Tr0ub4dor-and-3 refused' }],
+    });
+    expect(incident.problems[0]?.message).toContain('Tr0ub4dor-and-3');
+    const redacted = redactContext({ ...base, container: withSecret, incident });
+    expect(redacted.incident.problems[0]?.message).toBe('login with [REDACTED:env_value] refused');
+  });
+
+  it('cuts an already masked record like any other when it does not fit in what is left of the total', () => {
+    const base = makeDiagnosisContext({});
+    const long = 'x '.repeat(100_000);
+    const incident = recordRedactor(container).incident({
+      ...base.incident,
+      problems: Array.from({ length: 40 }, () => ({ kind: 'container_stopped' as const, message: long })),
+    });
+    const redacted = redactContext({ ...base, container, incident });
+    expect(JSON.stringify(redacted).length).toBeLessThan(300 * 1024);
+    expect(redacted.incident.problems.at(-1)?.message).toMatch(/^…\[truncated \d+ chars\]$/);
   });
 });

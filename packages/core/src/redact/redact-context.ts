@@ -1,7 +1,7 @@
 import type { ContainerDetails } from '../domain/container.js';
 import type { DiagnosisContext } from '../ports/diagnoser.js';
-import { containerSecretValues } from './container-secrets.js';
-import { redactDeep } from './redact-deep.js';
+import { type RecordRedactor, recordRedactor } from './record-redactor.js';
+import { redactDeepWith } from './redact-deep.js';
 import { redactionMarker } from './redact-secrets.js';
 
 /** One string of a diagnosis context: log lines are already cut to 2 KiB, labels are not. */
@@ -47,11 +47,19 @@ export function environmentValues(env: readonly string[]): string[] {
 export function redactContext<T extends DiagnosisContext>(context: T): T {
   if (redacted.has(context)) return context;
   const container = context.container;
-  const extraValues = containerSecretValues(container);
+  // The container's record redactor: the records in the context (its incident, the verdict's
+  // problems) were masked by it already and are not scanned again, and the strings every context
+  // of this container repeats (its name, image, labels, a problem's message) are remembered.
+  const redactor = recordRedactor(container);
   const { container: _container, ...rest } = context;
   const result = {
-    ...redactDeep(rest, { extraValues, maxFieldChars: maxContextFieldChars, maxTotalChars: maxContextChars }),
-    container: container ? redactContainer(container, extraValues) : container,
+    ...redactDeepWith(rest, {
+      redact: redactor.text,
+      alreadyRedacted: redactor.produced,
+      maxFieldChars: maxContextFieldChars,
+      maxTotalChars: maxContextChars,
+    }),
+    container: container ? redactContainer(container, redactor) : container,
   } as unknown as T;
   redacted.add(result);
   return result;
@@ -62,20 +70,20 @@ const redacted = new WeakSet<object>();
 /** A container's redacted details, by the inspected details: the same for every context of one inspect. */
 const containers = new WeakMap<ContainerDetails, ContainerDetails>();
 
-function redactContainer(container: ContainerDetails, extraValues: readonly string[]): ContainerDetails {
+function redactContainer(container: ContainerDetails, redactor: RecordRedactor): ContainerDetails {
   if (redacted.has(container)) return container;
   const known = containers.get(container);
   if (known) return known;
-  const result = redactContainerOnce(container, extraValues);
+  const result = redactContainerOnce(container, redactor);
   redacted.add(result);
   containers.set(container, result);
   return result;
 }
 
-function redactContainerOnce(container: ContainerDetails, extraValues: readonly string[]): ContainerDetails {
+function redactContainerOnce(container: ContainerDetails, redactor: RecordRedactor): ContainerDetails {
   const { env, ...rest } = container;
-  const redacted = redactDeep(rest, {
-    extraValues,
+  const redacted = redactDeepWith(rest, {
+    redact: redactor.text,
     maxFieldChars: maxContextFieldChars,
     maxTotalChars: maxContextChars,
   });

@@ -14,6 +14,16 @@ export interface RedactDeepOptions {
   readonly maxTotalChars?: number;
 }
 
+/** What the walk redacts each string with: `redactSecrets` with the options' known values, or the caller's own. */
+export interface RedactDeepWalkOptions extends Omit<RedactDeepOptions, 'extraValues'> {
+  readonly redact: TextRedactor;
+  /**
+   * Parts already redacted (a record the agent masked where it entered): kept as they are, their
+   * strings only counted against `maxTotalChars`. A part that would not fit is walked like any other.
+   */
+  readonly alreadyRedacted?: (value: object) => boolean;
+}
+
 export const defaultMaxTotalChars = 256 * 1024;
 /** Deeper values are cut, which also ends a walk over a cycle. */
 const maxDepth = 16;
@@ -33,25 +43,38 @@ const maxDepth = 16;
  * ```
  */
 export function redactDeep<T>(value: T, options: RedactDeepOptions = {}): T {
-  const walk = new DeepRedaction(textRedactor(options.extraValues), options);
-  return walk.value(value, 0) as T;
+  return redactDeepWith(value, { ...options, redact: textRedactor(options.extraValues) });
+}
+
+/** `redactDeep` with the caller's text redactor (one that remembers what it masked, say). */
+export function redactDeepWith<T>(value: T, options: RedactDeepWalkOptions): T {
+  return new DeepRedaction(options).value(value, 0) as T;
 }
 
 class DeepRedaction {
   readonly #redact: TextRedactor;
   readonly #maxField: number;
+  readonly #alreadyRedacted: ((value: object) => boolean) | undefined;
   #remaining: number;
 
-  constructor(redact: TextRedactor, options: RedactDeepOptions) {
-    this.#redact = redact;
+  constructor(options: RedactDeepWalkOptions) {
+    this.#redact = options.redact;
     this.#maxField = options.maxFieldChars ?? maxFieldChars;
     this.#remaining = options.maxTotalChars ?? defaultMaxTotalChars;
+    this.#alreadyRedacted = options.alreadyRedacted;
   }
 
   value(value: unknown, depth: number): unknown {
     if (typeof value === 'string') return this.text(value);
     if (value === null || typeof value !== 'object') return value;
     if (depth >= maxDepth) return '[too deep]';
+    if (this.#alreadyRedacted?.(value)) {
+      const chars = stringChars(value, depth, this.#maxField);
+      if (chars !== undefined && chars <= this.#remaining) {
+        this.#remaining -= chars;
+        return value;
+      }
+    }
     if (Array.isArray(value)) return value.map((item) => this.value(item, depth + 1));
     const prototype = Object.getPrototypeOf(value);
     // Plain data only: a Date, an Error or a class instance is not ours to take apart.
@@ -68,4 +91,21 @@ class DeepRedaction {
     this.#remaining -= redacted.length;
     return redacted;
   }
+}
+
+/**
+ * The characters of every string in `value`, or undefined when one string is longer than
+ * `maxField` or the value is nested deeper than the walk goes (it must then be walked and cut).
+ */
+function stringChars(value: unknown, depth: number, maxField: number): number | undefined {
+  if (typeof value === 'string') return value.length <= maxField ? value.length : undefined;
+  if (value === null || typeof value !== 'object') return 0;
+  if (depth >= maxDepth) return undefined;
+  let total = 0;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) {
+    const chars = stringChars(item, depth + 1, maxField);
+    if (chars === undefined) return undefined;
+    total += chars;
+  }
+  return total;
 }
