@@ -81,6 +81,8 @@ export interface ContainerObserverDeps {
   readonly runLogs?: Pick<RunLogFollower, 'startRun' | 'forget'>;
   /** Acts on an open incident (the healer). */
   readonly heal: (watch: ContainerWatch) => Promise<void>;
+  /** A container with an open incident is healthy again: its waiting dependents are looked at (the healer). */
+  readonly dependencyBack?: (watch: ContainerWatch) => void;
   readonly track: TrackWork;
   readonly signal: AgentSignal;
   /** Whether the engine's event stream is connected now: probes between checks then skip the inspect. */
@@ -479,6 +481,7 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
       }
       // Resolved only once it stayed healthy a while (Docker's restart manager waits 10 s too):
       // a crash loop between two failures reads as one incident, not one per crash.
+      if (watch.healthySince === undefined) deps.dependencyBack?.(watch);
       watch.healthySince ??= now;
       const resolveAt = watch.healthySince + config.healing.resolveAfterSeconds * 1000;
       if (now < resolveAt) {

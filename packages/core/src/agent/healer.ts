@@ -58,6 +58,11 @@ export interface HealerDeps {
 export interface Healer {
   /** Works on the container's open incident; a second call while one runs makes it go round again. */
   heal(watch: ContainerWatch): Promise<void>;
+  /**
+   * A container with an open incident was judged healthy again (its restart done, its start
+   * period over): dependents that wait for it are checked at once.
+   */
+  dependencyBack(watch: ContainerWatch): void;
   /** After a container recovers: dependents that waited on it get their turn. */
   afterRecovery(parent: ContainerWatch, incident: Incident): Promise<void>;
   pendingApprovals(): readonly ApprovalRequest[];
@@ -76,7 +81,9 @@ export function createHealer(deps: HealerDeps): Healer {
   const { observer } = deps;
   const steps: StepRunner = createStepRunner({
     ...deps,
-    healQueued: (watch) => heal(watch),
+    // A container that came back by itself while it waited (someone started it) has no use for
+    // its turn: the slot goes to the next in line.
+    healQueued: (watch) => (watch.verdict?.healthy === true ? Promise.resolve() : heal(watch)),
     landDiagnosis: (watch, diagnosis) => diagnoses.land(watch, diagnosis, 'step'),
   });
   const diagnoses: IncidentDiagnosis = createIncidentDiagnosis({
@@ -152,6 +159,9 @@ export function createHealer(deps: HealerDeps): Healer {
       const current = watch.incident;
       if (!current || !openForHealing(current)) return;
       let { step, requestedBy } = planned;
+      // Queued behind max_concurrent_restarts: the queue heals it when its turn comes (with a
+      // decision made then), so a check or a full pass meanwhile decides nothing and says nothing.
+      if (waitsForRestartSlot(watch, step.action)) return;
       if (step.action === diagnoseStepName) {
         // The model is on every incident's path already: this step acts on what it (or, with no
         // model, the rules) recommends, unless that recommendation already leads the plan.
@@ -222,6 +232,13 @@ export function createHealer(deps: HealerDeps): Healer {
     await incidents.escalate(watch, why);
   };
 
+  const waitsForRestartSlot = (watch: ContainerWatch, action: string): boolean =>
+    !watch.grantedSlot &&
+    !config.healing.dryRun &&
+    deps.ledger.slots.isWaiting(watch.name) &&
+    registry.has(action) &&
+    registry.get(action).restartsContainer;
+
   /** Per incident, the actions that ran and changed nothing (bounded like `skipsRecorded`). */
   const unchangedRuns = new Map<string, Set<string>>();
   const noteUnchanged = (incidentId: string, action: string): void => {
@@ -276,7 +293,19 @@ export function createHealer(deps: HealerDeps): Healer {
   return {
     heal,
 
+    dependencyBack(watch) {
+      // A dependent that waits for this container is looked at now rather than at its next
+      // timer, so that a critical one goes ahead of the containers already in the restart line.
+      for (const name of containers.dependencyGraph().directDependentsOf(watch.name)) {
+        const dependent = containers.findByName(name);
+        if (dependent?.incident === undefined || dependent.dependencyWaitSince === undefined) continue;
+        observer.scheduleCheck(dependent, { probe: true, reason: `dependency ${watch.name} is back` });
+      }
+    },
+
     async afterRecovery(parent, incident) {
+      // Its incident is over (recovered, removed, stopped by a person): its place in the restart line goes.
+      deps.ledger.slots.remove(parent.name);
       const graph = containers.dependencyGraph();
       for (const name of graph.dependentsOf(parent.name)) {
         const dependent = containers.findByName(name);

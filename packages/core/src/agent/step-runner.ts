@@ -11,7 +11,7 @@ import type { CircuitBreaker } from '../policy/circuit-breaker.js';
 import { type DependencyState, decideHealing } from '../policy/decide-healing.js';
 import { expectDockerRestart } from '../policy/docker-restart-policy.js';
 import type { OperatorIntentTracker } from '../policy/operator-intent.js';
-import { restartPriorityRanks } from '../policy/restart-queue.js';
+import { restartPriorities } from '../policy/restart-queue.js';
 import type { Clock } from '../ports/clock.js';
 import type { ContainerRuntime } from '../ports/container-runtime.js';
 import type { DiagnosisContext } from '../ports/diagnoser.js';
@@ -121,7 +121,7 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
         container: watch.name,
         incident_id: watch.incident.id,
         waited_ms: clock.now() - granted.enqueuedAt,
-        critical: granted.critical,
+        critical: watch.settings?.critical ?? false,
       });
       deps.track(deps.healQueued(watch).finally(() => releaseUnusedSlot(watch)));
     }
@@ -294,19 +294,21 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
       slots.release(watch.name);
       drainQueue();
     }
-    let queued = false;
     if (decision.kind === 'wait' && decision.cause === 'concurrency') {
-      const graph = containers.dependencyGraph();
-      const rank = restartPriorityRanks(
-        graph.healingOrder([...containers.watches()].map((each) => each.name)),
-      );
+      // Announced once, with its place and why; the queue wakes it when a slot frees (the healer
+      // leaves a waiting container alone until then), so nothing is decided or logged in between.
+      const priorityOf = restartPriorities({
+        graph: containers.dependencyGraph(),
+        containers: [...containers.watches()].map((each) => ({
+          name: each.name,
+          critical: each.settings?.critical ?? false,
+        })),
+      });
       const { added, position } = slots.enqueue({
         container: watch.name,
-        critical: settings.critical,
-        priorityRank: rank(watch.name),
+        ...priorityOf(watch.name),
         enqueuedAt: now,
       });
-      queued = !added;
       if (added) {
         log('info', 'healing_queued', {
           container: watch.name,
@@ -314,12 +316,14 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
           action: strategy.name,
           position,
           critical: settings.critical,
+          reason: decision.reason,
+          requested_by: requestedBy,
         });
       }
+      return { kind: decision.kind, reason: decision.reason, changed: false, cause: decision.cause };
     }
     if (decision.kind === 'wait' && decision.cause === 'dependency') watch.dependencyWaitSince ??= now;
-    // A queued container is announced when it is queued and when it runs, not at every look.
-    log(queued ? 'debug' : 'info', 'healing_decision', {
+    log('info', 'healing_decision', {
       container: watch.name,
       incident_id: incident.id,
       action: strategy.name,
@@ -330,8 +334,8 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
 
     switch (decision.kind) {
       case 'wait':
-        // A queued restart is woken by the queue when a slot frees; other waits by a timer.
-        if (decision.cause !== 'concurrency') deps.observer.recheckAt(watch, decision.until);
+        // A queued restart is woken by the queue when a slot frees (above); other waits by a timer.
+        deps.observer.recheckAt(watch, decision.until);
         return { kind: decision.kind, reason: decision.reason, changed: false, cause: decision.cause };
       case 'skip':
       case 'manual':
@@ -499,10 +503,12 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
     }
     const changed = outcome.ok && outcome.changedContainer;
     if (changed) {
-      // Fresh counters for the new run; confirm the result with a check right away.
+      // Fresh counters for the new run; confirm the result with a check right away. The restart
+      // keeps its slot until that check is in: the next in line (a dependent of this one, say)
+      // is then decided on what the container is now, not on the failure it had.
       watch.counters = initialProbeCounters();
       watch.nextProbeAt = clock.now();
-      deps.observer.scheduleCheck(watch, { probe: false, reason: `after:${strategy.name}` });
+      await deps.observer.scheduleCheck(watch, { probe: false, reason: `after:${strategy.name}` });
     }
     return { kind: 'act', reason: input.decisionReason, changed };
   };

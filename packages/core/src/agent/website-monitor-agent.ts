@@ -228,6 +228,9 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
       diagnosis,
       runLogs,
       heal: (watch) => (this.#stopping ? Promise.resolve() : work.markAction(this.#healer.heal(watch))),
+      dependencyBack: (watch) => {
+        if (!this.#stopping) this.#healer.dependencyBack(watch);
+      },
       track,
       signal: workSignal,
       engineConnected: () => this.#engineConnected,

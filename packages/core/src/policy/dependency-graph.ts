@@ -167,10 +167,14 @@ export function buildDependencyGraph(input: {
   const healingOrder = (names: readonly string[]): string[] => {
     const wanted = new Set(names);
     const ordered: string[] = [];
+    // A set beside the list: the restart queue orders every watched container (hundreds) with it.
+    const placed = new Set<string>();
     const visited = new Set<string>();
     for (const name of names) {
       walkDependencies(name, visited, (emitted) => {
-        if (wanted.has(emitted) && !ordered.includes(emitted)) ordered.push(emitted);
+        if (!wanted.has(emitted) || placed.has(emitted)) return;
+        placed.add(emitted);
+        ordered.push(emitted);
       });
     }
     return ordered;

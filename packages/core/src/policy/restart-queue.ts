@@ -1,17 +1,26 @@
+import type { DependencyGraph } from './dependency-graph.js';
+
 /**
  * Restarts beyond `healing.max_concurrent_restarts` wait here instead of being decided again on
  * every tick. A waiting restart is announced twice, when it is queued (`enqueue` answers
- * `added: true` once) and when a slot frees for it (`next()` hands it over); polling the queue in
- * between changes nothing and says nothing.
+ * `added: true` once) and when a slot frees for it (`next()` hands it over); in between the
+ * caller asks `isWaiting` and leaves it alone: nothing is decided and nothing is said.
  *
- * Order of the waiting line: critical containers first, then dependencies before their dependents
- * (`priorityRank`, the position in the dependency graph's healing order), then first come, first
- * served. Pure bookkeeping: no timers and no clock; the caller stamps `enqueuedAt` and runs what
+ * Order of the waiting line (`compareWaiting`, the one place it is decided): critical containers
+ * first, then dependencies before their dependents (`priorityRank`, the position in the
+ * dependency graph's healing order), then first come, first served. `restartPriorities` makes the
+ * two agree: a container a critical one depends on counts as critical too, so no dependency ever
+ * waits behind its dependent. Nothing starves: each container holds one place, a restart that
+ * ends frees its slot for the next in line, and a container comes back only after its own
+ * restart, its backoff and within its hourly budget.
+ *
+ * Pure bookkeeping: no timers and no clock; the caller stamps `enqueuedAt` and runs what
  * `tryAcquire`/`next` grant. One entry per container, so the line is bounded by the number of
- * containers the agent watches.
+ * containers the agent watches; every call is at most one pass over it.
  *
  * The caller's loop:
  *
+ *     if (queue.isWaiting(name)) return; // queued already: the queue wakes it
  *     if (!queue.tryAcquire(name)) {
  *       const { added, position } = queue.enqueue({ container: name, critical, priorityRank, enqueuedAt: now });
  *       if (added) log('restart_queued', { position });
@@ -24,7 +33,10 @@
  */
 export interface RestartQueueEntry {
   readonly container: string;
-  /** The container is marked `critical: true`: it goes ahead of every non-critical one. */
+  /**
+   * The container is marked `critical: true`, or a critical one depends on it (`restartPriorities`):
+   * it goes ahead of every non-critical one.
+   */
   readonly critical: boolean;
   /** Lower runs first: the container's position in `DependencyGraph.healingOrder` (see `restartPriorityRanks`). */
   readonly priorityRank: number;
@@ -62,6 +74,8 @@ export interface RestartQueue {
   release(container: string): boolean;
   /** Takes a waiting restart out of the line (container gone, incident resolved while it waited). */
   remove(container: string): boolean;
+  /** The container waits in the line (queued, no slot granted yet). */
+  isWaiting(container: string): boolean;
   /** 1-based place of `container` in the line, or undefined when it does not wait. */
   positionOf(container: string): number | undefined;
   /** The line, in the order restarts will run. */
@@ -74,12 +88,27 @@ export function createRestartQueue(options: { readonly limit: number }): Restart
   // A limit below one would never grant a slot; the config schema already refuses it.
   const limit = Math.max(1, Math.floor(options.limit));
   const holders = new Set<string>();
-  const line = new Map<string, { entry: RestartQueueEntry; sequence: number }>();
+  const line = new Map<string, Waiter>();
   let sequence = 0;
 
   const ordered = () => [...line.values()].sort(compareWaiting).map((waiter) => waiter.entry);
-  // A container whose own restart still runs cannot take a second slot: it stays in line.
-  const firstRunnable = () => ordered().find((entry) => !holders.has(entry.container));
+  // One pass, no sort: a storm calls this once per restart. A container whose own restart still
+  // runs cannot take a second slot: it stays in line.
+  const firstRunnable = (): RestartQueueEntry | undefined => {
+    let first: Waiter | undefined;
+    for (const waiter of line.values()) {
+      if (holders.has(waiter.entry.container)) continue;
+      if (first === undefined || compareWaiting(waiter, first) < 0) first = waiter;
+    }
+    return first?.entry;
+  };
+  const positionOf = (container: string): number | undefined => {
+    const waiter = line.get(container);
+    if (waiter === undefined) return undefined;
+    let ahead = 0;
+    for (const other of line.values()) if (compareWaiting(other, waiter) < 0) ahead++;
+    return ahead + 1;
+  };
   const slotFree = () => holders.size < limit;
 
   return {
@@ -104,8 +133,7 @@ export function createRestartQueue(options: { readonly limit: number }): Restart
         ? { entry: { ...entry, enqueuedAt: present.entry.enqueuedAt }, sequence: present.sequence }
         : { entry, sequence: sequence++ };
       line.set(entry.container, kept);
-      const position = ordered().findIndex((waiting) => waiting.container === entry.container) + 1;
-      return { added: present === undefined, position, entry: kept.entry };
+      return { added: present === undefined, position: positionOf(entry.container)!, entry: kept.entry };
     },
     next() {
       if (!slotFree()) return undefined;
@@ -117,13 +145,44 @@ export function createRestartQueue(options: { readonly limit: number }): Restart
     },
     release: (container) => holders.delete(container),
     remove: (container) => line.delete(container),
-    positionOf(container) {
-      const index = ordered().findIndex((entry) => entry.container === container);
-      return index < 0 ? undefined : index + 1;
-    },
+    isWaiting: (container) => line.has(container),
+    positionOf,
     waiting: ordered,
     running: () => [...holders],
   };
+}
+
+interface Waiter {
+  readonly entry: RestartQueueEntry;
+  readonly sequence: number;
+}
+
+/** Where a container's restart goes in the line: the two fields of its `RestartQueueEntry`. */
+export interface RestartPriority {
+  readonly critical: boolean;
+  readonly priorityRank: number;
+}
+
+/**
+ * The place in the restart line of every container the agent watches, from the dependency graph
+ * and the `critical` flags: ranks from the healing order (dependencies first), and critical for a
+ * container marked so and for everything it depends on, transitively. Without the second part a
+ * critical container would go ahead of the database it needs, restart first and fail again.
+ * Built once per queuing (one walk of the graph), asked once per container.
+ */
+export function restartPriorities(options: {
+  readonly graph: Pick<DependencyGraph, 'healingOrder' | 'dependenciesOf'>;
+  readonly containers: readonly { readonly name: string; readonly critical: boolean }[];
+}): (container: string) => RestartPriority {
+  const { graph, containers } = options;
+  const rankOf = restartPriorityRanks(graph.healingOrder(containers.map((container) => container.name)));
+  const critical = new Set<string>();
+  for (const container of containers) {
+    if (!container.critical || critical.has(container.name)) continue;
+    critical.add(container.name);
+    for (const dependency of graph.dependenciesOf(container.name)) critical.add(dependency);
+  }
+  return (container) => ({ critical: critical.has(container), priorityRank: rankOf(container) });
 }
 
 /**
@@ -136,10 +195,8 @@ export function restartPriorityRanks(order: readonly string[]): (container: stri
   return (container) => ranks.get(container) ?? order.length;
 }
 
-function compareWaiting(
-  a: { readonly entry: RestartQueueEntry; readonly sequence: number },
-  b: { readonly entry: RestartQueueEntry; readonly sequence: number },
-): number {
+/** The order of the line: the only place it is decided. */
+function compareWaiting(a: Waiter, b: Waiter): number {
   if (a.entry.critical !== b.entry.critical) return a.entry.critical ? -1 : 1;
   if (a.entry.priorityRank !== b.entry.priorityRank) return a.entry.priorityRank - b.entry.priorityRank;
   if (a.entry.enqueuedAt !== b.entry.enqueuedAt) return a.entry.enqueuedAt - b.entry.enqueuedAt;
