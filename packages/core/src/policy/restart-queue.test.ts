@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildDependencyGraph } from './dependency-graph.js';
-import { createRestartQueue, type RestartQueueEntry, restartPriorityRanks } from './restart-queue.js';
+import {
+  createRestartQueue,
+  type RestartQueueEntry,
+  restartPriorities,
+  restartPriorityRanks,
+} from './restart-queue.js';
 
 const t0 = Date.UTC(2026, 10, 28, 6, 0, 0);
 const entry = (
@@ -188,5 +193,65 @@ describe('restartPriorityRanks', () => {
     }
     queue.release('busy');
     expect(drainOneByOne(queue)).toEqual(['db', 'api', 'web']);
+  });
+});
+
+describe('isWaiting', () => {
+  it('is true from enqueue until the slot is granted or the entry removed', () => {
+    const queue = createRestartQueue({ limit: 1 });
+    queue.tryAcquire('busy');
+    expect(queue.isWaiting('a')).toBe(false);
+    queue.enqueue(entry('a'));
+    queue.enqueue(entry('b'));
+    expect(queue.isWaiting('a')).toBe(true);
+    queue.remove('b');
+    expect(queue.isWaiting('b')).toBe(false);
+    queue.release('busy');
+    expect(queue.next()?.container).toBe('a');
+    expect(queue.isWaiting('a')).toBe(false);
+  });
+});
+
+describe('restartPriorities', () => {
+  const graph = buildDependencyGraph({
+    containers: [
+      { name: 'worker', id: '1', dependsOn: [], labels: {}, networkMode: 'bridge' },
+      { name: 'api', id: '2', dependsOn: ['cache'], labels: {}, networkMode: 'bridge' },
+      { name: 'cache', id: '3', dependsOn: ['db'], labels: {}, networkMode: 'bridge' },
+      { name: 'db', id: '4', dependsOn: [], labels: {}, networkMode: 'bridge' },
+      { name: 'payments', id: '5', dependsOn: [], labels: {}, networkMode: 'bridge' },
+    ],
+  });
+  const priorityOf = restartPriorities({
+    graph,
+    containers: [
+      { name: 'worker', critical: false },
+      { name: 'api', critical: true },
+      { name: 'cache', critical: false },
+      { name: 'db', critical: false },
+      { name: 'payments', critical: true },
+    ],
+  });
+
+  it('counts what a critical container depends on, transitively, as critical', () => {
+    expect(['worker', 'api', 'cache', 'db', 'payments'].map((name) => priorityOf(name).critical)).toEqual([
+      false,
+      true,
+      true,
+      true,
+      true,
+    ]);
+  });
+
+  it('so a dependency never waits behind its critical dependent, and critical ones go before the rest', () => {
+    const queue = createRestartQueue({ limit: 1 });
+    queue.tryAcquire('busy');
+    // In the worst order: the plain one first, the dependencies last.
+    for (const [index, name] of ['worker', 'api', 'payments', 'cache', 'db'].entries()) {
+      queue.enqueue({ container: name, ...priorityOf(name), enqueuedAt: t0 + index });
+    }
+    expect(queue.positionOf('db')).toBe(1);
+    queue.release('busy');
+    expect(drainOneByOne(queue)).toEqual(['db', 'cache', 'api', 'payments', 'worker']);
   });
 });
