@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { testAppEnv } from './test-app-behaviour.js';
+import { testAppEnv, testAppEnvironment } from './test-app-behaviour.js';
 
 describe('testAppEnv', () => {
   it('gives no variable for an empty behaviour, so the app keeps its defaults', () => {
@@ -46,5 +46,13 @@ describe('testAppEnv', () => {
     );
     expect(() => testAppEnv({ healthDelayMs: 1.5 })).toThrow('healthDelayMs must be a whole number >= 0');
     expect(() => testAppEnv({ exitAfterSeconds: 0 })).toThrow('exitAfterSeconds must be a number > 0');
+  });
+
+  it('gives the same variables as a record for testcontainers', () => {
+    expect(testAppEnvironment({ healthMode: 'hang', exitAfterSeconds: 0.5, logLines: ['a', 'b'] })).toEqual({
+      HEALTH_MODE: 'hang',
+      EXIT_AFTER_SECONDS: '0.5',
+      LOG_LINES: 'a\\nb',
+    });
   });
 });

@@ -23,11 +23,16 @@ export interface TestAppBehaviour {
   readonly logEverySeconds?: number;
 }
 
-/** The environment (`KEY=value` list) that makes /app/testapp behave as described. */
+/** The environment (`KEY=value` list, as Docker's `Env`) that makes /app/testapp behave as described. */
 export function testAppEnv(behaviour: TestAppBehaviour): string[] {
-  const env: string[] = [];
+  return Object.entries(testAppEnvironment(behaviour)).map(([key, value]) => `${key}=${value}`);
+}
+
+/** The same environment as a record, as testcontainers' `withEnvironment` takes it. */
+export function testAppEnvironment(behaviour: TestAppBehaviour): Record<string, string> {
+  const environment: Record<string, string> = {};
   const add = (key: string, value: string | number | undefined) => {
-    if (value !== undefined) env.push(`${key}=${value}`);
+    if (value !== undefined) environment[key] = String(value);
   };
   add('HEALTH_MODE', behaviour.healthMode);
   add('HEALTH_DELAY_MS', wholeNumber('healthDelayMs', behaviour.healthDelayMs));
@@ -40,7 +45,7 @@ export function testAppEnv(behaviour: TestAppBehaviour): string[] {
   add('LOG_LINES', behaviour.logLines && encodeLines(behaviour.logLines));
   add('LOG_STDERR_LINES', behaviour.stderrLogLines && encodeLines(behaviour.stderrLogLines));
   add('LOG_EVERY_SECONDS', wholeNumber('logEverySeconds', behaviour.logEverySeconds));
-  return env;
+  return environment;
 }
 
 /** The app prints with `printf %b`: escape backslashes, then join with the two characters `\n`. */

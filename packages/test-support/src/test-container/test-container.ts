@@ -1,30 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import { type ContainerLogs, demuxDockerStream } from '../container-logs/container-logs.js';
-import { getTestDocker, TEST_LABEL, TEST_RUN_LABEL, testRunId } from '../docker-client/docker-client.js';
-import { forceRemove } from '../remove-test-containers/remove-test-containers.js';
 import {
-  type HealthMode,
-  type TestAppBehaviour,
-  testAppEnv,
-} from '../test-app-behaviour/test-app-behaviour.js';
-import { ensureTestImage, statusCodeOf, TEST_APP_PORT, TEST_IMAGE } from '../test-image/test-image.js';
+  type ContainerRuntimeClient,
+  getContainerRuntimeClient,
+  type StartedTestContainer,
+} from 'testcontainers';
+import { type ContainerLogs, demuxDockerStream } from '../container-logs/container-logs.js';
+import { describeContainerState } from '../container-state/container-state.js';
+import { forceRemove } from '../remove-test-containers/remove-test-containers.js';
+import type { HealthMode, TestAppBehaviour } from '../test-app-behaviour/test-app-behaviour.js';
+import {
+  TestAppContainer,
+  type TestHealthcheck,
+  type TestRestartPolicy,
+} from '../test-app-container/test-app-container.js';
+import { ensureTestImage, TEST_APP_PORT } from '../test-image/test-image.js';
 import { waitForHttp } from '../wait-for-http/wait-for-http.js';
-
-export interface TestHealthcheck {
-  readonly intervalMs: number;
-  /** Default: the interval. */
-  readonly timeoutMs?: number;
-  /** Failures in a row before "unhealthy" (default 1). */
-  readonly retries?: number;
-  readonly startPeriodMs?: number;
-}
-
-export interface TestRestartPolicy {
-  readonly name: 'no' | 'always' | 'unless-stopped' | 'on-failure';
-  readonly maximumRetryCount?: number;
-}
 
 export interface TestContainerOptions {
   /** Part of the name `wm-test-<purpose>-<random>` (default "app"). */
@@ -48,7 +39,6 @@ export interface TestContainerOptions {
   readonly startTimeoutMs?: number;
   /** Run label (default `testRunId`). */
   readonly runId?: string;
-  readonly docker?: Docker;
 }
 
 export interface ExecResult {
@@ -82,18 +72,15 @@ export interface TestContainer extends AsyncDisposable {
   remove(): Promise<void>;
 }
 
-const appPort = `${TEST_APP_PORT}/tcp`;
-
 /**
- * Starts a container of the test image on the real engine: unique name, test labels,
- * `Init: true`, app port on 127.0.0.1 only.
+ * Starts a container of the test image on the real engine, through testcontainers
+ * (`TestAppContainer`): unique name, test labels, `Init: true`, app port on 127.0.0.1 only.
  *
  *     await using app = await startTestContainer({ purpose: 'health', behaviour: { healthMode: 'fail' } });
  *     const response = await fetch(app.url('/health'));
  */
 export async function startTestContainer(options: TestContainerOptions = {}): Promise<TestContainer> {
-  const docker = options.docker ?? getTestDocker();
-  await ensureTestImage(docker);
+  await ensureTestImage();
   const publishHttp = options.publishHttp ?? options.networkMode === undefined;
   if (publishHttp && options.networkMode?.startsWith('container:')) {
     throw new Error(
@@ -101,100 +88,75 @@ export async function startTestContainer(options: TestContainerOptions = {}): Pr
     );
   }
   const name = `wm-test-${slug(options.purpose ?? 'app')}-${randomBytes(3).toString('hex')}`;
-  const env = [
-    ...testAppEnv(options.behaviour ?? {}),
-    ...Object.entries(options.env ?? {}).map(([key, value]) => `${key}=${value}`),
-  ];
-  const container = await docker.createContainer({
-    name,
-    Image: TEST_IMAGE,
-    Env: env,
-    Labels: {
-      ...options.labels,
-      [TEST_LABEL]: '1',
-      [TEST_RUN_LABEL]: options.runId ?? testRunId,
-    },
-    ...(publishHttp ? { ExposedPorts: { [appPort]: {} } } : {}),
-    ...(options.healthcheck ? { Healthcheck: healthcheckConfig(options.healthcheck) } : {}),
-    HostConfig: {
-      Init: true,
-      ...(publishHttp ? { PortBindings: { [appPort]: [{ HostIp: '127.0.0.1', HostPort: '' }] } } : {}),
-      ...(options.networkMode ? { NetworkMode: options.networkMode } : {}),
-      ...(options.memoryLimitBytes
-        ? { Memory: options.memoryLimitBytes, MemorySwap: options.memoryLimitBytes }
-        : {}),
-      ...(options.restartPolicy
-        ? {
-            RestartPolicy: {
-              Name: options.restartPolicy.name,
-              MaximumRetryCount: options.restartPolicy.maximumRetryCount ?? 0,
-            },
-          }
-        : {}),
-    },
-  });
-
-  try {
-    await container.start();
-    const info = await container.inspect();
-    const hostPort = publishHttp ? readHostPort(info) : undefined;
-    const handle = createHandle(docker, container, name, hostPort);
-    const waitFor = options.waitFor ?? (publishHttp ? 'http' : 'running');
-    const timeoutMs = options.startTimeoutMs ?? 15_000;
-    if (waitFor === 'http') {
-      await waitForHttp(handle.url('/'), { timeoutMs, giveUp: () => whyNotRunning(container) });
-    } else if (waitFor === 'running' && !info.State.Running) {
-      throw new Error(`container ${name} is not running after start (${info.State.Status})`);
-    }
-    return handle;
-  } catch (error) {
-    const logs = await container.logs({ stdout: true, stderr: true }).catch(() => undefined);
-    await forceRemove(docker, container.id);
-    const output = logs ? demuxDockerStream(logs) : undefined;
-    const detail = output ? `\n--- logs of ${name} ---\n${output.stdout}${output.stderr}` : '';
-    if (error instanceof Error) error.message += detail;
-    throw error;
-  }
+  const app = new TestAppContainer()
+    .withName(name)
+    .withLabels({ ...options.labels })
+    // After `labels`: `removeTestContainers` finds containers by the test labels.
+    .withRunId(options.runId)
+    .withBehaviour(options.behaviour ?? {})
+    .withEnvironment({ ...options.env })
+    .withStartupTimeout(options.startTimeoutMs ?? 15_000);
+  if (options.healthcheck) app.withTestAppHealthCheck(options.healthcheck);
+  if (options.memoryLimitBytes) app.withMemoryLimit(options.memoryLimitBytes);
+  if (options.restartPolicy) app.withRestartPolicy(options.restartPolicy);
+  if (options.networkMode) app.withNetworkMode(options.networkMode);
+  if (publishHttp) app.withPublishedHttp();
+  if (options.waitFor) app.withReadiness(options.waitFor);
+  const started = await app.start();
+  return createHandle(await getContainerRuntimeClient(), started, name, publishHttp);
 }
 
+/**
+ * The handle works through testcontainers' runtime client (the engine connection the container
+ * was started through) more than through `StartedTestContainer`: its `stop()` also removes, and
+ * does anything only the first time, and its `logs()` follows and merges stdout with stderr.
+ */
 function createHandle(
-  docker: Docker,
-  container: Docker.Container,
+  client: ContainerRuntimeClient,
+  started: StartedTestContainer,
   name: string,
-  hostPort: number | undefined,
+  publishHttp: boolean,
 ): TestContainer {
+  const id = started.getId();
+  const hostPort = publishHttp ? started.getMappedPort(TEST_APP_PORT) : undefined;
+  const container = client.container.getById(id);
   const url = (path = '/') => {
     if (hostPort === undefined) throw new Error(`container ${name} has no published HTTP port`);
     return `http://127.0.0.1:${hostPort}${path}`;
   };
-  const exec = (argv: readonly string[]) => execIn(docker, container, argv);
-  const remove = () => forceRemove(docker, container.id);
+  const whyNotRunning = async () => {
+    const { State } = await container.inspect();
+    return State.Running ? undefined : `container is ${describeContainerState(State)}`;
+  };
+  const exec = async (argv: readonly string[]): Promise<ExecResult> => {
+    const { exitCode, stdout, stderr } = await started.exec([...argv]);
+    return { exitCode, stdout, stderr };
+  };
+  const expectSuccess = async (argv: readonly string[]) => {
+    const result = await exec(argv);
+    if (result.exitCode !== 0) {
+      throw new Error(`${argv.join(' ')} in ${name} exited ${result.exitCode}: ${result.stderr.trim()}`);
+    }
+  };
+  const remove = () => forceRemove(client.container.dockerode, id);
   return {
-    id: container.id,
+    id,
     name,
     hostPort,
     url,
     waitForHttp: ({ path = '/health', timeoutMs } = {}) =>
-      waitForHttp(url(path), { ...(timeoutMs ? { timeoutMs } : {}), giveUp: () => whyNotRunning(container) }),
+      waitForHttp(url(path), { ...(timeoutMs ? { timeoutMs } : {}), giveUp: whyNotRunning }),
     inspect: () => container.inspect(),
     exec,
-    setHealth: async (mode) => {
-      await expectSuccess(name, ['/app/testapp', 'set-health', mode], exec);
-    },
-    setHealthDelay: async (ms) => {
-      await expectSuccess(name, ['/app/testapp', 'set-delay', String(ms)], exec);
-    },
+    setHealth: (mode) => expectSuccess(['/app/testapp', 'set-health', mode]),
+    setHealthDelay: (ms) => expectSuccess(['/app/testapp', 'set-delay', String(ms)]),
     logs: async () => demuxDockerStream(await container.logs({ stdout: true, stderr: true, follow: false })),
     wait: async () => {
       const result = (await container.wait()) as { StatusCode: number };
       return { exitCode: result.StatusCode };
     },
     stop: async ({ timeoutSeconds = 10 } = {}) => {
-      try {
-        await container.stop({ t: timeoutSeconds });
-      } catch (error) {
-        if (statusCodeOf(error) !== 304) throw error; // 304: already stopped
-      }
+      await client.container.stop(container, { timeout: timeoutSeconds * 1000 }); // already stopped is fine
     },
     kill: async (signal = 'SIGKILL') => {
       await container.kill({ signal });
@@ -202,66 +164,6 @@ function createHandle(
     remove,
     [Symbol.asyncDispose]: remove,
   };
-}
-
-async function execIn(
-  docker: Docker,
-  container: Docker.Container,
-  argv: readonly string[],
-): Promise<ExecResult> {
-  const exec = await container.exec({ Cmd: [...argv], AttachStdout: true, AttachStderr: true });
-  const stream = await exec.start({ hijack: true, stdin: false });
-  const stdout = collect();
-  const stderr = collect();
-  docker.modem.demuxStream(stream, stdout.sink, stderr.sink);
-  await new Promise<void>((resolve, reject) => {
-    stream.on('end', resolve);
-    stream.on('close', resolve);
-    stream.on('error', reject);
-  });
-  const info = await exec.inspect();
-  return { exitCode: info.ExitCode ?? -1, stdout: stdout.text(), stderr: stderr.text() };
-}
-
-async function expectSuccess(
-  name: string,
-  argv: readonly string[],
-  exec: (argv: readonly string[]) => Promise<ExecResult>,
-): Promise<void> {
-  const result = await exec(argv);
-  if (result.exitCode !== 0) {
-    throw new Error(`${argv.join(' ')} in ${name} exited ${result.exitCode}: ${result.stderr.trim()}`);
-  }
-}
-
-function collect(): { sink: PassThrough; text: () => string } {
-  const sink = new PassThrough();
-  const chunks: Buffer[] = [];
-  sink.on('data', (chunk: Buffer) => chunks.push(chunk));
-  return { sink, text: () => Buffer.concat(chunks).toString('utf8') };
-}
-
-function healthcheckConfig(healthcheck: TestHealthcheck) {
-  const nanoseconds = (ms: number) => Math.round(ms * 1_000_000);
-  return {
-    Test: ['CMD', '/app/testapp', 'healthcheck'],
-    Interval: nanoseconds(healthcheck.intervalMs),
-    Timeout: nanoseconds(healthcheck.timeoutMs ?? healthcheck.intervalMs),
-    Retries: healthcheck.retries ?? 1,
-    StartPeriod: nanoseconds(healthcheck.startPeriodMs ?? 0),
-  };
-}
-
-function readHostPort(info: Docker.ContainerInspectInfo): number {
-  const binding = info.NetworkSettings.Ports?.[appPort]?.[0];
-  if (!binding?.HostPort) throw new Error(`container ${info.Name} has no host port for ${appPort}`);
-  return Number(binding.HostPort);
-}
-
-async function whyNotRunning(container: Docker.Container): Promise<string | undefined> {
-  const { State } = await container.inspect();
-  if (State.Running) return undefined;
-  return `container is ${State.Status} (exit code ${State.ExitCode}${State.OOMKilled ? ', OOM-killed' : ''})`;
 }
 
 function slug(purpose: string): string {
