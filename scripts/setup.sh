@@ -8,12 +8,13 @@
 # Steps: Node >= 22.13 (Node 24 unpacked into .tools/ when the system one is older), pnpm (the
 # major of package.json's packageManager), `pnpm install` when the lockfile or a package.json
 # changed, a Docker engine (left alone when `docker version` answers; otherwise docker.io is
-# installed and dockerd started, which needs root), the local test image, Debian's debootstrap
+# installed and dockerd started, which needs root), the local test image and PostgreSQL image
+# (test-image/postgres, from Debian's postgresql-15 server), Debian's debootstrap
 # (the deploy test makes the agent image's Debian base with it), and Debian's chromium for the
 # dashboard's browser tests (playwright-core drives it; no browser is ever downloaded).
 #
 # Environment: DOCKER_HOST is respected (then the engine is only checked, never started);
-# WM_SKIP_DOCKER=1 skips the engine and the test image (enough for unit tests);
+# WM_SKIP_DOCKER=1 skips the engine and the test images (enough for unit tests);
 # WM_SKIP_BROWSER=1 skips chromium.
 
 if [[ ${BASH_SOURCE[0]} != "$0" ]]; then
@@ -245,6 +246,17 @@ ensure_test_image() {
   bash "$repo_root/test-image/build.sh"
 }
 
+# The integration tests' PostgreSQL (testcontainers) runs website-monitor-postgres:local, built from
+# this machine's PostgreSQL 15 server and the static busybox above: no registry. Rebuilt only when
+# an input changed (a second or two to check).
+ensure_postgres_image() {
+  if [[ ! -x /usr/lib/postgresql/15/bin/postgres ]]; then
+    say "the PostgreSQL test image is built from PostgreSQL 15's server binaries"
+    apt_install postgresql-15
+  fi
+  bash "$repo_root/test-image/postgres/build.sh"
+}
+
 # --- browser -------------------------------------------------------------------------------------
 
 # The dashboard's browser tests launch /usr/bin/chromium (WM_CHROMIUM overrides the path).
@@ -264,10 +276,11 @@ ensure_node
 ensure_pnpm
 ensure_dependencies
 if [[ ${WM_SKIP_DOCKER:-0} == 1 ]]; then
-  say "WM_SKIP_DOCKER=1: skipping the Docker engine and the test image"
+  say "WM_SKIP_DOCKER=1: skipping the Docker engine and the test images"
 else
   ensure_docker_engine
   ensure_test_image
+  ensure_postgres_image
   # The deploy test builds the agent's image on a Debian base made with debootstrap: no registry.
   command -v debootstrap > /dev/null || apt_install debootstrap
 fi
