@@ -29,6 +29,10 @@ const alias = [
 // different files, or by another test run on the same Docker engine, must not refuse each other.
 const isolateEngineLocks = src('./packages/test-support/src/engine-lock-dir/isolate-engine-lock-dir.ts');
 
+// One PostgreSQL container (testcontainers, the local image) for an integration run, shared by the
+// files that need a database; each creates its own in it. DATABASE_URL names another server.
+const sharedTestPostgres = src('./packages/postgres-store/src/test-database/test-postgres.global-setup.ts');
+
 export default defineConfig({
   resolve: { alias },
   test: {
@@ -52,6 +56,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           setupFiles: [isolateEngineLocks],
+          globalSetup: [sharedTestPostgres],
           // Real Docker engine: files run one at a time so restarts and timings stay readable
           // on a 2-core machine.
           include: [

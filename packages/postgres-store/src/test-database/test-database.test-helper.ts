@@ -1,109 +1,121 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { redactConnectionString } from '../redact/redact-connection-string.js';
+import { errorFirstLine } from './error-first-line.js';
+import type { ProvidedTestPostgres } from './provided-test-postgres.js';
+import { startTestPostgresServer, testPostgresImage } from './test-postgres-server.js';
 
 /**
- * A PostgreSQL database of its own for one test run: found from DATABASE_URL, else the local
- * server CI runs, else a testcontainers PostgreSQL. Never skipped: when none works, it throws
- * one message saying what was tried.
+ * An empty PostgreSQL database of the test file's own, `wm_test_<random>`, dropped on dispose.
+ * The server: DATABASE_URL when set (a user allowed to CREATE DATABASE: for machines without
+ * Docker), else the run's shared testcontainers PostgreSQL (test-postgres.global-setup.ts), else,
+ * in a vitest project without that global setup, a container for this file alone. Never skipped:
+ * when no server is usable it throws one message saying what was tried.
  */
-export interface TestDatabase {
+export interface TestDatabase extends AsyncDisposable {
   /** Connection string of the fresh database. */
   readonly url: string;
+  readonly name: string;
   /** Creates another fresh database on the same server (dropped with this one). */
   createSibling(): Promise<string>;
   drop(): Promise<void>;
 }
 
-const localServer = 'postgres://postgres@127.0.0.1:5432/postgres';
-const containerImage = process.env.WM_TEST_POSTGRES_IMAGE ?? 'postgres:17-alpine';
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const server = await testServer();
+  const created: string[] = [];
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: server.adminUrl, connectionTimeoutMillis: 5000 });
+    try {
+      await client.connect();
+      await client.query(statement);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  };
+  const createDatabase = async (): Promise<{ name: string; url: string }> => {
+    const name = `wm_test_${randomBytes(6).toString('hex')}`;
+    await admin(`CREATE DATABASE ${pg.escapeIdentifier(name)}`);
+    created.push(name);
+    const url = new URL(server.adminUrl);
+    url.pathname = `/${name}`;
+    return { name, url: url.toString() };
+  };
+  let first: { name: string; url: string };
+  try {
+    first = await createDatabase();
+  } catch (error) {
+    await server.release();
+    throw new Error(
+      `cannot create a test database on ${redactConnectionString(server.adminUrl)}: ${errorFirstLine(error)}` +
+        (process.env.DATABASE_URL ? ' (DATABASE_URL must name a user allowed to CREATE DATABASE)' : ''),
+    );
+  }
+  let dropped = false;
+  const drop = async () => {
+    if (dropped) return;
+    dropped = true;
+    try {
+      for (const name of created)
+        await admin(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`);
+    } finally {
+      await server.release();
+    }
+  };
+  return {
+    ...first,
+    createSibling: async () => (await createDatabase()).url,
+    drop,
+    [Symbol.asyncDispose]: drop,
+  };
+}
 
-async function reachable(url: string): Promise<string | undefined> {
+interface TestServer {
+  readonly adminUrl: string;
+  /** Stops a container started for this file alone; nothing for a server others share. */
+  release(): Promise<void>;
+}
+
+async function testServer(): Promise<TestServer> {
+  const fromEnvironment = process.env.DATABASE_URL;
+  if (fromEnvironment) {
+    const failure = await connectionFailure(fromEnvironment);
+    if (failure !== undefined) {
+      throw unusable(`DATABASE_URL=${redactConnectionString(fromEnvironment)} (${failure})`);
+    }
+    return { adminUrl: fromEnvironment, release: async () => {} };
+  }
+  // `inject` has nothing when the vitest project runs without the global setup.
+  const shared = inject('testPostgres') as ProvidedTestPostgres | undefined;
+  if (shared?.adminUrl !== undefined) return { adminUrl: shared.adminUrl, release: async () => {} };
+  if (shared?.unavailable !== undefined) throw unusable(shared.unavailable);
+  try {
+    const own = await startTestPostgresServer({ purpose: 'file' });
+    return { adminUrl: own.adminUrl, release: () => own.destroy() };
+  } catch (error) {
+    throw unusable(`testcontainers ${testPostgresImage} (${errorFirstLine(error)})`);
+  }
+}
+
+function unusable(tried: string): Error {
+  const hint = process.env.DATABASE_URL
+    ? 'DATABASE_URL must name a PostgreSQL server that answers, where the user may CREATE DATABASE ' +
+      `(unset, the tests start ${testPostgresImage} with testcontainers).`
+    : `Build the local image with test-image/postgres/build.sh (scripts/setup.sh does) for Docker to run ${testPostgresImage}, ` +
+      'or set DATABASE_URL to a PostgreSQL server where the user may CREATE DATABASE.';
+  return new Error(`PostgreSQL tests need a server and none was usable. Tried: ${tried}. ${hint}`);
+}
+
+async function connectionFailure(url: string): Promise<string | undefined> {
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   try {
     await client.connect();
-    await client.query('select 1');
+    await client.query('SELECT 1');
     return undefined;
   } catch (error) {
-    return error instanceof Error
-      ? error.message || (error as { code?: string }).code || error.name
-      : String(error);
+    return errorFirstLine(error);
   } finally {
     await client.end().catch(() => {});
   }
-}
-
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-export async function createTestDatabase(): Promise<TestDatabase> {
-  const tried: string[] = [];
-  let adminUrl: string | undefined;
-  let stopContainer: (() => Promise<void>) | undefined;
-
-  const candidates = process.env.DATABASE_URL ? [process.env.DATABASE_URL] : [localServer];
-  for (const candidate of candidates) {
-    const failure = await reachable(candidate);
-    if (failure === undefined) {
-      adminUrl = candidate;
-      break;
-    }
-    tried.push(`${redactConnectionString(candidate)} (${failure})`);
-  }
-  if (adminUrl === undefined && !process.env.DATABASE_URL) {
-    process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
-    try {
-      const { PostgreSqlContainer } = await import('@testcontainers/postgresql');
-      const container = await new PostgreSqlContainer(containerImage).start();
-      adminUrl = container.getConnectionUri();
-      stopContainer = async () => {
-        await container.stop();
-      };
-    } catch (error) {
-      tried.push(
-        `testcontainers ${containerImage} (${error instanceof Error ? error.message.split('\n')[0] : String(error)})`,
-      );
-    }
-  }
-  if (adminUrl === undefined) {
-    throw new Error(
-      `PostgreSQL tests need a server and none was usable. Tried: ${tried.join('; ')}. ` +
-        'Set DATABASE_URL to a server where the user may CREATE DATABASE, or make Docker able to run ' +
-        `${containerImage} (set WM_TEST_POSTGRES_IMAGE to use another image).`,
-    );
-  }
-
-  const admin = adminUrl;
-  const created: string[] = [];
-  const createDatabase = async (): Promise<string> => {
-    const name = `wm_test_${randomBytes(6).toString('hex')}`;
-    const client = new pg.Client({ connectionString: admin });
-    await client.connect();
-    try {
-      await client.query(`CREATE DATABASE ${name}`);
-    } finally {
-      await client.end();
-    }
-    created.push(name);
-    return withDatabase(admin, name);
-  };
-  const url = await createDatabase();
-
-  return {
-    url,
-    createSibling: createDatabase,
-    async drop() {
-      const client = new pg.Client({ connectionString: admin });
-      await client.connect();
-      try {
-        for (const name of created) await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      } finally {
-        await client.end();
-      }
-      await stopContainer?.();
-    },
-  };
 }
