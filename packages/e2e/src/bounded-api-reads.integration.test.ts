@@ -14,9 +14,9 @@ import { createSqliteStore } from '@website-monitor/sqlite-store';
 import { createSpooledStore } from '@website-monitor/store-spool';
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../postgres-store/src/test-database/test-database.test-helper.js';
 import { insertSqliteHealthRows } from './harness/month-of-samples.js';
 import { reportFigure } from './harness/report-figure.js';
-import { createFreshDatabase } from './postgres/fresh-database.js';
 
 /**
  * Issue 10, item 1: one read of the metrics endpoint over a month of samples stalled the agent's
@@ -215,7 +215,7 @@ async function rebuildRollups(store: SqlStore, label: string): Promise<void> {
 
 describe('reads of the HTTP API over a month of health samples (issue 10)', () => {
   it('PostgreSQL, upgraded from a schema without rollups: the widest reads answer in < 1 s, stall < 200 ms, grow RSS < 50 MB', async () => {
-    await using database = await createFreshDatabase();
+    await using database = await createTestDatabase();
     const store = createPostgresStore({ connectionString: database.url, host });
     try {
       await store.migrate();
@@ -239,7 +239,7 @@ describe('reads of the HTTP API over a month of health samples (issue 10)', () =
   });
 
   it('PostgreSQL behind the spool, as `website-monitor run` serves it: the same bounds', async () => {
-    await using database = await createFreshDatabase();
+    await using database = await createTestDatabase();
     const folder = await mkdtemp(join(tmpdir(), 'wm-bounded-reads-'));
     const primary = createPostgresStore({ connectionString: database.url, host });
     const store = createSpooledStore({

@@ -8,24 +8,32 @@ import {
   testRunId,
 } from '@website-monitor/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startTestPostgresServer,
+  type TestPostgresServer,
+} from '../../postgres-store/src/test-database/test-postgres-server.js';
+import { urlForConfigFile } from '../../postgres-store/src/test-database/url-for-config-file.js';
 import { recordEngineEvents } from './engine-events/engine-event-log.js';
 import { writeAgentConfig } from './harness/agent-config-file.js';
 import { type AgentLogLine, startAgentProcess, stopAllAgentProcesses } from './harness/agent-process.js';
 import { reportFigure } from './harness/report-figure.js';
 import { waitUntil } from './harness/wait-until.js';
 import { readMonitorRows } from './postgres/monitor-rows.js';
-import { type PrivateCluster, startPrivateCluster } from './postgres/private-cluster.js';
 
-let cluster: PrivateCluster;
+/**
+ * A PostgreSQL server of this file's own (the run's shared one serves other files and must stay
+ * up), really stopped and started again on the same 127.0.0.1 port.
+ */
+let server: TestPostgresServer;
 
 beforeAll(async () => {
-  cluster = await startPrivateCluster();
+  server = await startTestPostgresServer({ purpose: 'durability', fixedPort: true });
 });
 
 afterAll(async () => {
   await stopAllAgentProcesses();
   await removeTestContainers({ runId: testRunId });
-  await cluster?.destroy();
+  await server?.destroy();
 });
 
 const suffix = () => randomBytes(4).toString('hex');
@@ -44,7 +52,8 @@ function countByIncident(logs: readonly (readonly AgentLogLine[])[], event: stri
 describe('nothing lost: PostgreSQL stopped while containers crash and are healed', () => {
   it('heals both containers while the database is down, then writes every incident and action exactly once', async () => {
     const host = `e2e-fault-${suffix()}`;
-    const url = await cluster.createDatabase(`wm_fault_${suffix()}`);
+    const url = await server.createDatabase(`wm_fault_${suffix()}`);
+    const inFile = urlForConfigFile(url);
     const apps = await Promise.all(
       ['pg-fault-a', 'pg-fault-b'].map((purpose) =>
         startTestContainer({ purpose, behaviour: crashOnDemand, networkMode: 'none', waitFor: 'running' }),
@@ -71,14 +80,14 @@ healing:
     container_stopped:
       - action: restart_container
 storage:
-  url: ${url}
+  url: ${inFile.url}
   spool_path: ${spoolPath}
 `,
     );
     await using rows = readMonitorRows(url);
     await using agent = startAgentProcess({
       configPath: config.path,
-      env: { WEBSITE_MONITOR_HOST: host },
+      env: { WEBSITE_MONITOR_HOST: host, ...inFile.env },
     });
     await agent.waitForLog('database_migrated');
     // Health samples of both in the database: the agent watches them and its writes arrive.
@@ -89,7 +98,7 @@ storage:
       return seen.length === apps.length ? true : undefined;
     });
 
-    await cluster.stop();
+    await server.stop();
     let downForMs: number;
     try {
       const downAt = Date.now();
@@ -107,12 +116,12 @@ storage:
         }
       }
       expect(
-        await cluster.accepting(),
+        await server.accepting(),
         'the database was down the whole time the containers were healed',
       ).toBe(false);
       downForMs = Date.now() - downAt;
     } finally {
-      await cluster.start();
+      await server.start();
     }
     const upAt = Date.now();
     const opened = agent.logged('incident_opened').map((line) => String(line.incident_id));
@@ -182,7 +191,8 @@ storage:
 describe('nothing lost: the agent killed with SIGKILL mid-heal and started again', () => {
   it('loses and duplicates nothing, and the restarted agent keeps the restart budget already spent', async () => {
     const host = `e2e-sigkill-${suffix()}`;
-    const url = await cluster.createDatabase(`wm_sigkill_${suffix()}`);
+    const url = await server.createDatabase(`wm_sigkill_${suffix()}`);
+    const inFile = urlForConfigFile(url);
     await using engine = await recordEngineEvents();
     await using app = await startTestContainer({
       purpose: 'pg-sigkill',
@@ -211,12 +221,12 @@ healing:
     container_stopped:
       - action: restart_container
 storage:
-  url: ${url}
+  url: ${inFile.url}
   spool_path: ${spoolPath}
 `,
     );
     await using rows = readMonitorRows(url);
-    const env = { WEBSITE_MONITOR_HOST: host };
+    const env = { WEBSITE_MONITOR_HOST: host, ...inFile.env };
     const first = startAgentProcess({ configPath: config.path, env });
     await first.waitForLog('database_migrated');
     await waitUntil('a health sample in the database', async () => {

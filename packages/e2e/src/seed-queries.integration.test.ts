@@ -6,12 +6,13 @@ import {
   testRunId,
 } from '@website-monitor/test-support';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../../postgres-store/src/test-database/test-database.test-helper.js';
+import { urlForConfigFile } from '../../postgres-store/src/test-database/url-for-config-file.js';
 import { writeAgentConfig } from './harness/agent-config-file.js';
 import { startAgentProcess, stopAllAgentProcesses } from './harness/agent-process.js';
 import { startFixedPortApp } from './harness/fixed-port-app.js';
 import { reportFigure } from './harness/report-figure.js';
 import { waitUntil } from './harness/wait-until.js';
-import { createFreshDatabase } from './postgres/fresh-database.js';
 import { readMonitorRows } from './postgres/monitor-rows.js';
 
 afterAll(async () => {
@@ -32,7 +33,8 @@ const slowDelayMs = 400;
 
 describe("the seed's queries over what the agent wrote", () => {
   it('give the incidents newest first, 100 % auto-healed for a healed container and 0 % for one it may not heal, and the response times', async () => {
-    await using database = await createFreshDatabase();
+    await using database = await createTestDatabase();
+    const inFile = urlForConfigFile(database.url);
     // A: crashes twice, healed twice; a fixed port so its /health answers after each restart.
     await using healed = await startFixedPortApp({ purpose: 'seed-healed', behaviour: crashOnDemand });
     // B: slow, and configured so the agent may not restart it (auto_restart: false).
@@ -65,13 +67,16 @@ healing:
     container_stopped:
       - action: restart_container
 storage:
-  url: ${database.url}
+  url: ${inFile.url}
   spool_path: ${spoolPath}
 `,
     );
     const host = `e2e-seed-${database.name}`;
     await using rows = readMonitorRows(database.url);
-    await using agent = startAgentProcess({ configPath: config.path, env: { WEBSITE_MONITOR_HOST: host } });
+    await using agent = startAgentProcess({
+      configPath: config.path,
+      env: { WEBSITE_MONITOR_HOST: host, ...inFile.env },
+    });
     const agentStartedAt = Date.now();
     await agent.waitForLog('database_migrated');
     await waitUntil('three timed health samples of each container in the database', async () => {

@@ -1,22 +1,25 @@
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Incident } from '@website-monitor/core';
 import { FakeClock, FakeContainerRuntime, FakeHttpProber } from '@website-monitor/core/testing';
-import { createPostgresStore } from '@website-monitor/postgres-store';
+import { createPostgresStore, redactConnectionString } from '@website-monitor/postgres-store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from '../../../postgres-store/src/test-database/test-database.test-helper.js';
+import { urlForConfigFile } from '../../../postgres-store/src/test-database/url-for-config-file.js';
 import { captureIo } from '../io/captured-io.js';
 import { runCli } from '../main.js';
 
 /**
- * Against the real PostgreSQL server (CI and this machine: 127.0.0.1:5432, user postgres, trust
- * auth; override with WM_TEST_POSTGRES_ADMIN_URL). Each run gets its own database, dropped after.
+ * Against a real PostgreSQL server: a database of this file's own on the run's shared test server
+ * (or DATABASE_URL's), dropped after.
  */
-const adminUrl = process.env.WM_TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const databaseName = `wm_cli_${randomBytes(6).toString('hex')}`;
-const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${databaseName}` }).toString();
+let database: TestDatabase;
+let databaseUrl: string;
 
 function psql(url: string, sql: string): string {
   return execFileSync(
@@ -28,12 +31,13 @@ function psql(url: string, sql: string): string {
   ).trim();
 }
 
-beforeAll(() => {
-  psql(adminUrl, `CREATE DATABASE ${databaseName}`);
+beforeAll(async () => {
+  database = await createTestDatabase();
+  databaseUrl = database.url;
 });
 
-afterAll(() => {
-  psql(adminUrl, `DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+afterAll(async () => {
+  await database?.drop();
 });
 
 function incident(id: string, containerName: string, autoHealed: boolean, openedAt: number): Incident {
@@ -62,7 +66,8 @@ describe('website-monitor db migrate and incidents: PostgreSQL', () => {
     for (let run = 0; run < 2; run++) {
       const io = captureIo({ DATABASE_URL: databaseUrl });
       expect(await runCli(['db', 'migrate'], io)).toBe(0);
-      expect(io.out()).toBe(`migrated PostgreSQL database at ${databaseUrl}\n`);
+      // The test server's URL carries a password: printed masked.
+      expect(io.out()).toBe(`migrated PostgreSQL database at ${redactConnectionString(databaseUrl)}\n`);
     }
     const tables = psql(
       databaseUrl,
@@ -111,7 +116,8 @@ describe('website-monitor db migrate and incidents: PostgreSQL', () => {
 
   it('runs the agent on storage.url and records its incidents there', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'wm-run-pg-')), 'monitor.yaml');
-    writeFileSync(file, `monitoring:\n  containers:\n    - name: api\nstorage:\n  url: ${databaseUrl}\n`);
+    const inFile = urlForConfigFile(databaseUrl);
+    writeFileSync(file, `monitoring:\n  containers:\n    - name: api\nstorage:\n  url: ${inFile.url}\n`);
     const clock = new FakeClock({ start: Date.now() - 3_600_000 });
     const runtime = new FakeContainerRuntime({ clock });
     runtime.addContainer({ name: 'api' });
@@ -120,7 +126,7 @@ describe('website-monitor db migrate and incidents: PostgreSQL', () => {
       stop = resolve;
     });
     let stopAgent: () => void = () => {};
-    const io = captureIo();
+    const io = captureIo(inFile.env);
     const exit = runCli(['run', '--no-listen', '--config', file], io, {
       createRuntime: () => runtime,
       clock,
@@ -136,7 +142,7 @@ describe('website-monitor db migrate and incidents: PostgreSQL', () => {
     let rows: { container_name: string; exit_code: number }[] = [];
     for (let turn = 0; turn < 100 && rows.length === 0; turn++) {
       await new Promise((resolve) => setTimeout(resolve, 50));
-      const query = captureIo();
+      const query = captureIo(inFile.env);
       expect(
         await runCli(['incidents', '--config', file, '--json', '--container', 'api'], query, { clock }),
       ).toBe(0);

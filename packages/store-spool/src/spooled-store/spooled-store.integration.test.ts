@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,43 +6,42 @@ import { MemoryLogger } from '@website-monitor/core/testing';
 import { createPostgresStore, type PostgresStore } from '@website-monitor/postgres-store';
 import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from '../../../postgres-store/src/test-database/test-database.test-helper.js';
 import { approval, host, incident, restartAction, samples } from './records.test-helper.js';
 import { createSpooledStore, type SpooledStore } from './spooled-store.js';
 import { startTcpProxy, type TcpProxy } from './tcp-proxy.test-helper.js';
 
-const server = new URL(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-const databaseName = `wm_spool_${randomBytes(5).toString('hex')}`;
-let admin: InstanceType<typeof pg.Client>;
+/** This file's own database on the run's shared test server; the stores reach it through `proxy`. */
+let database: TestDatabase;
 let sql: InstanceType<typeof pg.Client>;
 let proxy: TcpProxy;
 let dir: string;
 
 function urlVia(port: number): string {
-  const url = new URL(server);
+  const url = new URL(database.url);
   url.hostname = '127.0.0.1';
   url.port = String(port);
-  url.pathname = `/${databaseName}`;
   return url.toString();
 }
 
 beforeAll(async () => {
-  admin = new pg.Client({ connectionString: server.toString() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${databaseName}`);
-  const direct = urlVia(Number(server.port || 5432));
-  const store = createPostgresStore({ connectionString: direct });
+  database = await createTestDatabase();
+  const store = createPostgresStore({ connectionString: database.url });
   await store.migrate();
   await store.close();
-  sql = new pg.Client({ connectionString: direct });
+  sql = new pg.Client({ connectionString: database.url });
   await sql.connect();
+  const server = new URL(database.url);
   proxy = await startTcpProxy({ host: server.hostname, port: Number(server.port || 5432) });
 });
 
 afterAll(async () => {
   await proxy?.close();
   await sql?.end();
-  await admin?.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
-  await admin?.end();
+  await database?.drop();
 });
 
 beforeEach(async () => {
