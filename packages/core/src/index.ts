@@ -134,7 +134,9 @@ export type {
   EngineLeaseAnswer,
   EngineLeaseHolder,
   EngineLeaseRecord,
+  EngineLeaseRole,
   EngineLeaseStore,
+  SessionEngineLeaseStore,
 } from './ports/engine-lease.js';
 export type { HttpProber } from './ports/http-prober.js';
 export type { Logger, LogLevel } from './ports/logger.js';

@@ -16,8 +16,8 @@ export type {
 export { monitorTableNames } from './database/database.js';
 export type { SqlDialect, SqlDialectName } from './dialect/sql-dialect.js';
 export { postgresDialect, sqlDialect, sqliteDialect } from './dialect/sql-dialect.js';
-export type { CreateSqlEngineLeasesOptions } from './lease/sql-engine-leases.js';
-export { createSqlEngineLeases } from './lease/sql-engine-leases.js';
+export type { CreateSqlEngineLeasesOptions, EngineLeaseRow } from './lease/sql-engine-leases.js';
+export { createSqlEngineLeases, engineLeaseFromRow } from './lease/sql-engine-leases.js';
 export {
   createSqlMigrator,
   migrationLockTableName,

@@ -118,6 +118,7 @@ export type {
   EngineLeaseKeeperOptions,
   EngineLeaseLoss,
   EngineLeasePlace,
+  EngineLeaseUnreachablePolicy,
 } from '../lease/engine-lease-keeper.js';
 export {
   defaultLeaseHeartbeatMs,
@@ -125,6 +126,7 @@ export {
   EngineLeaseKeeper,
 } from '../lease/engine-lease-keeper.js';
 export { checkEngineLeaseTtl } from '../lease/engine-lease-ttl.js';
+export { leaseFencedStore } from '../lease/lease-fenced-store.js';
 export { leaseGuardedRuntime } from '../lease/lease-guarded-runtime.js';
 export { MemoryEngineLeases } from '../lease/memory-engine-leases.js';
 export type { ConnectionState, WatchContainerEventsOptions } from '../observe/event-watcher.js';
@@ -189,7 +191,7 @@ export type { RestartBudget } from '../policy/restart-budget.js';
 export { createRestartBudget, restartBudgetWindowMs } from '../policy/restart-budget.js';
 export type { EnqueueResult, RestartQueue, RestartQueueEntry } from '../policy/restart-queue.js';
 export { createRestartQueue, restartPriorityRanks } from '../policy/restart-queue.js';
-export { isEngineLeaseStore } from '../ports/engine-lease.js';
+export { isEngineLeaseStore, isSessionEngineLeaseStore } from '../ports/engine-lease.js';
 export { Recorder } from '../record/recorder.js';
 export { cutPoint, maxFieldChars, truncationMarker } from '../redact/bound-text.js';
 export { containerSecretValues } from '../redact/container-secrets.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineLeaseHolder, EngineLeaseStore } from '../ports/engine-lease.js';
+import type { EngineLeaseHolder, EngineLeaseStore, SessionEngineLeaseStore } from '../ports/engine-lease.js';
 import { FakeClock, flushMicrotasks } from '../testing/fake-clock.js';
 import { MemoryLogger } from '../testing/memory-logger.js';
 import { describeLeaseConflict } from './describe-engine-lease.js';
@@ -24,6 +24,54 @@ function flaky(leases: EngineLeaseStore): EngineLeaseStore & { down: boolean } {
       place.down ? Promise.reject(new Error('connect ECONNREFUSED')) : leases.releaseEngineLease(options),
     readEngineLease: (options: Parameters<EngineLeaseStore['readEngineLease']>[0]) =>
       leases.readEngineLease(options),
+  };
+  return place;
+}
+
+/**
+ * A lease place whose leases live as long as their holder's connection, as PostgreSQL's advisory
+ * locks do: `endSession` is the server dropping it (the lease is gone at once, the holder told).
+ */
+interface FakeSessionPlace extends SessionEngineLeaseStore {
+  standbys: number;
+  hang: boolean;
+  endSession(holderId: string, reason: string): void;
+}
+
+function sessionPlace(clock: FakeClock): FakeSessionPlace {
+  const leases = new MemoryEngineLeases({ now: () => clock.now() });
+  const listeners = new Map<string, (reason: string) => void>();
+  const place: FakeSessionPlace = {
+    standbys: 0,
+    hang: false,
+    acquireEngineLease: (options: Parameters<EngineLeaseStore['acquireEngineLease']>[0]) =>
+      leases.acquireEngineLease(options),
+    renewEngineLease: (options: Parameters<EngineLeaseStore['renewEngineLease']>[0]) =>
+      place.hang ? new Promise<never>(() => {}) : leases.renewEngineLease(options),
+    releaseEngineLease: (options: Parameters<EngineLeaseStore['releaseEngineLease']>[0]) =>
+      leases.releaseEngineLease(options),
+    readEngineLease: async (options: Parameters<EngineLeaseStore['readEngineLease']>[0]) => {
+      const lease = await leases.readEngineLease(options);
+      return lease !== undefined && lease.expiresAt !== null && lease.expiresAt <= clock.now()
+        ? undefined
+        : lease;
+    },
+    onEngineLeaseSessionEnded: (options: {
+      engineId: string;
+      holderId: string;
+      listener: (reason: string) => void;
+    }) => {
+      listeners.set(options.holderId, options.listener);
+      return () => listeners.delete(options.holderId);
+    },
+    announceStandby: () => ({ release: async () => {} }),
+    standbysWaiting: () => place.standbys,
+    endSession(holderId: string, reason: string) {
+      void leases.releaseEngineLease({ engineId, holderId });
+      const listener = listeners.get(holderId);
+      listeners.delete(holderId);
+      listener?.(reason);
+    },
   };
   return place;
 }
@@ -256,6 +304,101 @@ describe('EngineLeaseKeeper', () => {
     await clock.advance(1_000);
     await releasing;
     expect(released).toBe(true);
+  });
+
+  it('a session place whose connection ends while a standby waits: acting stops at once, and every place is given back', async () => {
+    const { keeper, clock, lockFile } = setup();
+    const database = sessionPlace(clock);
+    const agent = keeper(101, [
+      { where: 'lock', leases: lockFile, whenUnreachable: 'stop-acting' },
+      {
+        where: 'the PostgreSQL database',
+        leases: database,
+        whenUnreachable: () => (database.standbys > 0 ? 'stop-acting' : 'keep-acting'),
+        validForMs: 4_000,
+      },
+    ]);
+    await agent.tryAcquire();
+    const losses: EngineLeaseLoss[] = [];
+    agent.onLost((loss) => losses.push(loss));
+    database.standbys = 1;
+    database.endSession('holder-101', 'terminating connection due to administrator command');
+    // No heartbeat needed: the next action is refused.
+    expect(agent.mayAct()).toBe(false);
+    expect(losses).toMatchObject([
+      {
+        reason: 'session_ended',
+        where: 'the PostgreSQL database',
+        detail: 'terminating connection due to administrator command',
+      },
+    ]);
+    await flushMicrotasks();
+    // The host lock went back with it, so a standby on this host can take both.
+    expect((await lockFile.acquireEngineLease({ engineId, holder: holder(202), ttlMs: 3_000 })).held).toBe(
+      true,
+    );
+  });
+
+  it('a session place whose connection ends with no standby waiting: acting goes on, and the lease is taken again on the next heartbeat', async () => {
+    const { keeper, clock, lockFile } = setup();
+    const database = sessionPlace(clock);
+    const agent = keeper(101, [
+      { where: 'lock', leases: lockFile, whenUnreachable: 'stop-acting' },
+      {
+        where: 'the PostgreSQL database',
+        leases: database,
+        whenUnreachable: () => (database.standbys > 0 ? 'stop-acting' : 'keep-acting'),
+        validForMs: 4_000,
+      },
+    ]);
+    await agent.tryAcquire();
+    database.endSession('holder-101', 'server closed the connection unexpectedly');
+    expect(agent.mayAct()).toBe(true);
+    expect(await database.readEngineLease({ engineId })).toBeUndefined();
+    await clock.advance(1_000);
+    expect((await database.readEngineLease({ engineId }))?.holder.pid).toBe(101);
+    // Watched again: a second end is heard too.
+    database.standbys = 1;
+    database.endSession('holder-101', 'again');
+    expect(agent.mayAct()).toBe(false);
+    expect(agent.state).toBe('lost');
+  });
+
+  it('a session place bounds acting by its own validity, not the ttl: a holder that cannot re-verify stops first', async () => {
+    const { keeper, clock, lockFile } = setup();
+    const database = sessionPlace(clock);
+    const agent = keeper(101, [
+      { where: 'lock', leases: lockFile, whenUnreachable: 'stop-acting' },
+      {
+        where: 'the PostgreSQL database',
+        leases: database,
+        whenUnreachable: 'stop-acting',
+        validForMs: 1_500,
+      },
+    ]);
+    await agent.tryAcquire();
+    database.hang = true;
+    await clock.advance(1_000);
+    expect(agent.mayAct()).toBe(true);
+    await clock.advance(500);
+    // Renewed last at t=0: 1.5 s later it may no longer hold (the ttl would have said 2.5 s).
+    expect(agent.mayAct()).toBe(false);
+  });
+
+  it('reports the leases it holds, with their terms', async () => {
+    const { keeper, store } = setup();
+    await store.acquireEngineLease({ engineId, holder: holder(999), ttlMs: 1_000 });
+    await store.releaseEngineLease({ engineId, holderId: 'holder-999' });
+    const agent = keeper(101);
+    expect(agent.heldLeases()).toEqual([]);
+    await agent.tryAcquire();
+    const held = agent.heldLeases();
+    expect(held.map((entry) => [entry.where, entry.lease.term])).toEqual([
+      ['the lock file /run/website-monitor/engine.lock', 1],
+      ['the SQLite store /data/monitor.db', 2],
+    ]);
+    await agent.release();
+    expect(agent.heldLeases()).toEqual([]);
   });
 
   it('a stopped standby gives up waiting', async () => {

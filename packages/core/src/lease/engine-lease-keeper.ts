@@ -1,9 +1,10 @@
 import type { Clock } from '../ports/clock.js';
-import type {
-  EngineLeaseAnswer,
-  EngineLeaseHolder,
-  EngineLeaseRecord,
-  EngineLeaseStore,
+import {
+  type EngineLeaseAnswer,
+  type EngineLeaseHolder,
+  type EngineLeaseRecord,
+  type EngineLeaseStore,
+  isSessionEngineLeaseStore,
 } from '../ports/engine-lease.js';
 import type { Logger } from '../ports/logger.js';
 import { checkEngineLeaseTtl } from './engine-lease-ttl.js';
@@ -19,10 +20,23 @@ export interface EngineLeasePlace {
    * other places still hold; the lease is taken or renewed here as soon as the place answers
    * again, and if someone else holds it then, the lease is lost. The embedded and PostgreSQL
    * stores use `keep-acting` (the agent heals through a database outage, its writes spooled), the
-   * host lock file `stop-acting`.
+   * host lock file `stop-acting`. A function is asked each time it matters: PostgreSQL's advisory
+   * lock is `stop-acting` while a standby waits to take over, `keep-acting` while none does.
+   *
+   * A place whose leases end with their holder's connection (`SessionEngineLeaseStore`) is told
+   * when that connection ends: `stop-acting` then loses the lease at once, `keep-acting` takes it
+   * again on the next heartbeat.
    */
-  readonly whenUnreachable: 'stop-acting' | 'keep-acting';
+  readonly whenUnreachable: EngineLeaseUnreachablePolicy | (() => EngineLeaseUnreachablePolicy);
+  /**
+   * How long a renewal here certainly holds, from when it started. Default: the ttl less half a
+   * heartbeat. A place that drops a silent holder on its own schedule (a database server's TCP
+   * keepalive) gives the time before which it never does.
+   */
+  readonly validForMs?: number;
 }
+
+export type EngineLeaseUnreachablePolicy = 'stop-acting' | 'keep-acting';
 
 /** Why the lease is not (or no longer) ours, for a message that names the other process. */
 export interface EngineLeaseConflict {
@@ -38,8 +52,13 @@ export type EngineLeaseAttempt =
   | { readonly held: false; readonly unreachable: { readonly where: string; readonly error: string } };
 
 export interface EngineLeaseLoss extends EngineLeaseConflict {
-  /** `taken`: someone else holds it now. `unrenewed`: not renewed in time, it may be taken. */
-  readonly reason: 'taken' | 'unrenewed';
+  /**
+   * `taken`: someone else holds it now. `unrenewed`: not renewed in time, it may be taken.
+   * `session_ended`: the connection holding it ended, so the place let it go at once.
+   */
+  readonly reason: 'taken' | 'unrenewed' | 'session_ended';
+  /** What ended the session (the driver's words), for `session_ended`. */
+  readonly detail?: string;
 }
 
 export interface EngineLeaseKeeperOptions {
@@ -66,10 +85,18 @@ interface PlaceState {
   validUntil: number;
   /** A renewal failure was already logged (once per outage). */
   failing: boolean;
+  /** The lease as this place last answered it (for its term). */
+  lease: EngineLeaseRecord | undefined;
+  /** Stops listening for the end of this place's session, where it has one. */
+  unwatch: (() => void) | undefined;
 }
 
 function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+function policyOf(place: EngineLeasePlace): EngineLeaseUnreachablePolicy {
+  return typeof place.whenUnreachable === 'function' ? place.whenUnreachable() : place.whenUnreachable;
 }
 
 /**
@@ -105,7 +132,14 @@ export class EngineLeaseKeeper {
     this.ttlMs = this.heartbeatMs * (options.missedRenewals ?? defaultMissedRenewals);
     checkEngineLeaseTtl(this.ttlMs);
     if (options.places.length === 0) throw new RangeError('an engine lease needs at least one place');
-    this.#places = options.places.map((place) => ({ place, held: false, validUntil: 0, failing: false }));
+    this.#places = options.places.map((place) => ({
+      place,
+      held: false,
+      validUntil: 0,
+      failing: false,
+      lease: undefined,
+      unwatch: undefined,
+    }));
     this.#clock = options.clock;
     this.#logger = options.logger;
   }
@@ -115,7 +149,15 @@ export class EngineLeaseKeeper {
     if (this.#state !== 'held') return false;
     const now = this.#clock.now();
     return this.#places.every(
-      (state) => state.place.whenUnreachable === 'keep-acting' || (state.held && now < state.validUntil),
+      (state) => policyOf(state.place) === 'keep-acting' || (state.held && now < state.validUntil),
+    );
+  }
+
+  /** Where the lease is held now, and as what (each place's last answer). */
+  heldLeases(): readonly { readonly where: string; readonly lease: EngineLeaseRecord }[] {
+    if (this.#state !== 'held') return [];
+    return this.#places.flatMap((state) =>
+      state.held && state.lease !== undefined ? [{ where: state.place.where, lease: state.lease }] : [],
     );
   }
 
@@ -143,11 +185,10 @@ export class EngineLeaseKeeper {
           await this.#giveBack(taken);
           return { held: false, conflict: { where: state.place.where, heldBy: answer.heldBy } };
         }
-        state.held = true;
-        state.validUntil = this.#validUntil(startedAt);
+        this.#holding(state, answer.lease, startedAt);
         taken.push(state);
       } catch (error) {
-        if (state.place.whenUnreachable === 'keep-acting') {
+        if (policyOf(state.place) === 'keep-acting') {
           // Taken on a later heartbeat, once the place answers.
           this.#renewalFailed(state, error);
           continue;
@@ -220,16 +261,56 @@ export class EngineLeaseKeeper {
     return answer;
   }
 
-  #validUntil(renewalStartedAt: number): number {
+  #validUntil(state: PlaceState, renewalStartedAt: number): number {
     // Half a heartbeat short of the ttl: the place's clock started counting after ours did, and a
     // standby polls; stopping a little early costs nothing.
-    return renewalStartedAt + this.ttlMs - Math.floor(this.heartbeatMs / 2);
+    return renewalStartedAt + (state.place.validForMs ?? this.ttlMs - Math.floor(this.heartbeatMs / 2));
+  }
+
+  /** Taken or renewed at `state`: held until the renewal's bound, and its session watched. */
+  #holding(state: PlaceState, lease: EngineLeaseRecord, startedAt: number): void {
+    state.held = true;
+    state.lease = lease;
+    state.validUntil = this.#validUntil(state, startedAt);
+    const { leases } = state.place;
+    if (state.unwatch !== undefined || !isSessionEngineLeaseStore(leases)) return;
+    state.unwatch = leases.onEngineLeaseSessionEnded({
+      engineId: this.engineId,
+      holderId: this.holder.id,
+      listener: (detail) => this.#sessionEnded(state, detail),
+    });
+  }
+
+  /**
+   * The connection that held the lease at a session place ended: the place has let it go already.
+   * Acting stops now if someone would take over (`stop-acting`); otherwise the lease is taken
+   * again on the next heartbeat, and lost then if someone else has it.
+   */
+  #sessionEnded(state: PlaceState, detail: string): void {
+    state.unwatch?.();
+    state.unwatch = undefined;
+    if (!state.held) return;
+    state.held = false;
+    if (this.#state !== 'held') return;
+    if (policyOf(state.place) === 'stop-acting') {
+      this.#lose({ where: state.place.where, heldBy: undefined, reason: 'session_ended', detail });
+      return;
+    }
+    state.failing = true;
+    this.#logger.log('warn', 'engine_lease_session_ended', {
+      engine_id: this.engineId,
+      where: state.place.where,
+      error: detail,
+      consequence: 'acting on while the other places hold (no standby waits); taken again each heartbeat',
+    });
   }
 
   async #giveBack(states: readonly PlaceState[]): Promise<void> {
     await Promise.all(
       states.map(async (state) => {
         state.held = false;
+        state.unwatch?.();
+        state.unwatch = undefined;
         try {
           await state.place.leases.releaseEngineLease({ engineId: this.engineId, holderId: this.holder.id });
         } catch (error) {
@@ -297,13 +378,12 @@ export class EngineLeaseKeeper {
           after_failures: state.failing,
         });
       }
-      state.held = true;
       state.failing = false;
-      state.validUntil = this.#validUntil(startedAt);
+      this.#holding(state, answer.lease, startedAt);
     } catch (error) {
       if (signal.aborted || this.#state !== 'held') return;
       this.#renewalFailed(state, error);
-      if (state.place.whenUnreachable === 'stop-acting' && this.#clock.now() >= state.validUntil) {
+      if (policyOf(state.place) === 'stop-acting' && this.#clock.now() >= state.validUntil) {
         this.#lose({ where: state.place.where, heldBy: undefined, reason: 'unrenewed' });
       }
     }
@@ -317,7 +397,7 @@ export class EngineLeaseKeeper {
       where: state.place.where,
       error: describeError(error),
       consequence:
-        state.place.whenUnreachable === 'keep-acting'
+        policyOf(state.place) === 'keep-acting'
           ? 'acting on while the other places hold; retried each heartbeat'
           : `acting stops ${Math.max(0, state.validUntil - this.#clock.now())} ms from now unless renewed`,
     });
@@ -331,6 +411,7 @@ export class EngineLeaseKeeper {
       engine_id: this.engineId,
       where: loss.where,
       reason: loss.reason,
+      ...(loss.detail === undefined ? {} : { error: loss.detail }),
       ...(loss.heldBy === undefined
         ? {}
         : {

@@ -4,8 +4,9 @@
  * the host they share. Whoever holds the lease may restart, start and exec; everyone else either
  * refuses to run or waits as a standby until the lease is free.
  *
- * Implementations: `MemoryStore` (core/testing), the SQLite and PostgreSQL stores, and the
- * host-local lock file of `@website-monitor/sqlite-store`. All pass `engineLeaseContract`.
+ * Implementations: `MemoryStore` (core/testing), the SQLite and PostgreSQL stores, the
+ * host-local lock file of `@website-monitor/sqlite-store`, and PostgreSQL's advisory locks
+ * (`createPostgresEngineLeases`, a `SessionEngineLeaseStore`). All pass `engineLeaseContract`.
  */
 
 /** Who holds (or asks for) an engine: enough for a person to find the process. */
@@ -86,6 +87,65 @@ export interface EngineLeaseStore {
   releaseEngineLease(options: { readonly engineId: string; readonly holderId: string }): Promise<void>;
   /** The lease as recorded (held, or expired and not yet taken), or undefined when there is none. */
   readEngineLease(options: { readonly engineId: string }): Promise<EngineLeaseRecord | undefined>;
+}
+
+/**
+ * A lease place whose leases live as long as one connection to it: PostgreSQL advisory locks,
+ * which the server drops the moment the holder's connection ends, whether the holder stopped,
+ * was SIGKILLed or lost the network. Nobody waits for an expiry, and the holder hears of the end
+ * at once. Standbys waiting for an engine say so here, so a holder knows whether someone would
+ * take over if it lost its connection (then it stops acting) or not (then it may heal on).
+ */
+export interface SessionEngineLeaseStore extends EngineLeaseStore {
+  /**
+   * `listener` hears, once, that this holder's connection for the engine ended: the lease is gone
+   * there (someone else may hold it already). Returns the unsubscribe function.
+   */
+  onEngineLeaseSessionEnded(options: {
+    readonly engineId: string;
+    readonly holderId: string;
+    readonly listener: (reason: string) => void;
+  }): () => void;
+  /**
+   * Marks a standby waiting for the engine until `release()` (or this process's end). Never
+   * throws: while the place cannot be reached, the mark is retried in the background.
+   */
+  announceStandby(options: { readonly engineId: string; readonly holderId: string }): {
+    release(): Promise<void>;
+  };
+  /** Standbys waiting for the engine, as the holder's last renewal saw them; 0 before one. */
+  standbysWaiting(options: { readonly engineId: string }): number;
+}
+
+/** True when `leases` is a place whose leases end with their holder's connection. */
+export function isSessionEngineLeaseStore(leases: unknown): leases is SessionEngineLeaseStore {
+  const candidate = leases as Partial<Record<keyof SessionEngineLeaseStore, unknown>> | null | undefined;
+  return (
+    isEngineLeaseStore(leases) &&
+    typeof candidate?.onEngineLeaseSessionEnded === 'function' &&
+    typeof candidate.announceStandby === 'function' &&
+    typeof candidate.standbysWaiting === 'function'
+  );
+}
+
+/**
+ * An agent's part in its engine's lease, as `/healthz` and `/metrics` tell it: `active` acts on
+ * the engine, `standby` waits to take over and acts on nothing.
+ */
+export interface EngineLeaseRole {
+  readonly role: 'active' | 'standby';
+  /** The engine's ID; undefined when the runtime cannot name it (no lease is held then, and the agent acts). */
+  readonly engineId?: string;
+  /** Active: the lease's term (it counts changes of holder, so a takeover shows as a new term). */
+  readonly term?: number;
+  /** Standby: the agent it waits on, as the lease names it; undefined when no place says who. */
+  readonly activeAgent?: {
+    readonly hostName: string;
+    readonly pid: number;
+    readonly startedAt: number;
+    /** The place that named it, for people: `the lock file /run/...`, `the PostgreSQL database ...`. */
+    readonly where: string;
+  };
 }
 
 /** True when `store` offers leases (a store wrapped without them does not). */

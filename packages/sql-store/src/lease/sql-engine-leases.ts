@@ -10,8 +10,8 @@ import type { Database } from '../database/database.js';
 import type { SqlDialectName } from '../dialect/sql-dialect.js';
 import { toStoreError } from '../store/store-failure.js';
 
-/** The row as the driver returns it: pg gives `bigint` columns as strings. */
-interface LeaseRow {
+/** A `monitor_engine_leases` row as the driver returns it: pg gives `bigint` columns as strings. */
+export interface EngineLeaseRow {
   readonly engine_id: string;
   readonly holder_id: string;
   readonly holder_host: string;
@@ -47,7 +47,8 @@ function databaseNowMs(dialect: SqlDialectName): RawBuilder<number> {
       sql<number>`cast(round((julianday('now') - 2440587.5) * 86400000) as integer)`;
 }
 
-function leaseFromRow(row: LeaseRow): EngineLeaseRecord {
+/** The lease a row records. */
+export function engineLeaseFromRow(row: EngineLeaseRow): EngineLeaseRecord {
   const holder: EngineLeaseHolder = {
     id: row.holder_id,
     hostName: row.holder_host,
@@ -96,16 +97,16 @@ export function createSqlEngineLeases(options: CreateSqlEngineLeasesOptions): En
   }
 
   async function read(engineId: string): Promise<EngineLeaseRecord | undefined> {
-    const { rows } = await sql<LeaseRow>`
+    const { rows } = await sql<EngineLeaseRow>`
       SELECT * FROM monitor_engine_leases WHERE engine_id = ${engineId}`.execute(db);
-    return rows[0] === undefined ? undefined : leaseFromRow(rows[0]);
+    return rows[0] === undefined ? undefined : engineLeaseFromRow(rows[0]);
   }
 
   return {
     async acquireEngineLease({ engineId, holder, ttlMs, supersedes }): Promise<EngineLeaseAnswer> {
       checkEngineLeaseTtl(ttlMs);
       return run('acquireEngineLease', async () => {
-        const { rows } = await sql<LeaseRow>`
+        const { rows } = await sql<EngineLeaseRow>`
           INSERT INTO monitor_engine_leases AS lease
             (engine_id, holder_id, holder_host, holder_pid, holder_started_at, holder_store,
              term, acquired_at, renewed_at, expires_at)
@@ -126,7 +127,7 @@ export function createSqlEngineLeases(options: CreateSqlEngineLeasesOptions): En
              OR lease.expires_at <= excluded.renewed_at
              OR lease.holder_id = ${supersedes ?? null}
           RETURNING *`.execute(db);
-        if (rows[0] !== undefined) return { held: true, lease: leaseFromRow(rows[0]) };
+        if (rows[0] !== undefined) return { held: true, lease: engineLeaseFromRow(rows[0]) };
         return { held: false, heldBy: await read(engineId) };
       });
     },
@@ -135,12 +136,12 @@ export function createSqlEngineLeases(options: CreateSqlEngineLeasesOptions): En
       checkEngineLeaseTtl(ttlMs);
       return run('renewEngineLease', async () => {
         // Only ever the holder's own row: a lease someone else took is lost, not taken back.
-        const { rows } = await sql<LeaseRow>`
+        const { rows } = await sql<EngineLeaseRow>`
           UPDATE monitor_engine_leases
           SET renewed_at = ${now}, expires_at = ${now} + ${ttlMs}
           WHERE engine_id = ${engineId} AND holder_id = ${holderId}
           RETURNING *`.execute(db);
-        if (rows[0] !== undefined) return { held: true, lease: leaseFromRow(rows[0]) };
+        if (rows[0] !== undefined) return { held: true, lease: engineLeaseFromRow(rows[0]) };
         return { held: false, heldBy: await read(engineId) };
       });
     },
