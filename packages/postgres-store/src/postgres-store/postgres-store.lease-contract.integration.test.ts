@@ -19,4 +19,6 @@ engineLeaseContract({
   makeLeases: async () => createPostgresStore({ connectionString: database.url, maxConnections: 4 }),
   test: { describe, it, expect },
   timeoutMs: 15_000,
+  // An advisory lock lasts as long as its holder's connection: there is no expiry to wait for.
+  expires: false,
 });

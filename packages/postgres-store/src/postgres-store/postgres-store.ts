@@ -1,13 +1,9 @@
-import { type EngineLeaseStore, type Logger, StoreError, silentLogger } from '@website-monitor/core';
-import {
-  createSqlEngineLeases,
-  createSqlStore,
-  type Database,
-  describeError,
-  type SqlStore,
-} from '@website-monitor/sql-store';
+import { type Logger, type SessionEngineLeaseStore, StoreError, silentLogger } from '@website-monitor/core';
+import { createSqlStore, type Database, describeError, type SqlStore } from '@website-monitor/sql-store';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { LeaseConnection } from '../engine-lease/lease-session.js';
+import { createPostgresEngineLeases } from '../engine-lease/postgres-engine-leases.js';
 import { connectionStringPassword, redactConnectionString } from '../redact/redact-connection-string.js';
 
 /** The database to use (a pool or a connection string) and for which host. */
@@ -31,8 +27,12 @@ export interface CreatePostgresStoreOptions {
   readonly healthRollupIntervalMs?: number;
 }
 
-/** The Store, plus engine leases (one agent acts per Docker engine) for every agent sharing the database. */
-export type PostgresStore = SqlStore & EngineLeaseStore;
+/**
+ * The Store, plus engine leases (one agent acts per Docker engine) for every agent sharing the
+ * database: session-level advisory locks, dropped by the server the moment their holder's
+ * connection ends (see `createPostgresEngineLeases`).
+ */
+export type PostgresStore = SqlStore & SessionEngineLeaseStore;
 
 /**
  * The PostgreSQL Store (kysely + pg). Call `migrate()` before the first write: it creates or
@@ -92,6 +92,34 @@ export function createPostgresStore(options: CreatePostgresStoreOptions): Postgr
     });
   });
 
+  // Each engine lease lives in a session of its own, off the pool: a pooled connection is shared
+  // and recycled, and its end would not mean the end of the lease.
+  const connectLeaseSession = async (): Promise<LeaseConnection> => {
+    if (options.pool !== undefined) {
+      const client = await options.pool.connect();
+      return { client, close: async () => client.release(true) };
+    }
+    const client = new pg.Client({
+      connectionString: options.connectionString,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 5000,
+      keepAlive: true,
+    });
+    // The session hears the error itself; this only keeps an unheard 'error' from ending the process.
+    client.on('error', () => {});
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    return { client, close: () => client.end() };
+  };
+  const leases = createPostgresEngineLeases({
+    connect: connectLeaseSession,
+    query: async (text, values) => (await pool.query(text, [...values])).rows,
+    redact,
+  });
+
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   const store = createSqlStore({
     db,
@@ -102,8 +130,13 @@ export function createPostgresStore(options: CreatePostgresStoreOptions): Postgr
       : {}),
     logger,
     redact,
-    // kysely's destroy() ends the pool: only do that to a pool we built.
-    onClose: ownsPool ? () => db.destroy() : async () => {},
+    // Leases first: their sessions end, so their locks are free for a standby at once. kysely's
+    // destroy() ends the pool: only do that to a pool we built.
+    onClose: async () => {
+      await leases.close();
+      if (ownsPool) await db.destroy();
+    },
   });
-  return Object.assign(store, createSqlEngineLeases({ db, dialect: 'postgres', redact }));
+  const { close: _leasesClose, ...leaseMethods } = leases;
+  return Object.assign(store, leaseMethods);
 }
