@@ -28,6 +28,7 @@ export type { EnvironmentVariables } from './config/env-interpolation.js';
 export type { LoadMonitorConfigFileOptions } from './config/load-monitor-config-file.js';
 export { loadMonitorConfigFile } from './config/load-monitor-config-file.js';
 export type {
+  AgentConfig,
   ApiConfig,
   ClaudeConfig,
   ContainerCheckSettings,

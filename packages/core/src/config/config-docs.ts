@@ -102,7 +102,7 @@ function tableCells(line: string): string[] {
 }
 
 /** `healing.stop_timeout_seconds` in a Default cell names where the default comes from: not a value. */
-const keyReferencePattern = /^(?:monitoring|healing|claude|storage|api|notifications)\.[a-z_.]+$/;
+const keyReferencePattern = /^(?:monitoring|healing|claude|storage|api|agent|notifications)\.[a-z_.]+$/;
 
 function literalDefault(cell: string | undefined): { defaultValue?: unknown } {
   const literal = literalCellPattern.exec(cell ?? '')?.[1];

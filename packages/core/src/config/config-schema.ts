@@ -194,6 +194,9 @@ export function createConfigSchema({ knownActions }: { knownActions: readonly st
       spool_path: z.string().min(1).optional(),
       spool_max_bytes: byteSize.optional(),
     }),
+    agent: section({
+      standby: z.boolean().optional(),
+    }),
     api: section({
       allowed_hosts: nullAsEmptyList(
         z.array(

@@ -70,6 +70,7 @@ export function defaultMonitorConfig(): MonitorConfig {
     },
     notifications: { enabled: true, webhooks: [] },
     api: { allowedHosts: [] },
+    agent: { standby: false },
   };
 }
 

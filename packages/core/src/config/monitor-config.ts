@@ -14,6 +14,18 @@ export interface MonitorConfig {
   readonly storage: StorageConfig;
   readonly notifications: NotificationsConfig;
   readonly api: ApiConfig;
+  /** How this agent runs beside others on its engine; undefined in configs built before it existed. */
+  readonly agent?: AgentConfig;
+}
+
+/** `agent:`: this agent's part among the agents that could act on its Docker engine. */
+export interface AgentConfig {
+  /**
+   * `agent.standby`: when another agent holds the engine, wait as a hot standby and take over when
+   * it goes away, instead of exiting 3 (the same as `run --standby`). The active agent of a pair
+   * with PostgreSQL then stops acting the moment it loses its database connection.
+   */
+  readonly standby: boolean;
 }
 
 /** The REST API, dashboard and metrics server (`website-monitor run --listen`). */

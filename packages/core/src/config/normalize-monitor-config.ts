@@ -88,6 +88,7 @@ export function normalizeMonitorConfig(raw: RawMonitorConfig, options: Normalize
     api: {
       allowedHosts: unique((raw.api?.allowed_hosts ?? []).map((entry) => entry.toLowerCase())),
     },
+    agent: { standby: raw.agent?.standby ?? defaults.agent?.standby ?? false },
   };
 }
 
