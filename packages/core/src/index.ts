@@ -23,7 +23,7 @@ export { checkContainerHealth } from './check/check-container-health.js';
 export type { HealthThresholds } from './check/evaluate-health.js';
 
 // Config
-export { defaultMonitorConfig } from './config/default-monitor-config.js';
+export { defaultMonitorConfig, defaultSwarmHealing } from './config/default-monitor-config.js';
 export type { EnvironmentVariables } from './config/env-interpolation.js';
 export type { LoadMonitorConfigFileOptions } from './config/load-monitor-config-file.js';
 export { loadMonitorConfigFile } from './config/load-monitor-config-file.js';
@@ -42,6 +42,7 @@ export type {
   NotificationsConfig,
   StorageConfig,
   StrategyStep,
+  SwarmHealingConfig,
   WebhookConfig,
 } from './config/monitor-config.js';
 export type { ParseMonitorConfigOptions, ValidateConfigResult } from './config/parse-monitor-config.js';
@@ -53,8 +54,8 @@ export type {
 export { resolveContainerSettings } from './config/resolve-container-settings.js';
 
 // Domain types
-export type { ActionName, BuiltInActionName } from './domain/action.js';
-export { builtInActionNames } from './domain/action.js';
+export type { ActionName, BuiltInActionName, ServiceActionName } from './domain/action.js';
+export { builtInActionNames, isServiceActionName, serviceActionNames } from './domain/action.js';
 export type { BaselineMetric, ContainerBaseline } from './domain/baseline.js';
 export type {
   ContainerDetails,
@@ -150,6 +151,15 @@ export type {
   Notifier,
 } from './ports/notifier.js';
 export type { Store } from './ports/store.js';
+export type {
+  SwarmService,
+  SwarmServiceMode,
+  SwarmServices,
+  SwarmTask,
+  SwarmTaskState,
+  SwarmUpdateState,
+  SwarmUpdateStatus,
+} from './ports/swarm-services.js';
 
 // Redaction, for whoever writes container text somewhere (a store, a notifier, a logger, a diagnoser)
 export { redactContext } from './redact/redact-context.js';
@@ -158,3 +168,7 @@ export { redactDeep } from './redact/redact-deep.js';
 export { redactLogFields } from './redact/redact-log-fields.js';
 export type { RedactOptions, TextRedactor } from './redact/redact-secrets.js';
 export { redactSecrets, textRedactor } from './redact/redact-secrets.js';
+
+// Docker Swarm: which containers are tasks (never restarted by the agent)
+export type { SwarmTaskLabels, SwarmTaskRef } from './swarm/swarm-task-labels.js';
+export { claimsSwarmTask, readSwarmTaskLabels, swarmLabels } from './swarm/swarm-task-labels.js';

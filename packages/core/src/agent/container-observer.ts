@@ -22,6 +22,7 @@ import type { ContainerRuntime } from '../ports/container-runtime.js';
 import type { HttpProber } from '../ports/http-prober.js';
 import type { Recorder } from '../record/recorder.js';
 import { recordRedactor } from '../redact/record-redactor.js';
+import type { SwarmServiceWatcher } from '../swarm/swarm-service-watcher.js';
 import {
   type AgentEmit,
   type AgentLog,
@@ -87,6 +88,11 @@ export interface ContainerObserverDeps {
   readonly signal: AgentSignal;
   /** Whether the engine's event stream is connected now: probes between checks then skip the inspect. */
   readonly engineConnected: () => boolean;
+  /**
+   * Takes the Swarm task containers: their events, list entries and inspections go to the service
+   * watcher, and they get no watch here, so nothing checks, heals or restarts them as containers.
+   */
+  readonly swarm?: Pick<SwarmServiceWatcher, 'noteContainer' | 'onEvent' | 'afterFullPass'>;
 }
 
 /**
@@ -135,6 +141,7 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
   const onEvent = (event: ContainerEvent): void => {
     const cause = intent.observe(event);
     log('debug', 'docker_event', { container: event.containerName, action: event.action, cause });
+    if (deps.swarm?.onEvent(event, cause)) return;
     if (event.action === 'destroy') {
       lastDieAt.delete(event.containerId);
       deps.runLogs?.forget(event.containerId);
@@ -210,6 +217,7 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
     const seen = new Set<string>();
     for (const container of listed) {
       seen.add(container.id);
+      if (deps.swarm?.noteContainer(container)) continue;
       const watch = containers.watchFor(container.id, container.name);
       scheduleCheck(watch, {
         probe: clock.now() >= watch.nextProbeAt,
@@ -220,6 +228,7 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
     for (const id of containers.ids()) {
       if (!seen.has(id)) await forget(id, 'container no longer listed');
     }
+    deps.swarm?.afterFullPass(seen);
     await saveBaselines();
   };
 
@@ -425,6 +434,11 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
     }
     watch.details = details;
     watch.name = details.name;
+    if (deps.swarm?.noteContainer(details)) {
+      // A Swarm task (a person's check, the API's list): its service is judged, not the container.
+      watch.settings = null;
+      return undefined;
+    }
     const resolved = resolveContainerSettings({ config, container: details });
     for (const issue of resolved.issues) {
       // Labels are re-read on every check; a bad one is worth one line, not one per check.

@@ -18,6 +18,7 @@ import type { DiagnosisContext } from '../ports/diagnoser.js';
 import type { Logger } from '../ports/logger.js';
 import type { Recorder } from '../record/recorder.js';
 import { recordRedactor } from '../redact/record-redactor.js';
+import { readSwarmTaskLabels } from '../swarm/swarm-task-labels.js';
 import {
   type AgentEmit,
   type AgentLog,
@@ -239,6 +240,18 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
     const details = watch.details;
     if (!incident || !settings || !details)
       return { kind: 'skip', reason: 'nothing to heal', changed: false };
+    const swarmTask = readSwarmTaskLabels(details.labels);
+    if (swarmTask.kind !== 'none') {
+      // Whoever asks (a person, a dependency's restart, an approval): Swarm replaces its own tasks.
+      const service =
+        swarmTask.kind === 'task' ? `the Swarm service ${swarmTask.task.serviceName}` : 'a Swarm service';
+      return {
+        kind: 'skip',
+        reason: `${watch.name} is a task of ${service}: Swarm replaces its tasks, so the agent does not act on the container`,
+        changed: false,
+        cause: 'swarm_task',
+      };
+    }
     const strategy = registry.get(step.action);
     const now = clock.now();
     const stepKey = `${step.action}`;

@@ -20,7 +20,11 @@ import type { HttpProber } from '../ports/http-prober.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
+import type { SwarmServices } from '../ports/swarm-services.js';
 import { Recorder } from '../record/recorder.js';
+import { swarmGuardedRuntime } from '../swarm/swarm-guarded-runtime.js';
+import { createSwarmServiceWatcher, type SwarmServiceWatcher } from '../swarm/swarm-service-watcher.js';
+import { createSwarmTaskContainers } from '../swarm/swarm-task-containers.js';
 import { MemoryStore } from '../testing/memory-store.js';
 import type { AgentEvents } from './agent-events.js';
 import { type AgentLog, describeError } from './agent-support.js';
@@ -83,6 +87,13 @@ export interface WebsiteMonitorAgentOptions {
   readonly random?: () => number;
   /** Ids of incidents, actions and approvals; defaults to `crypto.randomUUID`. */
   readonly newId?: () => string;
+  /**
+   * The Swarm manager's services (`createDockerSwarmServices` from the docker adapter): a Swarm
+   * task's failures are then judged on its service, which is rolled back or redeployed through
+   * Swarm (docs/swarm.md). Without it, Swarm task containers are still never restarted by the
+   * agent; their failures are left to Swarm.
+   */
+  readonly swarmServices?: SwarmServices;
 }
 
 /**
@@ -126,6 +137,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
   readonly #restoreDeps: RestoreDeps;
   readonly #runLogs: RunLogFollower;
   readonly #incidents: IncidentCoordinator;
+  readonly #swarm: SwarmServiceWatcher;
   /** Ends the loops (events, passes, probes) and the model's calls: aborted as a stop begins. */
   #abort: AbortController | undefined;
   /**
@@ -177,6 +189,9 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
     const approvals = createApprovalQueue();
     const breaker = createCircuitBreaker();
     const restoredIncidents = createRestoredIncidents();
+    const swarmTasks = createSwarmTaskContainers();
+    // Healing acts through this one: restart, start and exec refuse a Swarm task's container.
+    const actingRuntime = swarmGuardedRuntime({ runtime: options.runtime, tasks: swarmTasks });
     const recorder = this.#recorder;
     const containers = this.#containers;
     const ledger = this.#ledger;
@@ -209,6 +224,25 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
         this.#stopping ? Promise.resolve() : this.#healer.afterRecovery(watch, resolved),
       reopenWindowSeconds: config.healing.reopenWindowSeconds,
     });
+    this.#swarm = createSwarmServiceWatcher({
+      config,
+      services: options.swarmServices,
+      runtime: options.runtime,
+      clock,
+      log,
+      emit,
+      host,
+      newId,
+      random,
+      recorder,
+      notifier: options.notifier,
+      tasks: swarmTasks,
+      intent,
+      approvals,
+      restoredIncidents,
+      track: trackAction,
+      signal,
+    });
     this.#observer = createContainerObserver({
       config,
       runtime: options.runtime,
@@ -234,10 +268,11 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
       track,
       signal: workSignal,
       engineConnected: () => this.#engineConnected,
+      swarm: this.#swarm,
     });
     this.#healer = createHealer({
       config,
-      runtime: options.runtime,
+      runtime: actingRuntime,
       clock,
       logger,
       log,
@@ -303,6 +338,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
     const observer = this.#observer;
     this.#recorder.start();
     await restoreState(this.#restoreDeps);
+    await this.#swarm.restore();
     this.#log('info', 'agent_started', {
       host: this.host,
       interval_seconds: this.#config.monitoring.intervalSeconds,
@@ -359,6 +395,15 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
         signal,
         task: async () => observer.probeDueContainers(),
         onError: (error) => this.#log('error', 'probe_tick_failed', { error: describeError(error) }),
+      }),
+    );
+    this.#loops.push(
+      runPeriodically({
+        clock: this.#clock,
+        intervalMs: swarmLookTickMs,
+        signal,
+        task: async () => this.#swarm.lookDue(),
+        onError: (error) => this.#log('error', 'swarm_look_tick_failed', { error: describeError(error) }),
       }),
     );
     this.#loops.push(
@@ -502,7 +547,9 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
       engineConnected: this.#engineConnected,
       lastFullPassAt: this.#observer.lastFullPassAt,
       containers: this.#containers.size,
-      openIncidents: [...this.#containers.watches()].filter((watch) => watch.incident).length,
+      openIncidents:
+        [...this.#containers.watches()].filter((watch) => watch.incident).length +
+        this.#swarm.watched().filter((watch) => watch.record.incident).length,
     };
   }
 
@@ -529,11 +576,14 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
   approve(options: { readonly id: string; readonly by: string }): Promise<HealingRequestOutcome> {
     // The approval stays pending; the next run restores it.
     if (this.#stopping) return Promise.resolve(stoppingOutcome);
+    // A Swarm service's action is carried out by the service watcher, through Swarm.
+    if (this.#swarm.ownsApproval(options.id)) return this.#work.markAction(this.#swarm.approve(options));
     return this.#work.markAction(this.#healer.approve(options));
   }
 
   /** A person says no: the incident is left to people, with the reason recorded. */
   reject(options: { readonly id: string; readonly by: string; readonly reason?: string }): Promise<void> {
+    if (this.#swarm.ownsApproval(options.id)) return this.#swarm.reject(options);
     return this.#healer.reject(options);
   }
 
@@ -548,7 +598,11 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
     readonly by: string;
   }): Promise<HealingRequestOutcome> {
     if (this.#stopping) return Promise.resolve(stoppingOutcome);
-    return this.#work.markAction(this.#healer.requestHealing(options));
+    // A Swarm service (or a service action) goes to the service watcher; a Swarm task's container
+    // is refused there with the reason; anything else is an ordinary container's.
+    return this.#work.markAction(
+      this.#swarm.requestHealing(options).then((outcome) => outcome ?? this.#healer.requestHealing(options)),
+    );
   }
 }
 
@@ -558,6 +612,9 @@ const stoppingOutcome: HealingRequestOutcome = {
   reason: 'the agent is stopping; ask again once it runs',
   changed: false,
 };
+
+/** How often due looks at Swarm services are started (each service's own cadence decides). */
+const swarmLookTickMs = 500;
 
 /** What an aborted action gets to record its end, past the stop timeout. */
 const abortGraceMs = 2_000;

@@ -1,4 +1,4 @@
-import { normalizeActionName } from '../domain/action.js';
+import { isServiceActionName, normalizeActionName } from '../domain/action.js';
 import type { ConfigPath } from './config-path.js';
 import { defaultMonitorConfig } from './default-monitor-config.js';
 
@@ -18,6 +18,7 @@ export function crossCheckConfig(raw: unknown): CrossCheckIssue[] {
   const healing = record(record(raw)?.healing);
   checkContainers(monitoring?.containers, issues);
   checkApprovalOverlap(healing, issues);
+  checkServiceActionsInPlans(healing, issues);
   const initial = healing?.backoff_initial_seconds;
   const max = healing?.backoff_max_seconds ?? defaultMonitorConfig().healing.backoffMaxSeconds;
   if (typeof initial === 'number' && typeof max === 'number' && initial > max) {
@@ -121,6 +122,26 @@ function checkApprovalOverlap(healing: Record<string, unknown> | undefined, issu
       });
     }
   });
+}
+
+/** A Swarm service's actions act on a service, so a container's plan cannot hold them. */
+function checkServiceActionsInPlans(
+  healing: Record<string, unknown> | undefined,
+  issues: CrossCheckIssue[],
+): void {
+  for (const group of ['strategies', 'cause_plans'] as const) {
+    for (const [key, steps] of Object.entries(record(healing?.[group]) ?? {})) {
+      if (!Array.isArray(steps)) continue;
+      steps.forEach((step, index) => {
+        const action = record(step)?.action;
+        if (typeof action !== 'string' || !isServiceActionName(action)) return;
+        issues.push({
+          path: ['healing', group, key, index, 'action'],
+          message: `${action} acts on a Swarm service, not on a container: list it under healing.swarm (failed_update or failing_tasks)`,
+        });
+      });
+    }
+  }
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { actionAliases, builtInActionNames } from '../domain/action.js';
+import { actionAliases, builtInActionNames, serviceActionNames } from '../domain/action.js';
 import type { ConfigDocs } from './config-docs.js';
 import { createConfigSchema } from './config-schema.js';
 
@@ -41,7 +41,11 @@ const envReference = { $ref: '#/definitions/env_reference' } as const;
  *   cannot silently go missing from the schema.
  */
 export function createConfigJsonSchema(options: ConfigJsonSchemaOptions = {}): JsonSchema {
-  const knownActions = unique([...builtInActionNames, ...(options.knownActions ?? [])]);
+  const knownActions = unique([
+    ...builtInActionNames,
+    ...serviceActionNames,
+    ...(options.knownActions ?? []),
+  ]);
   const actionNames = unique([
     ...knownActions,
     ...Object.entries(actionAliases)

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { normalizeActionName } from '../domain/action.js';
+import { normalizeActionName, serviceActionNames } from '../domain/action.js';
 import { failureCauses } from '../domain/failure-cause.js';
 import { problemKinds } from '../domain/health.js';
 import { isAllowedHostPattern } from './allowed-host.js';
@@ -13,7 +13,9 @@ import { describeNonPostgresUrl } from './storage-url.js';
  * one place (`defaultMonitorConfig`) and are applied when normalizing. Objects are strict so a
  * misspelt key is an error instead of a silently ignored setting.
  */
-export function createConfigSchema({ knownActions }: { knownActions: readonly string[] }) {
+export function createConfigSchema(options: { knownActions: readonly string[] }) {
+  // A Swarm service's actions are known whatever the registry holds: they are not strategies.
+  const knownActions = [...new Set([...options.knownActions, ...serviceActionNames])];
   const actionName = z
     .string()
     .superRefine((name, context) => {
@@ -179,6 +181,14 @@ export function createConfigSchema({ knownActions }: { knownActions: readonly st
       resolve_after_seconds: z.number().min(0).optional(),
       reopen_window_seconds: z.number().min(0).optional(),
       dependency_wait_seconds: z.number().min(0).optional(),
+      swarm: section({
+        enabled: z.boolean().optional(),
+        task_failures: positiveCount.optional(),
+        failure_window_seconds: positiveSeconds.optional(),
+        recent_update_seconds: positiveSeconds.optional(),
+        failed_update: nullAsEmptyList(z.array(z.enum(serviceActionNames))).optional(),
+        failing_tasks: nullAsEmptyList(z.array(z.enum(serviceActionNames))).optional(),
+      }),
     }),
     claude: section({
       enabled: z.boolean().optional(),

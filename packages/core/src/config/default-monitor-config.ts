@@ -1,4 +1,10 @@
-import type { ContainerCheckSettings, MonitorConfig, StrategyStep } from './monitor-config.js';
+import type {
+  ContainerCheckSettings,
+  HealingConfig,
+  MonitorConfig,
+  StrategyStep,
+  SwarmHealingConfig,
+} from './monitor-config.js';
 
 /** The Claude model the seed config names; used when `claude.model` is left out. */
 export const defaultClaudeModel = 'claude-sonnet-4-5-20250929';
@@ -34,8 +40,8 @@ export function defaultMonitorConfig(): MonitorConfig {
     healing: {
       autoHealEnabled: true,
       dryRun: false,
-      autoFixActions: ['restart_container', 'clear_cache', 'reset_connections'],
-      manualApprovalRequired: ['database_migration', 'configuration_change'],
+      autoFixActions: ['restart_container', 'clear_cache', 'reset_connections', 'rollback_service'],
+      manualApprovalRequired: ['database_migration', 'configuration_change', 'force_redeploy_service'],
       strategies: defaultStrategies(),
       minConfidence: 60,
       stopTimeoutSeconds: 10,
@@ -52,6 +58,7 @@ export function defaultMonitorConfig(): MonitorConfig {
       // kubelet resets its crash-loop backoff after 10 min of stable running: same window.
       reopenWindowSeconds: 600,
       dependencyWaitSeconds: 60,
+      swarm: defaultSwarmHealing(),
     },
     claude: {
       // Off unless asked for: diagnosis sends (redacted) logs off the host.
@@ -101,6 +108,26 @@ export function defaultCheckSettings(): ContainerCheckSettings {
     autoRestart: true,
     critical: false,
   };
+}
+
+/**
+ * Swarm's own defaults set the pace: it restarts a failed task after 5 s and pauses an update
+ * whose new tasks fail, so three failures in five minutes is a crash loop, not a hiccup.
+ */
+export function defaultSwarmHealing(): SwarmHealingConfig {
+  return {
+    enabled: true,
+    taskFailures: 3,
+    failureWindowSeconds: 300,
+    recentUpdateSeconds: 3600,
+    failedUpdate: ['rollback_service'],
+    failingTasks: ['force_redeploy_service'],
+  };
+}
+
+/** The Swarm settings of a healing config, the defaults when it has none (one built by hand). */
+export function swarmHealingOf(healing: HealingConfig): SwarmHealingConfig {
+  return healing.swarm ?? defaultSwarmHealing();
 }
 
 /** Per problem kind; a kind the user lists in `healing.strategies` replaces its entry here. */

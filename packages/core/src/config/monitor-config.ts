@@ -1,4 +1,4 @@
-import type { ActionName } from '../domain/action.js';
+import type { ActionName, ServiceActionName } from '../domain/action.js';
 import type { FailureCause } from '../domain/failure-cause.js';
 import type { ProblemKind } from '../domain/health.js';
 
@@ -207,6 +207,30 @@ export interface HealingConfig {
   readonly reopenWindowSeconds: number;
   /** The longest a container waits for an unhealthy dependency before it is healed anyway or escalated. */
   readonly dependencyWaitSeconds: number;
+  /**
+   * How Swarm services are watched and healed (`healing.swarm`). Absent in a config built by hand
+   * before it existed: `swarmHealingOf` then gives the defaults.
+   */
+  readonly swarm?: SwarmHealingConfig;
+}
+
+/**
+ * `healing.swarm`: a container that is a Swarm task is never restarted by the agent (Swarm
+ * replaces its tasks); its failures are judged on its service, which is rolled back or
+ * redeployed through Swarm when these plans and the allowlists say so (docs/swarm.md).
+ */
+export interface SwarmHealingConfig {
+  /** Watch the services of Swarm task containers; off: their failures are left to Swarm alone. */
+  readonly enabled: boolean;
+  /** Failed tasks of one service within `failureWindowSeconds` that make it a failing service. */
+  readonly taskFailures: number;
+  readonly failureWindowSeconds: number;
+  /** An update started at most this long before its tasks fail is the suspect, to roll back. */
+  readonly recentUpdateSeconds: number;
+  /** Tried in order for a service whose tasks keep failing since a recent update. */
+  readonly failedUpdate: readonly ServiceActionName[];
+  /** Tried in order for a service whose tasks keep failing with no update to roll back. */
+  readonly failingTasks: readonly ServiceActionName[];
 }
 
 /** `claude:`: whether and how the model diagnoses incidents (the key comes from `ANTHROPIC_API_KEY`). */

@@ -1,7 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import type { ProblemKind } from '../domain/health.js';
 import type { RawMonitorConfig } from './config-schema.js';
-import { defaultMonitorConfig, spoolFileName } from './default-monitor-config.js';
+import { defaultMonitorConfig, defaultSwarmHealing, spoolFileName } from './default-monitor-config.js';
 import type {
   ContainerCheckSettings,
   ContainerConfig,
@@ -63,6 +63,7 @@ export function normalizeMonitorConfig(raw: RawMonitorConfig, options: Normalize
       resolveAfterSeconds: healing.resolve_after_seconds ?? defaults.healing.resolveAfterSeconds,
       reopenWindowSeconds: healing.reopen_window_seconds ?? defaults.healing.reopenWindowSeconds,
       dependencyWaitSeconds: healing.dependency_wait_seconds ?? defaults.healing.dependencyWaitSeconds,
+      swarm: normalizeSwarm(healing.swarm ?? {}),
     },
     claude: {
       enabled: claude.enabled ?? defaults.claude.enabled,
@@ -89,6 +90,18 @@ export function normalizeMonitorConfig(raw: RawMonitorConfig, options: Normalize
       allowedHosts: unique((raw.api?.allowed_hosts ?? []).map((entry) => entry.toLowerCase())),
     },
     agent: { standby: raw.agent?.standby ?? defaults.agent?.standby ?? false },
+  };
+}
+
+function normalizeSwarm(raw: NonNullable<NonNullable<RawMonitorConfig['healing']>['swarm']>) {
+  const defaults = defaultSwarmHealing();
+  return {
+    enabled: raw.enabled ?? defaults.enabled,
+    taskFailures: raw.task_failures ?? defaults.taskFailures,
+    failureWindowSeconds: raw.failure_window_seconds ?? defaults.failureWindowSeconds,
+    recentUpdateSeconds: raw.recent_update_seconds ?? defaults.recentUpdateSeconds,
+    failedUpdate: unique(raw.failed_update ?? defaults.failedUpdate),
+    failingTasks: unique(raw.failing_tasks ?? defaults.failingTasks),
   };
 }
 

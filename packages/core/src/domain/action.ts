@@ -21,6 +21,19 @@ export type BuiltInActionName = (typeof builtInActionNames)[number];
 /** A built-in name or a plugin's. */
 export type ActionName = BuiltInActionName | (string & {});
 
+/**
+ * Actions on a Docker Swarm service, never on a container: the agent does not restart a Swarm
+ * task, it asks Swarm to roll the service back or to replace its tasks (docs/swarm.md). Named in
+ * `auto_fix_actions`, `manual_approval_required` and `healing.swarm`, not in container strategies.
+ */
+export const serviceActionNames = ['rollback_service', 'force_redeploy_service'] as const;
+/** One of `serviceActionNames`. */
+export type ServiceActionName = (typeof serviceActionNames)[number];
+
+export function isServiceActionName(name: string): name is ServiceActionName {
+  return (serviceActionNames as readonly string[]).includes(name);
+}
+
 /** Other spellings of built-in actions, each accepted wherever its action is. */
 export const actionAliases: Readonly<Record<string, BuiltInActionName>> = {
   container_restart: 'restart_container',

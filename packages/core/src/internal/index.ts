@@ -202,3 +202,17 @@ export { redactedFieldValue } from '../redact/redact-log-fields.js';
 export { isMaskableValue, redactionMarker } from '../redact/redact-secrets.js';
 export type { SecretSpan } from '../redact/secret-scanner.js';
 export { findSecrets } from '../redact/secret-scanner.js';
+export type {
+  ServiceEscalateCause,
+  ServiceHealingDecision,
+  ServiceHealingInput,
+  ServiceLeftAloneCause,
+  ServiceSituation,
+  ServiceWaitCause,
+} from '../swarm/decide-service-healing.js';
+export { decideServiceHealing } from '../swarm/decide-service-healing.js';
+export type { ServiceTaskSummary, TaskFailure } from '../swarm/service-task-summary.js';
+export { summarizeServiceTasks } from '../swarm/service-task-summary.js';
+export { swarmGuardedRuntime } from '../swarm/swarm-guarded-runtime.js';
+export type { SwarmTaskContainers } from '../swarm/swarm-task-containers.js';
+export { createSwarmTaskContainers } from '../swarm/swarm-task-containers.js';

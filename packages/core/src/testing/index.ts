@@ -16,6 +16,8 @@ export type {
 export { FakeContainerRuntime } from './fake-container-runtime.js';
 export type { FakeHttpAnswer } from './fake-http-prober.js';
 export { FakeHttpProber } from './fake-http-prober.js';
+export type { FakeServiceInit, FakeSwarmCall, FakeSwarmMethod } from './fake-swarm-services.js';
+export { FakeSwarmServices } from './fake-swarm-services.js';
 export type { LogEntry } from './memory-logger.js';
 export { MemoryLogger } from './memory-logger.js';
 export { MemoryStore } from './memory-store.js';
