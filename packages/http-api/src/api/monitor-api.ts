@@ -4,6 +4,7 @@ import {
   type Clock,
   ContainerRuntimeError,
   type ContainerStatus,
+  type EngineLeaseRole,
   healthSummaryResolutionMs,
   type Logger,
   type MonitorAgentApi,
@@ -56,6 +57,13 @@ export interface MonitorApiOptions {
   /** Server-sent events tuning (heartbeat, per-client buffer, client limit). */
   readonly events?: Omit<EventStreamOptions, 'agent'>;
   /**
+   * This agent's part in its engine's lease (`website-monitor run` passes it): `/healthz` says
+   * it, `/metrics` has `spartan_monitor_engine_role` when the metrics are created here, and a
+   * standby refuses writes with 503 (the active agent acts; a standby's agent is not running).
+   * Without it the agent is taken as active.
+   */
+  readonly role?: () => EngineLeaseRole;
+  /**
    * Answers GET and HEAD requests that no API route matches, e.g. the dashboard's
    * `createDashboardHandler()` from `@website-monitor/dashboard`; it resolves to false to leave
    * the request a 404. Injected, so the API does not depend on the dashboard.
@@ -105,7 +113,15 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
   const readsNeedToken = !isLoopbackHost(options.bindHost ?? '127.0.0.1');
   const maxBodyBytes = options.maxBodyBytes ?? defaultMaxBodyBytes;
   const ownMetrics = options.metrics === undefined;
-  const metrics = options.metrics ?? createMonitorMetrics({ agent, clock, spool: options.spool });
+  const role = options.role ?? ((): EngineLeaseRole => ({ role: 'active' }));
+  const metrics =
+    options.metrics ??
+    createMonitorMetrics({
+      agent,
+      clock,
+      spool: options.spool,
+      ...(options.role ? { role: options.role } : {}),
+    });
   const events = createEventStream({
     ...options.events,
     agent,
@@ -177,6 +193,7 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
       }
       const { route } = match;
       authorize(route, request);
+      if (route.access === 'write') refuseOnStandby(role());
       const params = route.params ? parseOrThrow(route.params, match.params, 'bad_request', 'path') : {};
       const query = route.query
         ? parseOrThrow(route.query, Object.fromEntries(url.searchParams), 'bad_request', 'query')
@@ -324,6 +341,7 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
     }
     // Degraded: still watching and healing (200), but something a person must fix is wrong.
     const warnings = [spoolWarning(options.spool, now)].filter((text) => text !== undefined);
+    const lease = role();
     return {
       ok: problems.length === 0,
       status: problems.length > 0 ? 'failing' : warnings.length > 0 ? 'degraded' : 'ok',
@@ -335,6 +353,10 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
       monitoredContainers: lines.length,
       problems,
       warnings,
+      role: lease.role,
+      engineId: lease.engineId ?? null,
+      leaseTerm: lease.role === 'active' ? (lease.term ?? null) : null,
+      activeAgent: lease.role === 'standby' ? (lease.activeAgent ?? null) : null,
     };
   };
 
@@ -352,6 +374,17 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
       if (ownMetrics) metrics.close();
     },
   };
+}
+
+/** A standby's agent is not running: a write would act through nothing, or beside the active agent. */
+function refuseOnStandby(lease: EngineLeaseRole): void {
+  if (lease.role !== 'standby') return;
+  const active = lease.activeAgent;
+  throw new ApiError(
+    'unavailable',
+    `this agent is a standby: ${active ? `pid ${active.pid} on ${active.hostName}` : 'another agent'} acts on the Docker engine; send writes to it`,
+    { details: { role: 'standby', activeAgent: active ?? null } },
+  );
 }
 
 /** 404 for an id never seen, 409 for one already decided: both before the agent is asked. */

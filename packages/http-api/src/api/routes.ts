@@ -110,6 +110,7 @@ export const routes: readonly RouteSpec[] = [
       422: {
         description: 'Unknown action, or a body field outside its schema (the message names the field)',
       },
+      503: { description: 'This agent is a standby: another agent acts on the engine (the error names it)' },
     },
   },
   {
@@ -132,6 +133,7 @@ export const routes: readonly RouteSpec[] = [
       200: ok('What became of the approved action', healingOutcomeSchema),
       404: { description: 'No such approval request' },
       409: { description: 'The request was already decided' },
+      503: { description: 'This agent is a standby: another agent acts on the engine (the error names it)' },
     },
   },
   {
@@ -146,6 +148,7 @@ export const routes: readonly RouteSpec[] = [
       200: ok('Rejected', z.object({ rejected: z.literal(true), id: z.string() })),
       404: { description: 'No such approval request' },
       409: { description: 'The request was already decided' },
+      503: { description: 'This agent is a standby: another agent acts on the engine (the error names it)' },
     },
   },
   {

@@ -1,6 +1,7 @@
 import {
   type Clock,
   type Diagnosis,
+  type EngineLeaseRole,
   type HealingActionRecord,
   type HealthVerdict,
   type Incident,
@@ -46,6 +47,8 @@ export interface MonitorMetricsOptions {
   readonly spool?: SpoolDepth;
   /** For the uptime; defaults to the system clock. */
   readonly clock?: Clock;
+  /** This agent's part in its engine's lease, for `spartan_monitor_engine_role`; active when not given. */
+  readonly role?: () => EngineLeaseRole;
 }
 
 /** The agent's Prometheus series. */
@@ -106,6 +109,17 @@ export function createMonitorMetrics(options: MonitorMetricsOptions): MonitorMet
     collect() {
       reconcile();
       this.set(agent.status().filter((line) => line.incident && isOpen(line.incident)).length);
+    },
+  });
+  const role = options.role ?? ((): EngineLeaseRole => ({ role: 'active' }));
+  new Gauge({
+    name: 'spartan_monitor_engine_role',
+    help: "This agent's part in its Docker engine's lease: 1 for the role it has (active acts; standby waits to take over), 0 for the other.",
+    labelNames: ['role'] as const,
+    registers,
+    collect() {
+      const now = role().role;
+      for (const name of ['active', 'standby'] as const) this.set({ role: name }, now === name ? 1 : 0);
     },
   });
   const uptime = new Gauge({

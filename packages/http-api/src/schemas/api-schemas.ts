@@ -387,5 +387,29 @@ export const healthzResponseSchema = z
     monitoredContainers: z.number(),
     problems: z.array(z.string()),
     warnings: z.array(z.string()).describe('why the agent is degraded, e.g. its spool disk is full'),
+    role: z
+      .enum(['active', 'standby'])
+      .describe(
+        'active: this agent acts on its Docker engine; standby: another agent does, and this one takes over when it goes away',
+      ),
+    engineId: z
+      .string()
+      .nullable()
+      .describe("the Docker engine's ID the lease is keyed by; null when unknown"),
+    leaseTerm: z
+      .number()
+      .nullable()
+      .describe('active: the lease term, which counts changes of holder (a takeover shows as a new term)'),
+    activeAgent: z
+      .object({
+        hostName: z.string(),
+        pid: z.number(),
+        startedAt: epochMs,
+        where: z
+          .string()
+          .describe('the place that names it: the lock file, the SQLite store or the PostgreSQL database'),
+      })
+      .nullable()
+      .describe('standby: the agent it waits on, as the lease names it'),
   })
   .register(apiSchemaRegistry, { id: 'Healthz' });
