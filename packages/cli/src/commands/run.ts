@@ -37,7 +37,7 @@ export interface RunOptions {
   readonly logLevel?: string;
   /** `HOST:PORT` for the REST API, metrics and dashboard; false for none. */
   readonly listen?: string | false;
-  /** Another agent holds this engine: wait and take over (instead of exiting 3). */
+  /** Another agent holds this engine: wait and take over (instead of exiting 3); or `agent.standby`. */
   readonly standby?: boolean;
 }
 
@@ -113,7 +113,7 @@ export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps):
     const listen =
       options.listen === undefined || options.listen === false ? undefined : parseListen(options.listen);
     return await runAgent(config, host, agentStore, listen, logger, io, deps, stopSignal, {
-      standby: options.standby === true,
+      standby: options.standby === true || config.agent?.standby === true,
       storeKind: configured.selection.kind,
       startDelaySeconds: configured.startDelaySeconds,
       engine: configured.engine,
@@ -182,7 +182,8 @@ async function runAgent(
       clock: deps.clock ?? systemClock,
       stopRequested: stopSignal,
     });
-    if (hold.kind !== 'acting') return hold.kind === 'refused' ? hold.exitCode : exitCodes.ok;
+    if (hold.kind === 'refused') return hold.exitCode;
+    if (hold.kind === 'stopped') return exitCodes.ok;
     releaseEngine = hold.release;
     const notifier = createNotifierFromConfig(config.notifications, { logger });
     // A full spool disk loses incidents: the people who hear about incidents hear about that too,
@@ -191,10 +192,12 @@ async function runAgent(
       void notifier?.notifyAgentAlert?.({ alert: { ...alert, host } });
     });
     const diagnoser = await chooseDiagnoser(config, io, logger, deps.clock);
+    // A standby builds its agent too (it starts only on takeover), so its API can answer reads:
+    // the guard refuses actions and the fence writes until this agent holds the engine.
     const agent = new WebsiteMonitorAgent({
       config,
       runtime: hold.guard(runtime),
-      store: agentStore.store,
+      store: hold.fence(agentStore.store),
       host,
       ...(diagnoser ? { diagnoser } : {}),
       ...(notifier ? { notifier } : {}),
@@ -207,7 +210,7 @@ async function runAgent(
     if (listen && api) {
       const { createDashboardHandler } = await import('@website-monitor/dashboard');
       const spool = spoolOf(agentStore.store);
-      metrics = api.createMonitorMetrics({ agent, ...(spool ? { spool } : {}) });
+      metrics = api.createMonitorMetrics({ agent, role: hold.role, ...(spool ? { spool } : {}) });
       const token = io.env.MONITOR_API_TOKEN?.trim() || undefined;
       if (token && token.length < api.minimumTokenLength) {
         io.stderr(
@@ -221,6 +224,7 @@ async function runAgent(
         ...(spool ? { spool } : {}),
         allowedHosts: config.api.allowedHosts,
         metrics,
+        role: hold.role,
         logger,
         dashboard: await createDashboardHandler(),
         ...(token ? { token } : {}),
@@ -229,8 +233,17 @@ async function runAgent(
       io.stderr(
         `website-monitor: REST API, /metrics and dashboard on ${server.url}${token ? '' : ' (read-only: set MONITOR_API_TOKEN to allow writes)'}\n`,
       );
-      logger.log('info', 'api_listening', { url: server.url, writes: token ? 'token' : 'refused' });
+      logger.log('info', 'api_listening', {
+        url: server.url,
+        writes: token ? 'token' : 'refused',
+        role: hold.role().role,
+      });
     }
+
+    // A standby serves reads meanwhile (the API says role: standby); its agent starts on takeover.
+    const acting = hold.kind === 'standby' ? await hold.takeover : hold;
+    if (acting.kind === 'stopped') return exitCodes.ok;
+    releaseEngine = acting.release;
 
     const delayed = await waitBeforeFirstCheck({
       seconds: hooks.startDelaySeconds,
@@ -242,7 +255,7 @@ async function runAgent(
 
     const signal = await Promise.race([
       stopSignal,
-      hold.lost.then(({ message }) => {
+      acting.lost.then(({ message }) => {
         io.stderr(`website-monitor: lost the Docker engine: ${message}; stopped acting\n`);
         return 'engine_lost' as const;
       }),

@@ -6,11 +6,13 @@ import {
   type EngineInfo,
   type EngineLeaseHolder,
   type EngineLeaseStore,
+  type SessionEngineLeaseStore,
   systemClock,
 } from '@website-monitor/core';
+import { MemoryEngineLeases } from '@website-monitor/core/internal';
 import { FakeClock, FakeContainerRuntime, MemoryLogger, MemoryStore } from '@website-monitor/core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type EngineHold, holdEngine } from './hold-engine.js';
+import { type ActingEngineHold, type EngineHold, holdEngine, type StandbyEngineHold } from './hold-engine.js';
 
 const root = mkdtempSync(join(tmpdir(), 'wm-hold-engine-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -34,6 +36,57 @@ function holder(pid: number, hostName = 'edge-1'): EngineLeaseHolder {
     startedAt: Date.UTC(2026, 0, 1, 12),
     store: `/data/${pid}.db`,
   };
+}
+
+/**
+ * Leases that live as long as their holder's connection, as PostgreSQL's advisory locks do:
+ * `endSession` is the server dropping one, `announced` the standbys waiting.
+ */
+function sessionLeases() {
+  const leases = new MemoryEngineLeases();
+  const listeners = new Map<string, (reason: string) => void>();
+  const announced: string[] = [];
+  const state = { down: false };
+  const reachable = <T>(work: () => Promise<T>): Promise<T> =>
+    state.down ? Promise.reject(new Error('connect ECONNREFUSED')) : work();
+  const database = {
+    get down() {
+      return state.down;
+    },
+    set down(value: boolean) {
+      state.down = value;
+    },
+    announced,
+    acquireEngineLease: (options: Parameters<EngineLeaseStore['acquireEngineLease']>[0]) =>
+      reachable(() => leases.acquireEngineLease(options)),
+    renewEngineLease: (options: Parameters<EngineLeaseStore['renewEngineLease']>[0]) =>
+      reachable(() => leases.renewEngineLease(options)),
+    releaseEngineLease: (options: Parameters<EngineLeaseStore['releaseEngineLease']>[0]) =>
+      leases.releaseEngineLease(options),
+    readEngineLease: (options: Parameters<EngineLeaseStore['readEngineLease']>[0]) =>
+      leases.readEngineLease(options),
+    onEngineLeaseSessionEnded: (options: { holderId: string; listener: (reason: string) => void }) => {
+      listeners.set(options.holderId, options.listener);
+      return () => listeners.delete(options.holderId);
+    },
+    announceStandby: (options: { holderId: string }) => {
+      announced.push(options.holderId);
+      return {
+        release: async () => {
+          announced.splice(announced.indexOf(options.holderId), 1);
+        },
+      };
+    },
+    standbysWaiting: () => announced.length,
+    verifiedLeaseValidForMs: 250,
+    endSession(holderId: string, reason: string) {
+      void leases.releaseEngineLease({ engineId: engineInfo.id, holderId });
+      const listener = listeners.get(holderId);
+      listeners.delete(holderId);
+      listener?.(reason);
+    },
+  } satisfies SessionEngineLeaseStore & Record<string, unknown>;
+  return database;
 }
 
 interface Agent {
@@ -72,10 +125,19 @@ function startHolding(options: {
   return { hold, said, logger, stop: () => stopping.abort() };
 }
 
-async function acting(agent: Agent): Promise<Extract<EngineHold, { kind: 'acting' }>> {
-  const hold = await agent.hold;
+/** The agent's hold once it acts (a standby's once it has taken over). */
+async function acting(agent: Agent): Promise<ActingEngineHold> {
+  const first = await agent.hold;
+  const hold = first.kind === 'standby' ? await first.takeover : first;
   if (hold.kind !== 'acting')
     throw new Error(`expected to act, got ${JSON.stringify(hold)}; said ${agent.said}`);
+  return hold;
+}
+
+async function standingBy(agent: Agent): Promise<StandbyEngineHold> {
+  const hold = await agent.hold;
+  if (hold.kind !== 'standby')
+    throw new Error(`expected a standby, got ${JSON.stringify(hold)}; said ${agent.said}`);
   return hold;
 }
 
@@ -126,6 +188,14 @@ describe('holdEngine: one agent acts per Docker engine', () => {
     const store = new MemoryStore();
     const first = await acting(startHolding({ pid: 101, lockDirectory, store }));
     const standby = startHolding({ pid: 202, lockDirectory, store, standby: true });
+    const waiting = await standingBy(standby);
+    // What /healthz says meanwhile: a standby, and whom it waits on.
+    expect(waiting.role()).toMatchObject({
+      role: 'standby',
+      engineId: engineInfo.id,
+      activeAgent: { pid: 101, hostName: 'edge-1', where: expect.stringMatching(/^the lock file /) },
+    });
+    expect(first.role()).toEqual({ role: 'active', engineId: engineInfo.id, term: 1 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(standby.said).toHaveLength(1);
     expect(standby.said[0]).toMatch(
@@ -136,6 +206,8 @@ describe('holdEngine: one agent acts per Docker engine', () => {
     const taken = await acting(standby);
     expect(Date.now() - releasedAt).toBeLessThan(500);
     expect(standby.said[1]).toBe(`website-monitor: took over the Docker engine ${engineInfo.id}\n`);
+    // The store's lease changed hands: the next term.
+    expect(taken.role()).toEqual({ role: 'active', engineId: engineInfo.id, term: 2 });
     await taken.release();
   });
 
@@ -143,9 +215,10 @@ describe('holdEngine: one agent acts per Docker engine', () => {
     const lockDirectory = freshDirectory();
     const first = await acting(startHolding({ pid: 101, lockDirectory }));
     const standby = startHolding({ pid: 202, lockDirectory, standby: true });
+    const waiting = await standingBy(standby);
     await new Promise((resolve) => setTimeout(resolve, 50));
     standby.stop();
-    expect(await standby.hold).toEqual({ kind: 'stopped' });
+    expect(await waiting.takeover).toEqual({ kind: 'stopped' });
     await first.release();
   });
 
@@ -201,6 +274,92 @@ describe('holdEngine: one agent acts per Docker engine', () => {
     );
     expect(runtime.callsOf('restart')).toHaveLength(0);
     await first.release();
+  });
+
+  it('a standby writes nothing, and an agent that lost the engine writes nothing more: the new holder’s records are its own', async () => {
+    const lockDirectory = freshDirectory();
+    const leases = new MemoryStore();
+    const records = new MemoryStore();
+    const first = await acting(startHolding({ pid: 101, lockDirectory, store: leases }));
+    const standby = startHolding({ pid: 202, lockDirectory, store: leases, standby: true });
+    const waiting = await standingBy(standby);
+    await expect(waiting.fence(records).saveHealthSamples({ samples: [] })).rejects.toThrow(
+      /^saveHealthSamples refused: this agent does not hold the engine lease/,
+    );
+    const oldHolderStore = first.fence(records);
+    await oldHolderStore.saveHealthSamples({ samples: [] });
+    await first.release();
+    await acting(standby);
+    await expect(oldHolderStore.pruneHealthSamples({ before: 0 })).rejects.toThrow(/refused/);
+  });
+
+  describe('PostgreSQL: a lease that lives as long as its connection', () => {
+    it('an agent in standby mode that took the engine stops acting the moment its lease connection ends, and says why', async () => {
+      const { runtime, id } = namedEngine();
+      const database = sessionLeases();
+      const agent = await acting(
+        startHolding({ pid: 101, lockDirectory: freshDirectory(), store: database, runtime, standby: true }),
+      );
+      database.endSession('holder-101', 'terminating connection due to administrator command');
+      await expect(agent.guard(runtime).restart({ id, timeoutSeconds: 1 })).rejects.toThrow(/refused/);
+      expect((await agent.lost).message).toBe(
+        'the connection holding the lease in the SQLite store /data/monitor.db ended (terminating connection due to administrator command), so another agent may take it',
+      );
+      await agent.release();
+    });
+
+    it('an agent with no standby heals on when its lease connection ends (a database outage), and takes the lease again', async () => {
+      const { runtime, id } = namedEngine();
+      const database = sessionLeases();
+      const agent = await acting(
+        startHolding({ pid: 101, lockDirectory: freshDirectory(), store: database, runtime }),
+      );
+      database.endSession('holder-101', 'server closed the connection unexpectedly');
+      await agent.guard(runtime).restart({ id, timeoutSeconds: 1 });
+      expect(runtime.callsOf('restart')).toHaveLength(1);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect((await database.readEngineLease({ engineId: engineInfo.id }))?.holder.pid).toBe(101);
+      await agent.release();
+    });
+
+    it('an agent with a standby waiting stops acting the moment its lease connection ends, so the standby can take over', async () => {
+      const { runtime, id } = namedEngine();
+      const database = sessionLeases();
+      const lockDirectory = freshDirectory();
+      const agent = await acting(startHolding({ pid: 101, lockDirectory, store: database, runtime }));
+      const standby = startHolding({ pid: 202, lockDirectory, store: database, standby: true });
+      await standingBy(standby);
+      // The standby said it waits; the holder's next renewal counted it.
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      expect(database.announced).toEqual(['holder-202']);
+      database.endSession('holder-101', 'terminating connection due to administrator command');
+      await expect(agent.guard(runtime).restart({ id, timeoutSeconds: 1 })).rejects.toThrow(/refused/);
+      const taken = await acting(standby);
+      // It waits no more: its mark is gone.
+      expect(database.announced).toEqual([]);
+      expect(taken.role()).toMatchObject({ role: 'active', term: 2 });
+      await taken.release();
+      await agent.release();
+    });
+
+    it('in standby mode with the database out of reach: waits (acting on the host lock alone could double an agent elsewhere)', async () => {
+      const database = sessionLeases();
+      database.down = true;
+      const agent = startHolding({
+        pid: 101,
+        lockDirectory: freshDirectory(),
+        store: database,
+        standby: true,
+      });
+      const waiting = await standingBy(agent);
+      expect(agent.said[0]).toMatch(
+        /^website-monitor: standby: cannot reach the SQLite store \/data\/monitor\.db \(connect ECONNREFUSED\); taking the Docker engine .+ once it answers and nobody holds it\n$/,
+      );
+      expect(waiting.role()).toEqual({ role: 'standby', engineId: engineInfo.id });
+      database.down = false;
+      const taken = await acting(agent);
+      await taken.release();
+    });
   });
 
   it('waits for an engine that does not answer yet, then holds it', async () => {

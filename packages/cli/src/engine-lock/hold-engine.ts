@@ -6,8 +6,10 @@ import {
   ContainerRuntimeError,
   type EngineInfo,
   type EngineLeaseHolder,
+  type EngineLeaseRole,
   type EngineLeaseStore,
   type Logger,
+  type Store,
 } from '@website-monitor/core';
 import {
   backoffDelayMs,
@@ -16,6 +18,8 @@ import {
   type EngineLeaseConflict,
   EngineLeaseKeeper,
   type EngineLeasePlace,
+  isSessionEngineLeaseStore,
+  leaseFencedStore,
   leaseGuardedRuntime,
 } from '@website-monitor/core/internal';
 import { exitCodes } from '../exit-codes.js';
@@ -49,21 +53,42 @@ export interface EngineLeaseLost {
   readonly message: string;
 }
 
+/** What an agent that holds, or waits for, the engine acts and records through. */
+export interface EngineLeaseGuards {
+  /** Undefined when the runtime cannot name its engine (no lease is held then). */
+  readonly engine: EngineInfo | undefined;
+  /** The runtime to act through: restart, start and exec are refused unless the lease is held. */
+  guard<Runtime extends ContainerRuntime>(runtime: Runtime): Runtime;
+  /** The store to record through: writes are refused unless the lease is held (none by a standby, none after a loss). */
+  fence<S extends Store>(store: S): S;
+  /** Active or standby now, for `/healthz` and `/metrics`. */
+  role(): EngineLeaseRole;
+}
+
+/** The lease is held: act. */
+export interface ActingEngineHold extends EngineLeaseGuards {
+  readonly kind: 'acting';
+  /** Resolves when the lease is lost (someone else took it); never rejects. */
+  readonly lost: Promise<EngineLeaseLost>;
+  /** Hands the lease back (clean stop) so a standby takes over at once. */
+  release(): Promise<void>;
+}
+
+/** Another agent holds the engine and this one waits to take over (`--standby`, `agent.standby`). */
+export interface StandbyEngineHold extends EngineLeaseGuards {
+  readonly kind: 'standby';
+  /** Resolves when this agent took the engine over, or with `stopped` on a stop request. */
+  readonly takeover: Promise<ActingEngineHold | { readonly kind: 'stopped' }>;
+  /** Stops waiting, and lets go of the engine if it was taken meanwhile (a failed start). */
+  release(): Promise<void>;
+}
+
 export type EngineHold =
-  | {
-      readonly kind: 'acting';
-      /** Undefined when the runtime cannot name its engine (no lease is held then). */
-      readonly engine: EngineInfo | undefined;
-      /** The runtime to act through: restart, start and exec are refused unless the lease is held. */
-      guard<Runtime extends ContainerRuntime>(runtime: Runtime): Runtime;
-      /** Resolves when the lease is lost (someone else took it); never rejects. */
-      readonly lost: Promise<EngineLeaseLost>;
-      /** Hands the lease back (clean stop) so a standby takes over at once. */
-      release(): Promise<void>;
-    }
+  | ActingEngineHold
+  | StandbyEngineHold
   /** Another agent holds the engine (`exitCode` 3) or the lock directory is unusable (2); said already. */
   | { readonly kind: 'refused'; readonly exitCode: number }
-  /** Stopped (SIGTERM) while waiting for the engine or as a standby. */
+  /** Stopped (SIGTERM) while waiting for the engine. */
   | { readonly kind: 'stopped' };
 
 const engineRetryInitialMs = 1_000;
@@ -78,9 +103,16 @@ function describeError(error: unknown): string {
  * One agent acts per Docker engine (issue 10, item 6). Before `run` lets the agent act, this
  * names the engine (`docker info` ID, waiting while no engine answers), then takes the engine's
  * lease in the host's lock directory and in the store. Another agent holding it: `run` refuses
- * with a line naming that process (exit 3), or with `--standby` waits and takes over when the
- * holder goes away. A lease held only in the store (never the host lock) may be a crashed
- * agent's that has not lapsed yet, so a refusal waits one lease period for it first.
+ * with a line naming that process (exit 3), or with `--standby` answers `standby` at once (so
+ * `run` can serve its read-only API) and takes over when the holder goes away. A lease held only
+ * in an SQL store's row (never the host lock) may be a crashed agent's that has not lapsed yet,
+ * so a refusal waits one lease period for it first.
+ *
+ * With PostgreSQL the store's lease is an advisory lock that lives as long as its holder's
+ * connection (issue 12, item 2). The holder stops acting the moment that connection ends when a
+ * standby would take over: when it runs as a standby itself, or when a standby was seen waiting.
+ * An agent with no standby (and not in standby mode) heals on through a database outage under
+ * the host lock, its writes spooled, as before.
  */
 export async function holdEngine(options: HoldEngineOptions): Promise<EngineHold> {
   const { runtime, logger, say, signal, clock } = options;
@@ -110,7 +142,21 @@ export async function holdEngine(options: HoldEngineOptions): Promise<EngineHold
     whenUnreachable: 'stop-acting',
   };
   const places: EngineLeasePlace[] = [lockPlace];
-  if (options.store !== undefined) {
+  const storeLeases = options.store?.leases;
+  const sessionLeases = isSessionEngineLeaseStore(storeLeases) ? storeLeases : undefined;
+  if (options.store !== undefined && sessionLeases !== undefined) {
+    // Lost with its connection. A standby (this agent, or one seen waiting) would take over then,
+    // so acting stops at once; with nobody to take over, healing goes on through the outage.
+    places.push({
+      where: options.store.where,
+      leases: sessionLeases,
+      whenUnreachable: () =>
+        options.standby || sessionLeases.standbysWaiting({ engineId: engine.id }) > 0
+          ? 'stop-acting'
+          : 'keep-acting',
+      validForMs: sessionLeases.verifiedLeaseValidForMs,
+    });
+  } else if (options.store !== undefined) {
     // A database outage does not stop healing (writes are spooled); the host lock still guards.
     places.push({ where: options.store.where, leases: options.store.leases, whenUnreachable: 'keep-acting' });
   }
@@ -141,7 +187,9 @@ export async function holdEngine(options: HoldEngineOptions): Promise<EngineHold
     !attempt.held &&
     'conflict' in attempt &&
     !options.standby &&
-    attempt.conflict.where !== lockPlace.where
+    attempt.conflict.where !== lockPlace.where &&
+    // A session's lock is held by a live connection: there is no lapse to wait for.
+    sessionLeases === undefined
   ) {
     // Held in the store but not on this host's lock: perhaps a crashed agent (on another host, or
     // with another lock directory) whose lease has not lapsed. A live holder keeps renewing.
@@ -165,7 +213,7 @@ export async function holdEngine(options: HoldEngineOptions): Promise<EngineHold
     attempt = held ? { held: true } : last;
   }
 
-  if (!attempt.held && 'unreachable' in attempt) {
+  if (!attempt.held && 'unreachable' in attempt && attempt.unreachable.where === lockPlace.where) {
     say(
       `website-monitor: cannot use ${attempt.unreachable.where}: ${attempt.unreachable.error}; set WEBSITE_MONITOR_LOCK_DIR to a private directory all agents on this host share\n`,
     );
@@ -176,36 +224,15 @@ export async function holdEngine(options: HoldEngineOptions): Promise<EngineHold
     return giveUp(exitCodes.usage);
   }
 
-  if (!attempt.held && 'conflict' in attempt) {
-    if (!options.standby) {
-      say(
-        `website-monitor: not acting: ${describe(attempt.conflict)}. Stop that agent first, or run this one with --standby to take over when it goes away\n`,
-      );
-      logger.log('error', 'engine_lease_refused', {
-        engine_id: engine.id,
-        ...conflictFields(attempt.conflict),
-      });
-      return giveUp(exitCodes.engineHeld);
-    }
-    say(`website-monitor: standby: ${describe(attempt.conflict)}; taking over when it goes away\n`);
-    logger.log('info', 'engine_lease_standby', { engine_id: engine.id, ...conflictFields(attempt.conflict) });
-    let shown = holderKey(attempt.conflict);
-    const held = await keeper.waitForLease({
-      signal,
-      onWaiting: (refused) => {
-        if (!('conflict' in refused) || holderKey(refused.conflict) === shown) return;
-        shown = holderKey(refused.conflict);
-        logger.log('info', 'engine_lease_standby', {
-          engine_id: engine.id,
-          ...conflictFields(refused.conflict),
-        });
-      },
+  if (!attempt.held && 'conflict' in attempt && !options.standby) {
+    say(
+      `website-monitor: not acting: ${describe(attempt.conflict)}. Stop that agent first, or run this one with --standby to take over when it goes away\n`,
+    );
+    logger.log('error', 'engine_lease_refused', {
+      engine_id: engine.id,
+      ...conflictFields(attempt.conflict),
     });
-    if (!held) {
-      await lockFiles.close();
-      return { kind: 'stopped' };
-    }
-    say(`website-monitor: took over the Docker engine ${engine.id}\n`);
+    return giveUp(exitCodes.engineHeld);
   }
 
   let lostMessage: string | undefined;
@@ -214,29 +241,118 @@ export async function holdEngine(options: HoldEngineOptions): Promise<EngineHold
       lostMessage =
         loss.reason === 'taken'
           ? describe(loss)
-          : `the lease in ${loss.where} could not be renewed in time, so another agent may take it`;
+          : loss.reason === 'session_ended'
+            ? `the connection holding the lease in ${loss.where} ended (${loss.detail ?? 'closed'}), so another agent may take it`
+            : `the lease in ${loss.where} could not be renewed in time, so another agent may take it`;
       resolve({ message: lostMessage });
     });
   });
-  return {
-    kind: 'acting',
+  /** Who the standby waits on: the last refusal that named someone. */
+  let waitingOn: EngineLeaseConflict | undefined;
+  const refusal = () => `this agent does not hold the engine lease${lostMessage ? ` (${lostMessage})` : ''}`;
+  const guards: EngineLeaseGuards = {
     engine,
-    guard: (acting) =>
-      leaseGuardedRuntime({
-        runtime: acting,
-        mayAct: () => keeper.mayAct(),
-        refusal: () => `this agent does not hold the engine lease${lostMessage ? ` (${lostMessage})` : ''}`,
-      }),
+    guard: (acting) => leaseGuardedRuntime({ runtime: acting, mayAct: () => keeper.mayAct(), refusal }),
+    fence: (store) => leaseFencedStore({ store, mayWrite: () => keeper.state === 'held', refusal }),
+    role: () => {
+      if (keeper.state === 'held') {
+        // The store's term when it has one (it counts holders across hosts), else the lock file's.
+        const leases = keeper.heldLeases();
+        const term = leases[leases.length - 1]?.lease.term;
+        return { role: 'active', engineId: engine.id, ...(term === undefined ? {} : { term }) };
+      }
+      const holder = waitingOn?.heldBy?.holder;
+      return {
+        role: 'standby',
+        engineId: engine.id,
+        ...(holder === undefined || waitingOn === undefined
+          ? {}
+          : {
+              activeAgent: {
+                hostName: holder.hostName,
+                pid: holder.pid,
+                startedAt: holder.startedAt,
+                where: waitingOn.where,
+              },
+            }),
+      };
+    },
+  };
+  const acting = (): ActingEngineHold => ({
+    kind: 'acting',
+    ...guards,
     lost,
     release: async () => {
       await keeper.release();
       await lockFiles.close();
     },
+  });
+  if (attempt.held) return acting();
+
+  // Standby: held elsewhere, or the database that decides cannot be reached yet.
+  if ('conflict' in attempt) {
+    waitingOn = attempt.conflict;
+    say(`website-monitor: standby: ${describe(attempt.conflict)}; taking over when it goes away\n`);
+    logger.log('info', 'engine_lease_standby', { engine_id: engine.id, ...conflictFields(attempt.conflict) });
+  } else {
+    say(
+      `website-monitor: standby: cannot reach ${attempt.unreachable.where} (${attempt.unreachable.error}); taking the Docker engine ${engine.id} once it answers and nobody holds it\n`,
+    );
+    logger.log('warn', 'engine_lease_standby', {
+      engine_id: engine.id,
+      where: attempt.unreachable.where,
+      error: attempt.unreachable.error,
+    });
+  }
+  const standbyStop = new AbortController();
+  const takeover = (async (): Promise<ActingEngineHold | { readonly kind: 'stopped' }> => {
+    // Seen by the holder's next renewal: it then stops acting as soon as it loses its connection.
+    const presence = sessionLeases?.announceStandby({ engineId: engine.id, holderId: holder.id });
+    let shown = waitingOn === undefined ? '' : holderKey(waitingOn);
+    const held = await keeper
+      .waitForLease({
+        signal: AbortSignal.any([signal, standbyStop.signal]),
+        onWaiting: (refused) => {
+          if (!('conflict' in refused)) return;
+          waitingOn = refused.conflict;
+          if (holderKey(refused.conflict) === shown) return;
+          shown = holderKey(refused.conflict);
+          logger.log('info', 'engine_lease_standby', {
+            engine_id: engine.id,
+            ...conflictFields(refused.conflict),
+          });
+        },
+      })
+      .finally(() => presence?.release());
+    if (!held) {
+      await lockFiles.close();
+      return { kind: 'stopped' };
+    }
+    say(`website-monitor: took over the Docker engine ${engine.id}\n`);
+    return acting();
+  })();
+  return {
+    kind: 'standby',
+    ...guards,
+    takeover,
+    release: async () => {
+      standbyStop.abort();
+      const ended = await takeover;
+      if (ended.kind === 'acting') await ended.release();
+    },
   };
 }
 
 function unguarded(engine: EngineInfo | undefined): EngineHold {
-  return { kind: 'acting', engine, guard: (runtime) => runtime, lost: never, release: async () => {} };
+  return {
+    kind: 'acting',
+    engine,
+    guard: (runtime) => runtime,
+    fence: (store) => store,
+    role: () => ({ role: 'active', ...(engine === undefined ? {} : { engineId: engine.id }) }),
+    lost: never,
+    release: async () => {},
+  };
 }
 
 function conflictFields(conflict: EngineLeaseConflict): Record<string, unknown> {

@@ -66,6 +66,7 @@ function sessionPlace(clock: FakeClock): FakeSessionPlace {
     },
     announceStandby: () => ({ release: async () => {} }),
     standbysWaiting: () => place.standbys,
+    verifiedLeaseValidForMs: 4_000,
     endSession(holderId: string, reason: string) {
       void leases.releaseEngineLease({ engineId, holderId });
       const listener = listeners.get(holderId);

@@ -115,6 +115,12 @@ export interface SessionEngineLeaseStore extends EngineLeaseStore {
   };
   /** Standbys waiting for the engine, as the holder's last renewal saw them; 0 before one. */
   standbysWaiting(options: { readonly engineId: string }): number;
+  /**
+   * How long a lease verified by a renewal is certainly still held, from when the renewal
+   * started: less than the place takes to drop a holder that went silent. A holder that could not
+   * verify it again within this time stops acting (`EngineLeasePlace.validForMs`).
+   */
+  readonly verifiedLeaseValidForMs: number;
 }
 
 /** True when `leases` is a place whose leases end with their holder's connection. */
@@ -124,7 +130,8 @@ export function isSessionEngineLeaseStore(leases: unknown): leases is SessionEng
     isEngineLeaseStore(leases) &&
     typeof candidate?.onEngineLeaseSessionEnded === 'function' &&
     typeof candidate.announceStandby === 'function' &&
-    typeof candidate.standbysWaiting === 'function'
+    typeof candidate.standbysWaiting === 'function' &&
+    typeof candidate.verifiedLeaseValidForMs === 'number'
   );
 }
 

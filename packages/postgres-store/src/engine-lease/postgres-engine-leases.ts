@@ -9,7 +9,7 @@ import { checkEngineLeaseTtl } from '@website-monitor/core/internal';
 import { type EngineLeaseRow, engineLeaseFromRow } from '@website-monitor/sql-store';
 import type pg from 'pg';
 import { type EngineLeaseKeys, engineLeaseKeys } from './engine-lease-keys.js';
-import { type LeaseConnection, LeaseSession } from './lease-session.js';
+import { engineLeaseValidForMs, type LeaseConnection, LeaseSession } from './lease-session.js';
 
 /** Where the leases connect, and how long each step may take. */
 export interface CreatePostgresEngineLeasesOptions {
@@ -343,6 +343,8 @@ export function createPostgresEngineLeases(options: CreatePostgresEngineLeasesOp
     standbysWaiting({ engineId }): number {
       return standbyCounts.get(engineId) ?? 0;
     },
+
+    verifiedLeaseValidForMs: engineLeaseValidForMs,
 
     async close(): Promise<void> {
       closed = true;
