@@ -10,6 +10,7 @@ import {
 import { backoffDelayMs, isEngineLeaseStore } from '@website-monitor/core/internal';
 import { DatabaseUnavailableError, describeDatabaseFailure, withoutPassword } from './database-failure.js';
 import { attempt } from './open-store.js';
+import { openSpoolSlot } from './spool-slots.js';
 import type { StoreFactories } from './store-factories.js';
 import type { StoreSelection } from './store-selection.js';
 
@@ -88,15 +89,19 @@ export async function openAgentStore(options: OpenAgentStoreOptions): Promise<Ag
     host: options.host,
     logger,
   });
-  const spooled = await openSpool(selection.spoolPath, async () => {
-    await mkdir(dirname(selection.spoolPath), { recursive: true });
-    return spoolModule.createSpooledStore({
-      store: postgres,
-      path: selection.spoolPath,
-      maxBytes: selection.spoolMaxBytes,
-      logger,
-    });
-  }).catch(async (error: unknown) => {
+  // Another agent on this host (a standby beside its active agent) may hold the configured spool:
+  // this one then takes the next free slot beside it.
+  const { spool: spooled, path: spoolPath } = await openSpool(selection.spoolPath, () =>
+    openSpoolSlot(selection.spoolPath, async (slotPath) => {
+      await mkdir(dirname(slotPath), { recursive: true });
+      return spoolModule.createSpooledStore({
+        store: postgres,
+        path: slotPath,
+        maxBytes: selection.spoolMaxBytes,
+        logger,
+      });
+    }),
+  ).catch(async (error: unknown) => {
     await postgres.close().catch(ignore);
     throw error;
   });
@@ -104,8 +109,9 @@ export async function openAgentStore(options: OpenAgentStoreOptions): Promise<Ag
     kind: 'postgres',
     url: where,
     source: selection.source,
-    spool_path: selection.spoolPath,
+    spool_path: spoolPath,
     spool_max_bytes: selection.spoolMaxBytes,
+    ...(spoolPath === selection.spoolPath ? {} : { configured_spool_path: selection.spoolPath }),
   });
 
   const stop = new AbortController();
@@ -113,7 +119,7 @@ export async function openAgentStore(options: OpenAgentStoreOptions): Promise<Ag
     ...options,
     where,
     url: selection.url,
-    spoolPath: selection.spoolPath,
+    spoolPath,
     migrate: () => postgres.migrate(),
     afterMigrate: () => spooled.flush(),
     signal: stop.signal,
@@ -123,7 +129,7 @@ export async function openAgentStore(options: OpenAgentStoreOptions): Promise<Ag
     migration.firstAttempt,
     options.clock.sleep(options.startWaitMs ?? 10_000, waitForFirst.signal).then(() => {
       options.say(
-        `website-monitor: the database at ${where} has not answered within ${Math.round((options.startWaitMs ?? 10_000) / 1000)} s; starting anyway, writes are spooled to ${selection.spoolPath}\n`,
+        `website-monitor: the database at ${where} has not answered within ${Math.round((options.startWaitMs ?? 10_000) / 1000)} s; starting anyway, writes are spooled to ${spoolPath}\n`,
       );
     }, ignore),
   ]);
