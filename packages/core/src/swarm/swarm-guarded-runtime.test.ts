@@ -18,12 +18,12 @@ function setup() {
   const plainId = runtime.addContainer({ name: 'plain' });
   runtime.respond('exec', { exitCode: 0, output: '' });
   const tasks = createSwarmTaskContainers();
-  for (const container of [
+  const containers: { id: string; name: string; labels: Record<string, string> }[] = [
     { id: taskId, name: 'web.1.qaklqnp39jfly7ryxvdsp7vk8', labels: taskLabels },
     { id: claimId, name: 'claims', labels: { 'com.docker.swarm.task': '' } },
     { id: plainId, name: 'plain', labels: {} },
-  ])
-    tasks.note(container);
+  ];
+  for (const container of containers) tasks.note(container);
   return { runtime, guarded: swarmGuardedRuntime({ runtime, tasks }), taskId, claimId, plainId, tasks };
 }
 
