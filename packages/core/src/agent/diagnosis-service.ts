@@ -9,6 +9,8 @@ import { detectInstructionLikeContext } from '../policy/instruction-detector.js'
 import type { Clock } from '../ports/clock.js';
 import type { ContainerRuntime } from '../ports/container-runtime.js';
 import type { Diagnoser, DiagnosisContext } from '../ports/diagnoser.js';
+import { containerSecretValues } from '../redact/container-secrets.js';
+import { maskKnownValues } from '../redact/mask-known-values.js';
 import { recordRedactor } from '../redact/record-redactor.js';
 import { redactContext } from '../redact/redact-context.js';
 import {
@@ -79,6 +81,14 @@ export interface DiagnosisService {
   readonly diagnoser: Diagnoser;
   /** True when no diagnoser was configured: the rules are the only one. */
   readonly rulesOnly: boolean;
+  /**
+   * The context as the built-in rules read it: its log lines with the container's own secret
+   * values masked (a cheap search for known strings), the rest as the agent holds it. The rules
+   * redact what they quote and their diagnosis is redacted where it enters the records, so this
+   * costs a crash's restart no scan of text nobody will read. It never leaves the agent as it is:
+   * `diagnoseWithConfigured` and `shareable` redact it (`redactContext`) for a model, a plugin
+   * diagnoser or a strategy.
+   */
   context(
     watch: ContainerWatch,
     incident: Incident,
@@ -96,13 +106,15 @@ export interface DiagnosisService {
    * (built on first read, so a restart that never looks does not wait for it).
    */
   contextWithoutLogs(watch: ContainerWatch, incident: Incident): DiagnosisContextWithLogs;
+  /** A context fit to leave the agent's own code: every string bounded and redacted (`redactContext`). */
+  shareable(context: DiagnosisContextWithLogs): DiagnosisContextWithLogs;
   /** Starts reading the log tail at a failure event, alongside the check's inspect. */
   prefetchLogs(watch: ContainerWatch): void;
-  /** The rules' diagnosis, announced as `diagnosis:completed`. */
+  /** The rules' diagnosis (of a context from `context`), announced as `diagnosis:completed`. */
   diagnoseWithRules(context: DiagnosisContext): Promise<Diagnosis>;
   /**
    * The configured diagnoser's diagnosis (the rules' when it fails, saying why), announced, with
-   * the guard the policy puts on a model's recommendation.
+   * the guard the policy puts on a model's recommendation. The diagnoser is given the context redacted.
    */
   diagnoseWithConfigured(context: DiagnosisContext): Promise<{ diagnosis: Diagnosis; guard: ModelGuard }>;
 }
@@ -167,9 +179,9 @@ export function createDiagnosisService(deps: DiagnosisServiceDeps): DiagnosisSer
   };
 
   /**
-   * Where container text (logs, labels, health-check output, the environment) enters a diagnosis:
-   * bounded and redacted once, so the rules, the model, a strategy and every record made from a
-   * diagnosis see the same masked text.
+   * The context as the rules read it (see `context`). The log lines are masked for the container's
+   * own secret values here, before a rule can cut one in two; every pattern is left to
+   * `shareable`, which a context passes through before it reaches anything but the rules.
    */
   const assemble = (
     watch: ContainerWatch,
@@ -183,18 +195,19 @@ export function createDiagnosisService(deps: DiagnosisServiceDeps): DiagnosisSer
     for (const name of graph.dependenciesOf(watch.name)) {
       dependencies[name] = dependencyState(deps.containers.findByName(name));
     }
-    return redactContext({
+    const secrets = containerSecretValues(watch.details);
+    return {
       logsComplete,
       incident,
       container: watch.details ?? null,
       verdict: verdict ?? watch.verdict!,
       dependencies,
       recentRestarts: deps.ledger.used({ container: watch.name, now: clock.now() }),
-      logTail: boundedLogTail(rawLog),
-      errorLines: firstErrorWindow(rawLog),
+      logTail: maskKnownValues(boundedLogTail(rawLog), secrets),
+      errorLines: maskKnownValues(firstErrorWindow(rawLog), secrets),
       recentEvents: [...watch.recentEvents],
       baselines: deps.baselines.snapshot(watch.name, watch.details?.image).baselines,
-    });
+    };
   };
 
   return {
@@ -202,8 +215,10 @@ export function createDiagnosisService(deps: DiagnosisServiceDeps): DiagnosisSer
     rulesOnly: configured === rules,
 
     contextWithoutLogs(watch, incident) {
-      return assemble(watch, incident, [], false, undefined);
+      return redactContext(assemble(watch, incident, [], false, undefined));
     },
+
+    shareable: redactContext,
 
     async context(watch, incident, options = { logs: 'wait' }) {
       let rawLog: readonly string[] = [];
@@ -244,13 +259,16 @@ export function createDiagnosisService(deps: DiagnosisServiceDeps): DiagnosisSer
     },
 
     async diagnoseWithConfigured(context) {
-      const diagnosis = await diagnoseWith(configured, context);
+      // Where a context leaves the agent's own code (a model, a plugin): bounded and redacted, the
+      // container's secrets and every secret pattern, once.
+      const shared = redactContext(context);
+      const diagnosis = await diagnoseWith(configured, shared);
       // What the policy needs to keep a model in check: did the text it read try to instruct it, and
       // what would the rules (which cannot be steered) have done with the same facts?
       const ruled = await rules.diagnose({ context });
       return {
         diagnosis,
-        guard: { markers: detectInstructionLikeContext(context), rulesAction: ruled.recommendedAction },
+        guard: { markers: detectInstructionLikeContext(shared), rulesAction: ruled.recommendedAction },
       };
     },
   };

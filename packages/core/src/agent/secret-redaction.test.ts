@@ -286,3 +286,29 @@ describe('the diagnosis context a plugin strategy reads', () => {
     expect(await sinks()).not.toContain(dbPassword);
   });
 });
+
+describe('the rules read a crash’s lines before its restart', () => {
+  it('never quote part of the container’s own secret, even where their excerpt cuts a line', async () => {
+    // A plain word (no pattern finds it), placed so the rules' 120-character excerpt of the error
+    // line ends inside it: only the container's known value can mask it.
+    const plainSecret = ['correcthorse', 'batterystaple', 'zebra'].join('');
+    const config = parseMonitorConfig({ text: '', env: {} });
+    const { agent, runtime, store, settle, sinks } = harness(config);
+    runtime.addContainer({ name: 'api', env: [`APP_SECRET=${plainSecret}`] });
+    await agent.start();
+    await settle();
+    const prefix = 'Error: startup failed while loading module configuration for tenant ';
+    runtime.crash('api', {
+      exitCode: 1,
+      logs: [`${prefix}${'x'.repeat(110 - prefix.length)} ${plainSecret} end`],
+    });
+    await settle();
+    await settle(30_000);
+
+    const [incident] = await store.listIncidents({ containerName: 'api' });
+    expect(incident?.diagnosis?.source).toBe('rules');
+    const text = await sinks();
+    expect(text).toContain('startup failed');
+    expect(text).not.toContain(plainSecret.slice(0, 6));
+  });
+});

@@ -466,7 +466,7 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
       // one being assembled (and its text redacted); the diagnosing step gets the log tail with it.
       let diagnosisContext: DiagnosisContext | undefined =
         strategy.name === diagnoseStepName
-          ? await deps.diagnosis.context(watch, acting, { logs: 'wait' })
+          ? deps.diagnosis.shareable(await deps.diagnosis.context(watch, acting, { logs: 'wait' }))
           : undefined;
       outcome = await strategy.run({
         incident: acting,
