@@ -207,6 +207,7 @@ export type {
   ServiceHealingDecision,
   ServiceHealingInput,
   ServiceLeftAloneCause,
+  ServiceRefusal,
   ServiceSituation,
   ServiceWaitCause,
 } from '../swarm/decide-service-healing.js';

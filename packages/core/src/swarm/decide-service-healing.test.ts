@@ -156,7 +156,10 @@ describe('decideServiceHealing', () => {
     const decision = decideServiceHealing(input({ healing: seed }));
     expect(decision).toMatchObject({ kind: 'escalate', cause: 'not_allowed' });
     expect(decision.kind === 'escalate' ? decision.refusals : []).toEqual([
-      'rollback_service is not in auto_fix_actions nor in manual_approval_required',
+      {
+        action: 'rollback_service',
+        reason: 'rollback_service is not in auto_fix_actions nor in manual_approval_required',
+      },
     ]);
     const empty = decideServiceHealing(input({ swarm: { ...defaultSwarmHealing(), failedUpdate: [] } }));
     expect(empty.reason).toContain('healing.swarm.failed_update is empty');

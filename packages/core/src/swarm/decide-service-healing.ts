@@ -73,6 +73,12 @@ export type ServiceLeftAloneCause = 'job' | 'scaled_to_zero' | 'tasks_paused';
 export type ServiceWaitCause = 'swarm_updating' | 'swarm_rolling_back' | 'backoff';
 export type ServiceEscalateCause = 'auto_heal_disabled' | 'budget_spent' | 'not_allowed';
 
+/** An action of the plan that could not run, and why. */
+export interface ServiceRefusal {
+  readonly action: ServiceActionName;
+  readonly reason: string;
+}
+
 /** What the service is judged to be going through: what the plan is chosen by. */
 export type ServiceSituation = 'failed_update' | 'failing_tasks';
 
@@ -106,7 +112,7 @@ export type ServiceHealingDecision =
       readonly situation: ServiceSituation | 'requested';
       readonly reason: string;
       /** The actions the plan held that could not run, each with why. */
-      readonly refusals: readonly string[];
+      readonly refusals: readonly ServiceRefusal[];
     }
   /** A person's request that cannot be carried out as asked (nothing to roll back to). */
   | { readonly kind: 'refused'; readonly action: ServiceActionName; readonly reason: string };
@@ -197,12 +203,12 @@ export function decideServiceHealing(input: ServiceHealingInput): ServiceHealing
   }
 
   const plan = situation === 'failed_update' ? swarm.failedUpdate : swarm.failingTasks;
-  const refusals: string[] = [];
+  const refusals: ServiceRefusal[] = [];
   for (const action of plan) {
     if (action === 'rollback_service') {
       const refusal = rollbackRefusal(service);
       if (refusal !== undefined) {
-        refusals.push(refusal);
+        refusals.push({ action, reason: refusal });
         continue;
       }
     }
@@ -211,7 +217,10 @@ export function decideServiceHealing(input: ServiceHealingInput): ServiceHealing
     // A redeploy replaces every task of a service that Swarm keeps replacing already: only a person decides it.
     const needsApproval = approval || (action === 'force_redeploy_service' && automatic);
     if (!automatic && !approval) {
-      refusals.push(`${action} is not in auto_fix_actions nor in manual_approval_required`);
+      refusals.push({
+        action,
+        reason: `${action} is not in auto_fix_actions nor in manual_approval_required`,
+      });
       continue;
     }
     const spent = budgetSpent(input, action);
@@ -258,7 +267,7 @@ export function decideServiceHealing(input: ServiceHealingInput): ServiceHealing
     reason:
       plan.length === 0
         ? `${failing}; healing.swarm.${planKey} is empty, so a person must look`
-        : `${failing}; no action could run: ${refusals.join('; ')}`,
+        : `${failing}; no action could run: ${refusals.map((refusal) => refusal.reason).join('; ')}`,
     refusals,
   };
 }

@@ -111,6 +111,7 @@ export function describeServiceFailure(input: {
 }
 
 function swarmText(failure: TaskFailure): string {
-  const text = [failure.error, failure.message].filter((part) => part !== '').join(', ');
+  // Swarm's error when it has one; its message (`started`) only says where the task got to.
+  const text = failure.error !== '' ? failure.error : failure.message;
   return text.length > maxSwarmTextChars ? `${text.slice(0, maxSwarmTextChars)}…` : text;
 }

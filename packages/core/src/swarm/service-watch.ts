@@ -18,6 +18,12 @@ export interface ServiceWatch {
   /** When the next look is due (ms since the epoch). */
   lookAt: number;
   looking: boolean;
+  /**
+   * Tasks whose container just died, by task ID: until Swarm's task list shows them ended, the
+   * service is looked at again soon, so a failure counts as soon as Swarm has recorded it. The
+   * value is when the container died.
+   */
+  readonly awaitedTasks: Map<string, number>;
   /** The last decision logged, so a repeated one is not logged at every look. */
   lastDecisionKey: string | undefined;
   /** Failed tasks already logged, so each failure is said once (oldest dropped past a bound). */
@@ -47,6 +53,7 @@ export function createServiceWatch(id: string, name: string, now: number): Servi
     service: undefined,
     lookAt: now,
     looking: false,
+    awaitedTasks: new Map(),
     lastDecisionKey: undefined,
     reportedFailures: new Set(),
     diagnosedTaskId: undefined,

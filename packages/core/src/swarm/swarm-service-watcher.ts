@@ -1,16 +1,12 @@
 import { type AgentEmit, type AgentLog, describeError, type TrackWork } from '../agent/agent-support.js';
-import { createIncidentCoordinator, type IncidentCoordinator } from '../agent/incident-coordinator.js';
 import type { HealingRequestOutcome } from '../agent/monitor-agent-api.js';
 import type { RestoredIncidents } from '../agent/restore.js';
 import { swarmHealingOf } from '../config/default-monitor-config.js';
 import type { MonitorConfig } from '../config/monitor-config.js';
 import { resolveContainerSettings } from '../config/resolve-container-settings.js';
-import { isServiceActionName, type ServiceActionName, serviceActionNames } from '../domain/action.js';
-import type { ContainerDetails, ContainerEvent } from '../domain/container.js';
-import type { ApprovalRequest } from '../domain/healing-action.js';
-import type { HealthMetrics, HealthVerdict } from '../domain/health.js';
+import { isServiceActionName, type ServiceActionName } from '../domain/action.js';
+import type { ContainerEvent } from '../domain/container.js';
 import { ContainerRuntimeError } from '../errors/monitor-error.js';
-import { transitionIncident, withDiagnosis } from '../incident/incident-lifecycle.js';
 import type { ApprovalQueue } from '../policy/approval-queue.js';
 import type { EventCause, OperatorIntentTracker } from '../policy/operator-intent.js';
 import { createRestartBudget, restartBudgetWindowMs } from '../policy/restart-budget.js';
@@ -24,25 +20,39 @@ import {
   type ServiceHealingDecision,
   type ServiceHealingInput,
 } from './decide-service-healing.js';
-import { describeServiceFailure, diagnoseTaskFailure } from './diagnose-service-failure.js';
 import { createServiceActions, type ServiceActions } from './service-actions.js';
+import { createServiceIncidents } from './service-incidents.js';
+import { createServiceRequests } from './service-requests.js';
 import { type ServiceTaskSummary, summarizeServiceTasks } from './service-task-summary.js';
 import { createServiceWatch, type ServiceWatch } from './service-watch.js';
 import type { SwarmTaskContainers } from './swarm-task-containers.js';
 import { claimsSwarmTask } from './swarm-task-labels.js';
 
-/** After a task's container dies, Swarm needs a moment to mark the task failed: look then. */
-const afterTaskEventMs = 750;
+/**
+ * After a task's container dies, Swarm needs a moment to mark the task failed: the service is
+ * looked at this soon, and again at this pace until the task list shows the task ended.
+ */
+const afterTaskEventMs = 250;
+/** How long a dead task's end is waited for in Swarm's list. */
+const awaitTaskEndMs = 10_000;
+/** Tasks awaited at once per service, at most (each die adds one until Swarm shows it ended). */
+const maxAwaitedTasks = 100;
 /** While a service's incident is being worked on, it is looked at this often. */
 const activeLookMs = 2_000;
 /** An escalated service, or one waiting for a person, is looked at this often (to see it recover). */
 const waitingLookMs = 5_000;
-/** Log lines of a failed task's container read for its diagnosis. */
-const taskLogLines = 50;
 /** Failed tasks remembered as already logged, per service. */
 const maxReportedFailures = 200;
 /** Containers a person stopped, remembered so their task's end is no failure. */
 const maxOperatorStops = 1_000;
+const endedTaskStates: ReadonlySet<string> = new Set([
+  'failed',
+  'rejected',
+  'complete',
+  'shutdown',
+  'orphaned',
+  'remove',
+]);
 
 export interface SwarmServiceWatcherDeps {
   readonly config: MonitorConfig;
@@ -115,29 +125,22 @@ export function createSwarmServiceWatcher(deps: SwarmServiceWatcherDeps): SwarmS
   const watches = new Map<string, ServiceWatch>();
   const operatorStops = new Set<string>();
   const budget = createRestartBudget();
-  const incidents: IncidentCoordinator = createIncidentCoordinator({
-    host: deps.host,
+  const records = createServiceIncidents({
+    swarm,
+    runtime: deps.runtime,
     clock,
+    log,
+    emit: deps.emit,
+    host: deps.host,
     newId: deps.newId,
     recorder: deps.recorder,
-    emit: deps.emit,
-    log,
     notifier: deps.notifier,
-    // Services have no circuit breaker and no dependents: an escalation stays until it recovers.
-    breaker: { incidentResolved: () => false },
-    // A request for approval of an action the service no longer needs goes with its incident.
-    afterResolved: async (_record, resolved) => {
-      for (const withdrawn of deps.approvals.withdrawForIncident({
-        incidentId: resolved.id,
-        by: 'website-monitor',
-        now: clock.now(),
-      })) {
-        await deps.recorder.saveApproval(withdrawn);
-        deps.emit('approval:decided', withdrawn);
-      }
-    },
+    approvals: deps.approvals,
+    restoredIncidents: deps.restoredIncidents,
     reopenWindowSeconds: config.healing.reopenWindowSeconds,
+    signal: deps.signal,
   });
+  const incidents = records.coordinator;
   const actions: ServiceActions | undefined =
     deps.services === undefined
       ? undefined
@@ -198,6 +201,8 @@ export function createSwarmServiceWatcher(deps: SwarmServiceWatcherDeps): SwarmS
       event.action === 'die' ||
       event.action === 'oom' ||
       (event.action === 'health_status' && event.healthStatus === 'unhealthy');
+    if (failing && watch.awaitedTasks.size < maxAwaitedTasks)
+      watch.awaitedTasks.set(read.task.taskId, event.time);
     if (failing || event.action === 'pause' || event.action === 'unpause' || event.action === 'start')
       lookSoon(watch, afterTaskEventMs);
     return true;
@@ -294,6 +299,7 @@ export function createSwarmServiceWatcher(deps: SwarmServiceWatcherDeps): SwarmS
     const seen = await read(watch);
     if (seen === undefined) return;
     const { service, taskList } = seen;
+    awaitTaskEnds(watch, taskList);
     watch.service = service;
     watch.name = service.name;
     watch.record.name = service.name;
@@ -307,7 +313,7 @@ export function createSwarmServiceWatcher(deps: SwarmServiceWatcherDeps): SwarmS
         });
       return;
     }
-    if (watch.record.incident === undefined) adoptRestored(watch);
+    if (watch.record.incident === undefined) records.adoptRestored(watch);
     const now = clock.now();
     const summary = summarizeServiceTasks({
       service,
@@ -321,8 +327,23 @@ export function createSwarmServiceWatcher(deps: SwarmServiceWatcherDeps): SwarmS
     const decision = decideServiceHealing(
       policyInput(watch, service, counted, settings.maxRestartsPerHour, now),
     );
-    recordSample(watch, service, counted, decision);
+    records.recordSample(watch, service, counted, decision);
     await apply(watch, service, counted, decision);
+  };
+
+  /** Tasks that died but that Swarm has not yet marked ended: looked for again shortly. */
+  const awaitTaskEnds = (watch: ServiceWatch, taskList: readonly SwarmTask[]): void => {
+    if (watch.awaitedTasks.size === 0) return;
+    const byId = new Map(taskList.map((task) => [task.id, task]));
+    const now = clock.now();
+    for (const [taskId, diedAt] of [...watch.awaitedTasks]) {
+      const task = byId.get(taskId);
+      // Ended, gone from the list (another node's, pruned) or still running long after its
+      // container's death (Swarm saw something else): nothing more to wait for.
+      if (task === undefined || endedTaskStates.has(task.state) || now - diedAt > awaitTaskEndMs)
+        watch.awaitedTasks.delete(taskId);
+    }
+    if (watch.awaitedTasks.size > 0) lookSoon(watch, afterTaskEventMs);
   };
 
   /** The failures the open incident is judged on: those after our last action, or after Swarm's rollback began. */
@@ -421,9 +442,9 @@ export function createSwarmServiceWatcher(deps: SwarmServiceWatcherDeps): SwarmS
     watch.healthySince = undefined;
     const failing = summary.failures.length >= swarm.taskFailures;
     if (incident === undefined && !failing) return;
-    if (incident === undefined) await open(watch, service, summary);
+    if (incident === undefined) await records.openFailing(watch, service, summary);
     if (watch.record.incident === undefined) return;
-    await diagnose(watch, service, summary, decision);
+    await records.diagnose(watch, service, summary, decision);
     logDecision(watch, decision);
     const status = watch.record.incident.status;
     lookSoon(watch, status === 'escalated' || status === 'awaiting_approval' ? waitingLookMs : activeLookMs);
@@ -434,10 +455,8 @@ export function createSwarmServiceWatcher(deps: SwarmServiceWatcherDeps): SwarmS
       case 'refused':
         return;
       case 'escalate':
-        for (const refusal of decision.refusals) {
-          const action = serviceActionNames.find((name) => refusal.includes(name)) ?? 'manual';
-          await actions?.recordSkipOnce(watch, action, refusal);
-        }
+        for (const refusal of decision.refusals)
+          await actions?.recordSkipOnce(watch, refusal.action, refusal.reason);
         await incidents.escalate(watch.record, decision.reason);
         return;
       case 'ask_approval':
@@ -461,115 +480,6 @@ export function createSwarmServiceWatcher(deps: SwarmServiceWatcherDeps): SwarmS
     }
   };
 
-  const open = async (watch: ServiceWatch, service: SwarmService, summary: ServiceTaskSummary) => {
-    const newest = summary.failures[0];
-    const said = newest === undefined ? '' : newest.error || newest.message;
-    const metrics: HealthMetrics = {
-      state: summary.running > 0 ? 'running' : 'exited',
-      exitCode: newest?.exitCode ?? null,
-      oomKilled: false,
-      dockerHealth: 'none',
-      restartCount: summary.failures.length,
-      httpStatus: undefined,
-      responseTimeMs: undefined,
-      memoryBytes: undefined,
-      memoryLimitBytes: undefined,
-      memoryPercent: undefined,
-      cpuPercent: undefined,
-    };
-    const verdict: HealthVerdict = {
-      containerId: service.id,
-      containerName: service.name,
-      checkedAt: clock.now(),
-      healthy: false,
-      status: 'unhealthy',
-      problems: [
-        {
-          kind: 'crash_loop',
-          message: `the tasks of the Swarm service ${service.name} keep failing${said === '' ? '' : ` (${said})`}`,
-        },
-      ],
-      metrics,
-    };
-    watch.attempts = { count: 0, lastAt: null };
-    watch.failuresCountFrom = null;
-    watch.diagnosedTaskId = undefined;
-    watch.skipsRecorded.clear();
-    watch.lastDecisionKey = undefined;
-    await incidents.openOrReopen(watch.record, verdict);
-  };
-
-  /** Diagnoses the open incident from its newest failed task, once per newest failure. */
-  const diagnose = async (
-    watch: ServiceWatch,
-    service: SwarmService,
-    summary: ServiceTaskSummary,
-    decision: ServiceHealingDecision,
-  ): Promise<void> => {
-    const newest = summary.failures[0];
-    const incident = watch.record.incident;
-    if (incident === undefined || incident.status === 'resolved') return;
-    // Once per newest failure: a look that finds the same failed task changes nothing.
-    if (newest === undefined ? incident.diagnosis !== null : watch.diagnosedTaskId === newest.taskId) return;
-    watch.diagnosedTaskId = newest?.taskId;
-    const taskDiagnosis =
-      newest === undefined ? undefined : await diagnoseTask(service.name, newest, clock.now());
-    const situation =
-      decision.kind === 'act' || decision.kind === 'ask_approval' || decision.kind === 'escalate'
-        ? decision.situation === 'requested'
-          ? 'failing_tasks'
-          : decision.situation
-        : 'failing_tasks';
-    const recommended =
-      decision.kind === 'act' || decision.kind === 'ask_approval' ? decision.action : 'manual';
-    const diagnosis = describeServiceFailure({
-      service,
-      summary,
-      situation,
-      windowSeconds: swarm.failureWindowSeconds,
-      taskDiagnosis,
-      recommendedAction: recommended,
-    });
-    const current = watch.record.incident;
-    if (current === undefined || current.status === 'resolved') return;
-    const now = clock.now();
-    const from = current.status === 'open' ? transitionIncident(current, { to: 'diagnosing', now }) : current;
-    await incidents.update(watch.record, withDiagnosis(from, diagnosis, now));
-    deps.emit('diagnosis:completed', { incident: watch.record.incident!, diagnosis });
-    log('info', 'diagnosis', {
-      container: watch.name,
-      incident_id: current.id,
-      source: diagnosis.source,
-      cause: diagnosis.cause,
-      diagnosis: watch.record.incident?.diagnosis?.diagnosis ?? diagnosis.diagnosis,
-      recommended_action: diagnosis.recommendedAction,
-      confidence: diagnosis.confidence,
-      urgency: diagnosis.urgency,
-    });
-  };
-
-  const diagnoseTask = async (
-    serviceName: string,
-    failure: ServiceTaskSummary['failures'][number],
-    now: number,
-  ) => {
-    let container: ContainerDetails | null = null;
-    let logLines: readonly string[] = [];
-    if (failure.containerId !== null) {
-      const signal = deps.signal();
-      // The container may be on another node, or pruned with its task: then Swarm's words are all there is.
-      container = await deps.runtime
-        .inspect({ id: failure.containerId, ...(signal ? { signal } : {}) })
-        .catch(() => null);
-      if (container !== null) {
-        logLines = await deps.runtime
-          .logs({ id: failure.containerId, tail: taskLogLines, ...(signal ? { signal } : {}) })
-          .catch(() => []);
-      }
-    }
-    return diagnoseTaskFailure({ serviceName, failure, container, logLines, host: deps.host, now });
-  };
-
   const logDecision = (watch: ServiceWatch, decision: ServiceHealingDecision): void => {
     const action = 'action' in decision ? decision.action : undefined;
     const cause = 'cause' in decision ? decision.cause : undefined;
@@ -588,57 +498,6 @@ export function createSwarmServiceWatcher(deps: SwarmServiceWatcherDeps): SwarmS
     });
   };
 
-  const recordSample = (
-    watch: ServiceWatch,
-    service: SwarmService,
-    summary: ServiceTaskSummary,
-    decision: ServiceHealingDecision,
-  ): void => {
-    const healthy = decision.kind === 'healthy' && summary.running >= summary.desired;
-    const status = decision.kind === 'left_alone' ? 'stopped_by_operator' : healthy ? 'healthy' : 'unhealthy';
-    const key = status === 'healthy';
-    if (watch.lastSampleHealthy === key && status !== 'stopped_by_operator') return;
-    watch.lastSampleHealthy = key;
-    const newest = summary.failures[0];
-    deps.recorder.addHealthSample({
-      id: deps.newId(),
-      host: deps.host,
-      containerId: service.id,
-      containerName: service.name,
-      checkedAt: clock.now(),
-      healthy,
-      status,
-      problems: healthy
-        ? []
-        : [
-            {
-              kind: 'crash_loop',
-              message: `${summary.running} of ${summary.desired} tasks of ${service.name} running; ${decision.reason}`,
-            },
-          ],
-      metrics: {
-        state: summary.running > 0 ? 'running' : 'exited',
-        exitCode: newest?.exitCode ?? null,
-        oomKilled: false,
-        dockerHealth: 'none',
-        restartCount: summary.failures.length,
-        httpStatus: undefined,
-        responseTimeMs: undefined,
-        memoryBytes: undefined,
-        memoryLimitBytes: undefined,
-        memoryPercent: undefined,
-        cpuPercent: undefined,
-      },
-    });
-  };
-
-  const adoptRestored = (watch: ServiceWatch): void => {
-    const restored = deps.restoredIncidents.take(watch.name);
-    const earlier = deps.restoredIncidents.takeResolved(watch.name);
-    if (restored !== undefined && restored.containerId === watch.id) incidents.adopt(watch.record, restored);
-    else if (earlier !== undefined && earlier.containerId === watch.id) incidents.recall(earlier);
-  };
-
   /** The service a person names: a watched one by name or ID, else asked of Swarm. */
   const serviceNamed = async (nameOrId: string): Promise<ServiceWatch | undefined> => {
     for (const watch of watches.values()) if (watch.id === nameOrId || watch.name === nameOrId) return watch;
@@ -653,86 +512,33 @@ export function createSwarmServiceWatcher(deps: SwarmServiceWatcherDeps): SwarmS
     }
   };
 
-  /** A person's action on a service (a request or an approval), through the service policy. */
-  const runForPerson = async (
-    watch: ServiceWatch,
-    action: ServiceActionName,
-    reason: string,
-    requester: string,
-  ): Promise<HealingRequestOutcome> => {
-    const seen = await read(watch);
-    if (seen === undefined || actions === undefined)
-      return { kind: 'skip', reason: `the Swarm service ${watch.name} cannot be read now`, changed: false };
-    const { service, taskList } = seen;
-    watch.service = service;
-    const settings = settingsOf(service) ?? {
-      maxRestartsPerHour: config.monitoring.defaults.maxRestartsPerHour,
-    };
-    const now = clock.now();
-    const summary = summarizeServiceTasks({ service, tasks: taskList, now, windowMs });
-    const decision = decideServiceHealing(
-      policyInput(watch, service, summary, settings.maxRestartsPerHour, now, { action }),
-    );
-    log('info', 'healing_decision', {
-      container: watch.name,
-      incident_id: watch.record.incident?.id,
-      swarm_service: true,
-      action,
-      decision: decision.kind,
-      reason: decision.reason,
-      requested_by: 'person',
-    });
-    if (decision.kind !== 'act') {
-      const kind = decision.kind === 'wait' || decision.kind === 'escalate' ? decision.kind : 'skip';
-      return { kind, reason: decision.reason, changed: false };
-    }
-    if (watch.record.incident === undefined) {
-      await incidents.open(watch.record, {
-        containerId: service.id,
-        containerName: service.name,
-        checkedAt: now,
-        healthy: false,
-        status: 'unhealthy',
-        problems: [{ kind: 'custom_error', message: `requested by ${requester}: ${reason}` }],
-        metrics: {
-          state: summary.running > 0 ? 'running' : 'exited',
-          exitCode: null,
-          oomKilled: false,
-          dockerHealth: 'none',
-          restartCount: summary.failures.length,
-          httpStatus: undefined,
-          responseTimeMs: undefined,
-          memoryBytes: undefined,
-          memoryLimitBytes: undefined,
-          memoryPercent: undefined,
-          cpuPercent: undefined,
-        },
-      });
-      watch.attempts = { count: 0, lastAt: null };
-      watch.skipsRecorded.clear();
-    }
-    const outcome = await actions.run(watch, {
-      action,
-      service,
-      reason: `${reason}; ${decision.reason}`,
-      requestedBy: 'person',
-      dryRun: decision.dryRun,
-    });
-    if (!decision.dryRun) watch.failuresCountFrom = clock.now();
-    lookSoon(watch, activeLookMs);
-    return {
-      kind: 'act',
-      reason: outcome.ok ? decision.reason : `${action} failed: ${outcome.detail}`,
-      changed: outcome.ok && !decision.dryRun,
-    };
-  };
-
-  const decided = async (approval: ApprovalRequest, decision: 'approved' | 'rejected', by: string) => {
-    await deps.recorder.saveApproval(approval);
-    deps.emit('approval:decided', approval);
-    log('info', 'approval_decided', { approval_id: approval.id, action: approval.action, decision, by });
-    return (await serviceNamed(approval.containerId)) ?? (await serviceNamed(approval.containerName));
-  };
+  const requests = createServiceRequests({
+    clock,
+    log,
+    emit: deps.emit,
+    recorder: deps.recorder,
+    approvals: deps.approvals,
+    tasks,
+    incidents: records,
+    actions,
+    serviceNamed,
+    isWatched: (nameOrId) =>
+      [...watches.values()].some((watch) => watch.name === nameOrId || watch.id === nameOrId),
+    hasServiceApi: deps.services !== undefined,
+    // A person's request is judged on all of the window's failures (no incident's history to drop).
+    read: async (watch) => {
+      const seen = await read(watch);
+      if (seen === undefined) return undefined;
+      const { service, taskList } = seen;
+      watch.service = service;
+      const limit = settingsOf(service)?.maxRestartsPerHour ?? config.monitoring.defaults.maxRestartsPerHour;
+      const summary = summarizeServiceTasks({ service, tasks: taskList, now: clock.now(), windowMs });
+      return { service, summary, limit };
+    },
+    policyInput: (watch, service, summary, limit, request) =>
+      policyInput(watch, service, summary, limit, clock.now(), request),
+    lookSoon: (watch) => lookSoon(watch, activeLookMs),
+  });
 
   return {
     noteContainer,
@@ -754,74 +560,10 @@ export function createSwarmServiceWatcher(deps: SwarmServiceWatcherDeps): SwarmS
       }
     },
 
-    ownsApproval(id) {
-      const approval = deps.approvals.get(id);
-      return approval !== undefined && isServiceActionName(approval.action);
-    },
-
-    async approve(options) {
-      const approval = deps.approvals.approve({ id: options.id, by: options.by, now: clock.now() });
-      const watch = await decided(approval, 'approved', options.by);
-      const incident = watch?.record.incident;
-      if (watch === undefined || incident === undefined || incident.id !== approval.incidentId)
-        return { kind: 'skip', reason: `incident ${approval.incidentId} is no longer open`, changed: false };
-      if (incident.status !== 'healing')
-        await incidents.update(
-          watch.record,
-          transitionIncident(incident, { to: 'healing', now: clock.now() }),
-        );
-      return runForPerson(
-        watch,
-        approval.action as ServiceActionName,
-        `approved by ${options.by}: ${approval.reason}`,
-        options.by,
-      );
-    },
-
-    async reject(options) {
-      const approval = deps.approvals.reject({ id: options.id, by: options.by, now: clock.now() });
-      const watch = await decided(approval, 'rejected', options.by);
-      if (watch?.record.incident !== undefined && watch.record.incident.id === approval.incidentId) {
-        await incidents.escalate(
-          watch.record,
-          `${approval.action} rejected by ${options.by}${options.reason ? `: ${options.reason}` : ''}`,
-        );
-      }
-    },
-
-    async requestHealing(options) {
-      const task = tasks.taskOf(options.container);
-      if (tasks.isTask(options.container)) {
-        const service = task?.serviceName;
-        return {
-          kind: 'skip',
-          reason: `${options.container} is a task of ${service === undefined ? 'a Swarm service' : `the Swarm service ${service}`}: Swarm replaces its tasks, so the agent does not act on the container; ask for rollback_service or force_redeploy_service on the service instead`,
-          changed: false,
-        };
-      }
-      const serviceAction = options.action !== undefined && isServiceActionName(options.action);
-      const known = [...watches.values()].some(
-        (watch) => watch.name === options.container || watch.id === options.container,
-      );
-      if (!serviceAction && !known) return undefined;
-      const watch = await serviceNamed(options.container);
-      if (watch === undefined) {
-        return {
-          kind: 'skip',
-          reason: `no Swarm service named ${options.container} can be read${deps.services === undefined ? ' (the agent has no Swarm service API)' : ''}`,
-          changed: false,
-        };
-      }
-      const action = options.action ?? 'force_redeploy_service';
-      if (!isServiceActionName(action)) {
-        return {
-          kind: 'skip',
-          reason: `${options.container} is a Swarm service: only ${serviceActionNames.join(' or ')} act on it, not ${action}`,
-          changed: false,
-        };
-      }
-      return runForPerson(watch, action, `requested by ${options.by}: ${options.reason}`, options.by);
-    },
+    ownsApproval: requests.ownsApproval,
+    approve: requests.approve,
+    reject: requests.reject,
+    requestHealing: requests.requestHealing,
 
     watched() {
       return [...watches.values()];
