@@ -111,8 +111,21 @@ export function defaultCheckSettings(): ContainerCheckSettings {
 }
 
 /**
- * Swarm's own defaults set the pace: it restarts a failed task after 5 s and pauses an update
- * whose new tasks fail, so three failures in five minutes is a crash loop, not a hiccup.
+ * The defaults of `healing.swarm`. Swarm's own defaults set the pace: it restarts a failed task
+ * after 5 s and pauses an update whose new tasks fail, so three failures in five minutes is a
+ * crash loop, not a hiccup.
+ *
+ * @example
+ * ```ts
+ * import { defaultMonitorConfig, defaultSwarmHealing } from '@website-monitor/core';
+ *
+ * const defaults = defaultMonitorConfig();
+ * // Roll back a failed update only with a person's yes:
+ * const config = {
+ *   ...defaults,
+ *   healing: { ...defaults.healing, manualApprovalRequired: ['rollback_service'], swarm: defaultSwarmHealing() },
+ * };
+ * ```
  */
 export function defaultSwarmHealing(): SwarmHealingConfig {
   return {

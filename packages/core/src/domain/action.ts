@@ -30,6 +30,17 @@ export const serviceActionNames = ['rollback_service', 'force_redeploy_service']
 /** One of `serviceActionNames`. */
 export type ServiceActionName = (typeof serviceActionNames)[number];
 
+/**
+ * True for an action that acts on a Swarm service (`rollback_service`, `force_redeploy_service`).
+ *
+ * @example
+ * ```ts
+ * import { isServiceActionName } from '@website-monitor/core';
+ *
+ * isServiceActionName('rollback_service'); // true
+ * isServiceActionName('restart_container'); // false
+ * ```
+ */
 export function isServiceActionName(name: string): name is ServiceActionName {
   return (serviceActionNames as readonly string[]).includes(name);
 }

@@ -77,7 +77,17 @@ export function readSwarmTaskLabels(labels: Readonly<Record<string, string>>): S
   };
 }
 
-/** True when the labels claim a Swarm task, well-formed or not: the agent never acts on it. */
+/**
+ * True when the labels claim a Swarm task, well-formed or not: the agent never acts on it.
+ *
+ * @example
+ * ```ts
+ * import { claimsSwarmTask } from '@website-monitor/core';
+ *
+ * claimsSwarmTask({ 'com.docker.swarm.task.id': 'qaklqnp39jfly7ryxvdsp7vk8' }); // true
+ * claimsSwarmTask({ 'com.docker.compose.service': 'web' }); // false
+ * ```
+ */
 export function claimsSwarmTask(labels: Readonly<Record<string, string>>): boolean {
   return readSwarmTaskLabels(labels).kind !== 'none';
 }
