@@ -40,6 +40,17 @@ function advisoryKey(name: string): AdvisoryLockKey {
  * SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND mode = 'ExclusiveLock'
  *   AND classid = <lock.classId> AND objid = <lock.objId> AND objsubid = 1;
  * ```
+ *
+ * @example
+ * ```ts
+ * import { engineLeaseKeys } from '@website-monitor/postgres-store';
+ *
+ * const { lock } = engineLeaseKeys(dockerInfo.ID);
+ * const { rows } = await pool.query(
+ *   "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 1",
+ *   [lock.classId, lock.objId],
+ * );
+ * ```
  */
 export function engineLeaseKeys(engineId: string): EngineLeaseKeys {
   return {

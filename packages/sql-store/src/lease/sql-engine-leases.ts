@@ -47,7 +47,17 @@ function databaseNowMs(dialect: SqlDialectName): RawBuilder<number> {
       sql<number>`cast(round((julianday('now') - 2440587.5) * 86400000) as integer)`;
 }
 
-/** The lease a row records. */
+/**
+ * The lease a row records.
+ *
+ * @example
+ * ```ts
+ * import { engineLeaseFromRow } from '@website-monitor/sql-store';
+ *
+ * const { rows } = await pool.query('SELECT * FROM monitor_engine_leases WHERE engine_id = $1', [engineId]);
+ * const lease = rows[0] === undefined ? undefined : engineLeaseFromRow(rows[0]);
+ * ```
+ */
 export function engineLeaseFromRow(row: EngineLeaseRow): EngineLeaseRecord {
   const holder: EngineLeaseHolder = {
     id: row.holder_id,
