@@ -108,15 +108,24 @@ export class LeaseSession {
     if (this.#endedBecause !== undefined)
       throw new Error(`the lease connection ended: ${this.#endedBecause}`);
     let timer: NodeJS.Timeout | undefined;
+    let settled = false;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const reason = `no answer from the database within ${timeoutMs} ms`;
-        this.#end(reason);
-        reject(new Error(reason));
+        // A busy event loop runs this timer before the answer that arrived meanwhile: let the
+        // pending I/O be read first, so a stall of our own is not taken for a silent database.
+        setImmediate(() => {
+          if (settled) return;
+          const reason = `no answer from the database within ${timeoutMs} ms`;
+          this.#end(reason);
+          reject(new Error(reason));
+        });
       }, timeoutMs);
     });
+    const answer = this.#connection.client.query<Row>(text, [...values]).finally(() => {
+      settled = true;
+    });
     try {
-      const result = await Promise.race([this.#connection.client.query<Row>(text, [...values]), timeout]);
+      const result = await Promise.race([answer, timeout]);
       return result.rows;
     } finally {
       clearTimeout(timer);
