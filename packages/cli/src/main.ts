@@ -6,6 +6,7 @@ import { userErrorText } from './errors/describe-user-error.js';
 import { exitCodes } from './exit-codes.js';
 import type { CliIo } from './io/cli-io.js';
 import type { RuntimeFactory } from './io/runtime-factory.js';
+import type { SwarmServicesFactory } from './io/swarm-services-factory.js';
 import { logLevels } from './logging/log-level.js';
 import { DatabaseUnavailableError } from './store/database-failure.js';
 import { packageStoreFactories, type StoreFactories } from './store/store-factories.js';
@@ -13,6 +14,8 @@ import { packageStoreFactories, type StoreFactories } from './store/store-factor
 /** What `runCli` builds for itself unless a test hands it in. */
 export interface CliDeps {
   readonly createRuntime?: RuntimeFactory;
+  /** `run` only; by default the Docker adapter's, unless `createRuntime` is given (a test's engine). */
+  readonly createSwarmServices?: SwarmServicesFactory;
   readonly prober?: HttpProber;
   readonly clock?: Clock;
   readonly logger?: Logger;
@@ -48,6 +51,19 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
         ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
       });
     });
+  // Swarm's services are on the runtime's engine: a test's own runtime gets no real Swarm beside it.
+  const createSwarmServices: SwarmServicesFactory | undefined =
+    deps.createSwarmServices ??
+    (deps.createRuntime !== undefined
+      ? undefined
+      : async ({ dockerHost, requestTimeoutMs }) => {
+          const { createDockerSwarmServices } = await import('@website-monitor/docker-adapter');
+          return createDockerSwarmServices({
+            env: io.env,
+            ...(dockerHost === undefined ? {} : { host: dockerHost }),
+            ...(requestTimeoutMs === undefined ? {} : { requestTimeoutMs }),
+          });
+        });
   const storeFactories = deps.storeFactories ?? packageStoreFactories;
   let exitCode: number = exitCodes.ok;
 
@@ -95,6 +111,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
         const { runCommand } = await import('./commands/run.js');
         exitCode = await runCommand(options, io, {
           createRuntime,
+          ...(createSwarmServices === undefined ? {} : { createSwarmServices }),
           storeFactories,
           ...(deps.prober === undefined ? {} : { prober: deps.prober }),
           ...(deps.clock === undefined ? {} : { clock: deps.clock }),

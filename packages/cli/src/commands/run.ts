@@ -20,6 +20,7 @@ import { holdEngineForRun } from '../engine-lock/hold-engine.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CliIo, StopSignal } from '../io/cli-io.js';
 import type { RuntimeFactory } from '../io/runtime-factory.js';
+import type { SwarmServicesFactory } from '../io/swarm-services-factory.js';
 import { createJsonLogger } from '../logging/json-logger.js';
 import { chooseLogLevel } from '../logging/log-level.js';
 import { type AgentStore, openAgentStore } from '../store/agent-store.js';
@@ -43,6 +44,8 @@ export interface RunOptions {
 
 export interface RunDeps {
   readonly createRuntime: RuntimeFactory;
+  /** Swarm services on the same engine; without it a Swarm task's failures are left to Swarm. */
+  readonly createSwarmServices?: SwarmServicesFactory;
   readonly storeFactories: StoreFactories;
   /** How long to wait for the first PostgreSQL migration attempt before starting anyway. */
   readonly storeStartWaitMs?: number;
@@ -153,6 +156,7 @@ async function runAgent(
   },
 ): Promise<number> {
   const engineRuntime = await deps.createRuntime({ logger, ...hooks.engine });
+  const swarmServices = await deps.createSwarmServices?.({ logger, ...hooks.engine });
   // The API, metrics and dashboard (prom-client, esbuild in source mode) are loaded only when
   // served: an agent run with --no-listen does not carry them in memory.
   const api = listen ? await import('@website-monitor/http-api') : undefined;
@@ -197,6 +201,8 @@ async function runAgent(
     const agent = new WebsiteMonitorAgent({
       config,
       runtime: hold.guard(runtime),
+      // A rollback or a forced update changes the engine too: only the lease holder may.
+      ...(swarmServices === undefined ? {} : { swarmServices: hold.guardSwarmServices(swarmServices) }),
       store: hold.fence(agentStore.store),
       host,
       ...(diagnoser ? { diagnoser } : {}),
@@ -276,6 +282,7 @@ async function runAgent(
     await server?.close();
     metrics?.close();
     await engineRuntime[Symbol.asyncDispose]?.();
+    await swarmServices?.[Symbol.asyncDispose]?.();
   }
 }
 

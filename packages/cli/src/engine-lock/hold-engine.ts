@@ -10,6 +10,7 @@ import {
   type EngineLeaseStore,
   type Logger,
   type Store,
+  type SwarmServices,
 } from '@website-monitor/core';
 import {
   backoffDelayMs,
@@ -21,6 +22,7 @@ import {
   isSessionEngineLeaseStore,
   leaseFencedStore,
   leaseGuardedRuntime,
+  leaseGuardedSwarmServices,
 } from '@website-monitor/core/internal';
 import { exitCodes } from '../exit-codes.js';
 import type { AgentStore } from '../store/agent-store.js';
@@ -59,6 +61,8 @@ export interface EngineLeaseGuards {
   readonly engine: EngineInfo | undefined;
   /** The runtime to act through: restart, start and exec are refused unless the lease is held. */
   guard<Runtime extends ContainerRuntime>(runtime: Runtime): Runtime;
+  /** The Swarm services to act through: a rollback or a forced update is refused unless the lease is held. */
+  guardSwarmServices(services: SwarmServices): SwarmServices;
   /** The store to record through: writes are refused unless the lease is held (none by a standby, none after a loss). */
   fence<S extends Store>(store: S): S;
   /** Active or standby now, for `/healthz` and `/metrics`. */
@@ -253,6 +257,8 @@ export async function holdEngine(options: HoldEngineOptions): Promise<EngineHold
   const guards: EngineLeaseGuards = {
     engine,
     guard: (acting) => leaseGuardedRuntime({ runtime: acting, mayAct: () => keeper.mayAct(), refusal }),
+    guardSwarmServices: (services) =>
+      leaseGuardedSwarmServices({ services, mayAct: () => keeper.mayAct(), refusal }),
     fence: (store) => leaseFencedStore({ store, mayWrite: () => keeper.state === 'held', refusal }),
     role: () => {
       if (keeper.state === 'held') {
@@ -348,6 +354,7 @@ function unguarded(engine: EngineInfo | undefined): EngineHold {
     kind: 'acting',
     engine,
     guard: (runtime) => runtime,
+    guardSwarmServices: (services) => services,
     fence: (store) => store,
     role: () => ({ role: 'active', ...(engine === undefined ? {} : { engineId: engine.id }) }),
     lost: never,

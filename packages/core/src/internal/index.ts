@@ -212,6 +212,7 @@ export type {
   ServiceWaitCause,
 } from '../swarm/decide-service-healing.js';
 export { decideServiceHealing } from '../swarm/decide-service-healing.js';
+export { leaseGuardedSwarmServices } from '../swarm/lease-guarded-swarm-services.js';
 export type { ServiceTaskSummary, TaskFailure } from '../swarm/service-task-summary.js';
 export { summarizeServiceTasks } from '../swarm/service-task-summary.js';
 export { swarmGuardedRuntime } from '../swarm/swarm-guarded-runtime.js';
