@@ -242,17 +242,23 @@ describe('website-monitor run: the store', () => {
 });
 
 describe('website-monitor run: the spool', () => {
-  it('stops with one line and exit 1 when another agent holds the spool file', async () => {
+  it('a second agent on the same config takes the spool file beside the one another agent holds (a standby beside its active agent)', async () => {
     const file = configFile(config);
     const env = { DATABASE_URL: 'postgres://wm:hunter22@127.0.0.1:1/monitor' };
     const first = await startRun(['--config', file], captureIo(env));
-    const io = captureIo(env);
-    const code = await runCli(['run', '--config', file], io, { createRuntime: () => fakeEngine().runtime });
+    const second = await startRun(['--config', file], captureIo(env));
+    const spoolOf = (io: ReturnType<typeof captureIo>) =>
+      jsonLines(io.out()).find((line) => line.event === 'store_opened')?.spool_path;
+    const configured = join(dirname(file), '.website-monitor', 'spool.db');
+    expect(spoolOf(first.io)).toBe(configured);
+    expect(spoolOf(second.io)).toBe(join(dirname(file), '.website-monitor', 'spool.2.db'));
+    expect(jsonLines(second.io.out()).find((line) => line.event === 'store_opened')).toMatchObject({
+      configured_spool_path: configured,
+    });
+    second.stopAgent();
     first.stopAgent();
-    expect(await first.exit).toBe(0);
-    expect(code).toBe(1);
-    expect(io.err()).toMatch(/^error: cannot open the spool at .+\/\.website-monitor\/spool\.db: .+\n$/);
-    expect(io.err()).not.toContain('hunter22');
+    expect([await first.exit, await second.exit]).toEqual([0, 0]);
+    expect(second.io.err()).not.toContain('hunter22');
   });
 });
 
