@@ -97,7 +97,7 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
     .option('--no-listen', 'serve no REST API, metrics or dashboard')
     .option(
       '--standby',
-      'when another agent holds this Docker engine, wait and take over once it goes away (instead of exiting 3)',
+      'when another agent holds this Docker engine, wait as a hot standby and take over once it goes away (instead of exiting 3); agent.standby: true in the config does the same',
     )
     .action(
       async (options: {
