@@ -250,6 +250,10 @@ healing:
         rolledBack.at - firstDeath,
         'ms',
       );
+      // The agent's own share: from the crash that makes task_failures (3) to the rollback call.
+      const thresholdDeath = webDeaths[2]!.time;
+      reportFigure('swarm: third crash -> rollback requested', rolledBack.at - thresholdDeath, 'ms');
+      expect(rolledBack.at - thresholdDeath).toBeLessThan(5_000);
       reportFigure('swarm: first crash -> previous spec running again', restoredAt - firstDeath, 'ms');
       reportFigure(
         'swarm: crashes of the new version before the rollback',
