@@ -364,6 +364,46 @@ describe('a person and the agent’s API', () => {
   });
 });
 
+describe('across an agent restart', () => {
+  it('an approval asked by the previous agent is carried out by the next, on the incident it left open', async () => {
+    const store = new MemoryStore();
+    const first = harness('', { store });
+    await startWithService(first);
+    first.swarm.updateService('web', { image: 'web:2' });
+    first.swarm.startTask('web');
+    await first.crashLoop('web', 3);
+    first.swarm.setUpdateState('web', 'rollback_completed');
+    first.swarm.startTask('web');
+    await first.crashLoop('web', 3);
+    const [asked] = first.agent.pendingApprovals();
+    expect(asked).toMatchObject({ action: 'force_redeploy_service' });
+    await first.agent.stop();
+
+    // The next agent, on the same store and the same Swarm, before it looked at the service.
+    const second = new WebsiteMonitorAgent({
+      config: first.config,
+      runtime: first.runtime,
+      swarmServices: first.swarm,
+      store,
+      clock: first.clock,
+      prober: new FakeHttpProber(),
+      newId: (() => {
+        let next = 1_000;
+        return () => `id-${++next}`;
+      })(),
+    });
+    agents.push(second);
+    await second.start();
+    expect(second.pendingApprovals().map((approval) => approval.id)).toEqual([asked!.id]);
+    const outcome = await second.approve({ id: asked!.id, by: 'alice' });
+    expect(outcome).toMatchObject({ kind: 'act', changed: true });
+    expect(first.swarm.callsOf('forceUpdateService')).toHaveLength(1);
+    const incidents = await store.listIncidents({ containerName: 'web' });
+    expect(incidents).toHaveLength(1);
+    expect(incidents[0]?.actionsTaken).toEqual(['rollback_service', 'force_redeploy_service']);
+  });
+});
+
 describe('dry run and budgets', () => {
   it('a dry run records the rollback it would make and changes nothing', async () => {
     const h = harness('healing:\n  dry_run: true\n');

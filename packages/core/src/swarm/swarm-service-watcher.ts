@@ -500,16 +500,20 @@ export function createSwarmServiceWatcher(deps: SwarmServiceWatcherDeps): SwarmS
 
   /** The service a person names: a watched one by name or ID, else asked of Swarm. */
   const serviceNamed = async (nameOrId: string): Promise<ServiceWatch | undefined> => {
-    for (const watch of watches.values()) if (watch.id === nameOrId || watch.name === nameOrId) return watch;
-    if (deps.services === undefined || !swarm.enabled) return undefined;
-    try {
-      const service = await deps.services.inspectService({ id: nameOrId });
-      const watch = watchFor(service.id, service.name);
-      if (watch !== undefined) watch.service = service;
-      return watch;
-    } catch {
-      return undefined;
+    let found: ServiceWatch | undefined;
+    for (const watch of watches.values()) if (watch.id === nameOrId || watch.name === nameOrId) found = watch;
+    if (found === undefined && deps.services !== undefined && swarm.enabled) {
+      try {
+        const service = await deps.services.inspectService({ id: nameOrId });
+        found = watchFor(service.id, service.name);
+        if (found !== undefined) found.service = service;
+      } catch {
+        return undefined;
+      }
     }
+    // An approval given right after a restart names an incident the previous agent left open.
+    if (found !== undefined && found.record.incident === undefined) records.adoptRestored(found);
+    return found;
   };
 
   const requests = createServiceRequests({
