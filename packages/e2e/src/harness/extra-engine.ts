@@ -27,6 +27,11 @@ const execFileAsync = promisify(execFile);
  * it its own engine ID. Never `ip netns exec` (it remounts /sys, and dockerd then finds no
  * cgroups), and never a second dockerd with `--bridge=none` in the host's namespace (it deletes
  * the host's docker0).
+ *
+ * Only dockerd is in the namespace: an agent in the test process talks to it through its socket
+ * (`createDockerRuntime({ socketPath })`), and reaches PostgreSQL or anything else on the host as
+ * usual. The engine's containers are in its namespace too: their ports are not reachable from the
+ * host (an HTTP probe from the test process cannot reach them; one from inside can).
  */
 export interface ExtraEngine extends AsyncDisposable {
   /** The network namespace (also the engine's label in logs). */
