@@ -1,7 +1,17 @@
 /**
- * Fakes for every port, for unit tests and for embedding the agent in a test harness.
+ * Fakes for every port, for unit tests and for embedding the agent in a test harness, and
+ * `startAgentUnderTest` to run the agent in a test against the fakes or a real engine.
  * No test framework is imported here.
  */
+export type {
+  AgentEventName,
+  AgentEventPayload,
+  RecordedAgentEvent,
+  WaitForAgentEventOptions,
+} from './agent-event-log.js';
+export type { AgentUnderTest, AgentUnderTestOptions } from './agent-under-test.js';
+export { startAgentUnderTest } from './agent-under-test.js';
+export type { AgentUnderTestScope } from './agent-under-test-config.js';
 export type { EngineLeaseContractOptions } from './engine-lease-contract.js';
 export { contractLeaseHolder, engineLeaseContract } from './engine-lease-contract.js';
 export { FakeClock, flushMicrotasks } from './fake-clock.js';
