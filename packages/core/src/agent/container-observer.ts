@@ -570,7 +570,12 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
     deps.ledger.forget(id);
     baselines.forget(watch.name);
     emit('container:forgotten', { id, name: watch.name });
-    log('info', 'container_forgotten', { container: watch.name, why });
+    // A container removed before it was ever inspected has no name yet: it is named by its id, so
+    // no log line claims a container called "" (nor one it never watched).
+    log('info', 'container_forgotten', {
+      ...(watch.name === '' ? { container_id: id.slice(0, 12) } : { container: watch.name }),
+      why,
+    });
   };
 
   const saveBaselines = async (): Promise<void> => {
