@@ -1,11 +1,8 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import {
-  type ClientRequest,
-  Agent as HttpAgent,
-  request as httpRequest,
-  type IncomingMessage,
-} from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import type * as NodeHttp from 'node:http';
+import type { ClientRequest, Agent as HttpAgent, IncomingMessage } from 'node:http';
+import type * as NodeHttps from 'node:https';
+import type { Agent as HttpsAgent } from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { canonicalAddress } from '../config/label-endpoint-guard.js';
 import type { HttpCheckResult } from '../domain/health.js';
@@ -37,10 +34,7 @@ import type { HttpProber } from '../ports/http-prober.js';
  * `error` a person can read (`timeout after 1000ms`, `ECONNREFUSED`, `unexpected status 500`).
  */
 export function createNodeHttpProber(): HttpProber {
-  const agents = {
-    http: new HttpAgent({ keepAlive: false }),
-    https: new HttpsAgent({ keepAlive: false, maxCachedSessions: 0 }),
-  };
+  const agents = new ProbeAgents();
   return {
     async probe({ url, timeoutMs, expectedStatus, signal, allowedAddresses }): Promise<HttpCheckResult> {
       const failure = (error: string, responseTimeMs = 0): HttpCheckResult => ({
@@ -79,21 +73,41 @@ export function createNodeHttpProber(): HttpProber {
   };
 }
 
+/**
+ * `node:http` and `node:https` as CommonJS modules (`process.getBuiltinModule`), not through
+ * `import`: Node 24 builds an ES module facade for an imported builtin by reading every export,
+ * and `node:http`'s lazy `WebSocket`-family exports then load undici (~13 MB of RSS, measured) in
+ * an agent that never uses it. `node:https` (TLS, ~7 MB) is loaded at the first https probe only.
+ */
+class ProbeAgents {
+  readonly #http = process.getBuiltinModule('node:http');
+  #https: typeof NodeHttps | undefined;
+  #httpAgent: HttpAgent | undefined;
+  #httpsAgent: HttpsAgent | undefined;
+
+  request(url: URL, options: NodeHttp.RequestOptions): ClientRequest {
+    if (url.protocol === 'https:') {
+      this.#https ??= process.getBuiltinModule('node:https');
+      this.#httpsAgent ??= new this.#https.Agent({ keepAlive: false, maxCachedSessions: 0 });
+      return this.#https.request(url, { ...options, agent: this.#httpsAgent });
+    }
+    this.#httpAgent ??= new this.#http.Agent({ keepAlive: false });
+    return this.#http.request(url, { ...options, agent: this.#httpAgent });
+  }
+}
+
 /** Resolves with the response once its headers are in; the body is never read. */
 function headersOf(
   url: URL,
   signal: AbortSignal,
-  agents: { readonly http: HttpAgent; readonly https: HttpsAgent },
+  agents: ProbeAgents,
   lookup: LookupFunction | undefined,
 ): Promise<IncomingMessage> {
   return new Promise((resolve, reject) => {
-    const https = url.protocol === 'https:';
-    const send = https ? httpsRequest : httpRequest;
     let request: ClientRequest;
     try {
-      request = send(url, {
+      request = agents.request(url, {
         method: 'GET',
-        agent: https ? agents.https : agents.http,
         signal,
         ...(lookup ? { lookup } : {}),
         headers: { accept: '*/*', 'user-agent': 'website-monitor', connection: 'close' },

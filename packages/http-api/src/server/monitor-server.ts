@@ -1,4 +1,3 @@
-import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MonitorError, silentLogger } from '@website-monitor/core';
 import { createMonitorApi, type MonitorApi, type MonitorApiOptions } from '../api/monitor-api.js';
@@ -83,7 +82,10 @@ export async function startMonitorServer(options: MonitorServerOptions): Promise
     throttle: createFailedAuthThrottle(options.authThrottle),
     logger: options.logger ?? silentLogger,
   });
-  const server = createServer(gate.wrap(api.handler));
+  // Not `import { createServer } from 'node:http'`: Node 24 builds an ES module facade for an
+  // imported builtin by reading every export, and `node:http`'s lazy exports then load undici
+  // (~13 MB of RSS) in every process that bundles this file, listening or not.
+  const server = process.getBuiltinModule('node:http').createServer(gate.wrap(api.handler));
   // Slow or stalled uploads must not hold sockets forever; SSE responses are not affected.
   server.headersTimeout = 10_000;
   server.requestTimeout = 30_000;
