@@ -1,6 +1,7 @@
 /** The longest message or path a config issue shows: a quoted value is cut, not the person's terminal. */
 const maxIssueText = 400;
 
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this pattern's purpose.
 const controlCharacter = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 
 /**

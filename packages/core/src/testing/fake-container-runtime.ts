@@ -297,6 +297,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
    * `undefined` ends the stream at once, an `Error` fails it; a function answer receives `onLine`
    * and `signal` and plays the stream itself.
    */
+  // biome-ignore lint/suspicious/noConfusingVoidType: a responder may return nothing (the stream plays on) or an Error; part of the published fake's API.
   respond(method: 'followLogs', responder: Responder<FakeFollowLogsArgs, void | Error>): void;
   respond(
     method: Exclude<FakeRuntimeMethod, 'exec' | 'followLogs'>,
@@ -431,6 +432,7 @@ export class FakeContainerRuntime implements ContainerRuntime {
     const responder = this.#responders.get('followLogs');
     if (responder !== undefined) {
       await answer(
+        // biome-ignore lint/suspicious/noConfusingVoidType: a responder may return nothing (the stream plays on) or an Error; part of the published fake's API.
         responder as Responder<FakeFollowLogsArgs, void | Error>,
         options,
         this.#nextCallIndex('followLogs'),
