@@ -1,5 +1,5 @@
-import { knownValueSpans, mergeSpans } from './anchored-secrets.js';
-import { redactionMarker } from './redact-secrets.js';
+import { knownValueSpans } from './anchored-secrets.js';
+import { applySpans } from './redact-secrets.js';
 
 /**
  * Lines with every occurrence of the known secret values (a container's own, from
@@ -10,15 +10,5 @@ import { redactionMarker } from './redact-secrets.js';
  */
 export function maskKnownValues(lines: readonly string[], values: readonly string[]): readonly string[] {
   if (values.length === 0) return lines;
-  return lines.map((line) => {
-    const spans = mergeSpans(knownValueSpans(line, values));
-    if (spans.length === 0) return line;
-    let masked = '';
-    let at = 0;
-    for (const span of spans) {
-      masked += line.slice(at, span.start) + redactionMarker(span.kind);
-      at = span.end;
-    }
-    return masked + line.slice(at);
-  });
+  return lines.map((line) => applySpans(line, knownValueSpans(line, values)));
 }

@@ -82,7 +82,7 @@ function straddlingValues(text: string, cut: number, values: readonly string[]):
 }
 
 /** Replaces each span with its marker; spans may overlap and come in any order. */
-function applySpans(text: string, spans: readonly SecretSpan[]): string {
+export function applySpans(text: string, spans: readonly SecretSpan[]): string {
   if (spans.length === 0) return text;
   const sorted = isSorted(spans) ? spans : [...spans].sort((a, b) => a.start - b.start || b.end - a.end);
   let result = '';
