@@ -26,12 +26,21 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const server = await testServer();
   const created: string[] = [];
   const admin = async (statement: string) => {
-    const client = new pg.Client({ connectionString: server.adminUrl, connectionTimeoutMillis: 5000 });
-    try {
-      await client.connect();
-      await client.query(statement);
-    } finally {
-      await client.end().catch(() => {});
+    // The shared server restarts with the engine (engine-outage restarts dockerd): a file that
+    // starts meanwhile waits for it instead of failing on a refused connection.
+    const deadline = Date.now() + serverRestartGraceMs;
+    for (;;) {
+      const client = new pg.Client({ connectionString: server.adminUrl, connectionTimeoutMillis: 5000 });
+      try {
+        await client.connect();
+        await client.query(statement);
+        return;
+      } catch (error) {
+        if (!serverNotUpYet(error) || Date.now() > deadline) throw error;
+      } finally {
+        await client.end().catch(() => {});
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
     }
   };
   const createDatabase = async (): Promise<{ name: string; url: string }> => {
@@ -69,6 +78,15 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     drop,
     [Symbol.asyncDispose]: drop,
   };
+}
+
+/** How long a database request waits for a server that is restarting (an engine restart). */
+const serverRestartGraceMs = 45_000;
+
+/** Refused (the container is not up yet) or PostgreSQL's 57P03 "the database system is starting up". */
+function serverNotUpYet(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P03';
 }
 
 interface TestServer {

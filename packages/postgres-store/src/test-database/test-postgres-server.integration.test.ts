@@ -41,6 +41,40 @@ describe('the test PostgreSQL server', () => {
     expect(await published()).toBe(`127.0.0.1:${server.port}->5432/tcp`);
   });
 
+  it('restarting with the engine (the shared server): comes back by itself at the same address when its process dies', async () => {
+    await using server = await startTestPostgresServer({
+      purpose: 'self-test-restart-with-engine',
+      restartWithEngine: true,
+    });
+    const inspect = async (format: string) =>
+      (
+        await run('docker', [
+          'inspect',
+          '--format',
+          format,
+          (
+            await run('docker', ['ps', '-q', '--filter', `label=${TEST_POSTGRES_LABEL}=self-test-restart-with-engine`])
+          ).stdout.trim(),
+        ])
+      ).stdout.trim();
+    // What brings it back when dockerd restarts (engine-outage.integration.test.ts restarts it).
+    expect(await inspect('{{.HostConfig.RestartPolicy.Name}}')).toBe('unless-stopped');
+    const url = await server.createDatabase('kept_across_crash');
+    await query(url, 'CREATE TABLE kept (id int); INSERT INTO kept VALUES (9)');
+
+    // The container's main process killed from the host, as an engine shutdown would end it.
+    const pid = Number(await inspect('{{.State.Pid}}'));
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid, 'SIGKILL');
+    const deadline = Date.now() + 30_000;
+    while (!(await server.accepting())) {
+      expect(Date.now(), 'the server came back within 30 s').toBeLessThan(deadline);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(await query(url, 'SELECT id FROM kept')).toEqual([{ id: 9 }]);
+    expect(Number(await inspect('{{.RestartCount}}'))).toBeGreaterThanOrEqual(1);
+  });
+
   it("serves testcontainers' PostgreSQL module with its own defaults: health check, credentials, psql in the container", async () => {
     await using container = await testPostgresContainer('self-test-module-defaults').start();
     const inspected = await run('docker', [

@@ -47,6 +47,13 @@ export interface StartTestPostgresServerOptions {
    * ephemeral port, for a server that is never stopped.
    */
   readonly fixedPort?: boolean;
+  /**
+   * Come back when the Docker engine restarts (restart policy `unless-stopped`, on a fixed port):
+   * for the run's shared server, which must outlive engine-outage.integration.test.ts restarting
+   * dockerd (without it every later file found the server gone: ECONNREFUSED). `stop` still
+   * stops it for good until `start`.
+   */
+  readonly restartWithEngine?: boolean;
   /** The label's value: what the server is for (`shared`, `durability`...). */
   readonly purpose: string;
 }
@@ -72,7 +79,10 @@ export async function startTestPostgresServer(
     .withHealthCheck({ test: ['CMD', 'pg_isready', '--quiet', '--host', 'localhost'], interval: 30_000 })
     .withWaitStrategy(Wait.forLogMessage(/database system is ready to accept connections/));
   // PostgreSqlContainer exposes 5432 on an ephemeral port; this binding replaces it.
-  if (options.fixedPort) container.withExposedPorts({ container: 5432, host: await freeLoopbackPort() });
+  if (options.fixedPort || options.restartWithEngine) {
+    container.withExposedPorts({ container: 5432, host: await freeLoopbackPort() });
+  }
+  if (options.restartWithEngine) container.restartWithEngine();
   return testPostgresServer(await container.start());
 }
 
@@ -83,7 +93,7 @@ export async function startTestPostgresServer(
  * the label finds what a killed run left. testcontainers is told the host is 127.0.0.1, where its
  * port checks must knock (run inside a container it would otherwise pick the bridge gateway).
  */
-export function testPostgresContainer(purpose: string): PostgreSqlContainer {
+export function testPostgresContainer(purpose: string): LoopbackPostgreSqlContainer {
   // Read by testcontainers the first time it starts a container in this process; kept if set.
   process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
   process.env.TESTCONTAINERS_HOST_OVERRIDE ??= '127.0.0.1';
@@ -165,7 +175,13 @@ function testPostgresServer(container: StartedPostgreSqlContainer): TestPostgres
  * testcontainers publishes on every interface and offers no host IP: the binding is narrowed to
  * the loopback just before the container is created (the hook subclasses are given for this).
  */
-class LoopbackPostgreSqlContainer extends PostgreSqlContainer {
+export class LoopbackPostgreSqlContainer extends PostgreSqlContainer {
+  /** testcontainers has no builder for a restart policy: it is set on the host config directly. */
+  restartWithEngine(): this {
+    this.hostConfig.RestartPolicy = { Name: 'unless-stopped' };
+    return this;
+  }
+
   protected override async beforeContainerCreated(): Promise<void> {
     for (const bindings of Object.values(this.hostConfig.PortBindings ?? {})) {
       for (const binding of bindings as { HostIp?: string }[]) binding.HostIp = '127.0.0.1';

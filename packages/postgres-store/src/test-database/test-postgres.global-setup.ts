@@ -16,7 +16,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
   let provided: ProvidedTestPostgres;
   let teardown: (() => Promise<void>) | undefined;
   try {
-    const server = await startTestPostgresServer({ purpose: 'shared' });
+    const server = await startTestPostgresServer({ purpose: 'shared', restartWithEngine: true });
     provided = { adminUrl: server.adminUrl };
     teardown = () => server.destroy();
     console.log(
