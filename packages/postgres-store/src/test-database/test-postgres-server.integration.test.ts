@@ -53,7 +53,12 @@ describe('the test PostgreSQL server', () => {
           '--format',
           format,
           (
-            await run('docker', ['ps', '-q', '--filter', `label=${TEST_POSTGRES_LABEL}=self-test-restart-with-engine`])
+            await run('docker', [
+              'ps',
+              '-q',
+              '--filter',
+              `label=${TEST_POSTGRES_LABEL}=self-test-restart-with-engine`,
+            ])
           ).stdout.trim(),
         ])
       ).stdout.trim();
