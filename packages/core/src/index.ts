@@ -103,6 +103,14 @@ export {
   healthSummaryResolutionMs,
   summarizeHealthSamples,
 } from './domain/health-summary.js';
+export type { HostReport, HostRole } from './domain/host-report.js';
+export {
+  defaultHostReportIntervalSeconds,
+  hostNameProblem,
+  hostReportMissedIntervals,
+  isHostReporting,
+  maxHostNameLength,
+} from './domain/host-report.js';
 export type { Incident, IncidentHistoryEntry, IncidentStatus } from './domain/incident.js';
 export { openIncidentStatuses } from './domain/incident.js';
 

@@ -2,6 +2,7 @@ import type { ContainerBaseline } from '../domain/baseline.js';
 import type { ApprovalRequest, HealingActionRecord } from '../domain/healing-action.js';
 import type { HealthSample } from '../domain/health.js';
 import type { HealthSummary, HealthSummaryQuery } from '../domain/health-summary.js';
+import type { HostReport } from '../domain/host-report.js';
 import type { Incident, IncidentStatus } from '../domain/incident.js';
 
 /**
@@ -69,6 +70,14 @@ export interface Store {
     readonly host?: string;
     readonly containerName?: string;
   }): Promise<readonly ContainerBaseline[]>;
+
+  /**
+   * Each agent's report about its host (`monitor_hosts`), upserted by `report.host`: written at
+   * start and every `hosts.report_interval`, read by any agent for the fleet view.
+   */
+  saveHostReport(options: { readonly report: HostReport }): Promise<void>;
+  /** Every host's latest report, sorted by host. */
+  listHosts(options?: Record<string, never>): Promise<readonly HostReport[]>;
 
   /**
    * Optional: removes resolved or escalated incidents opened before `before`, with their healing

@@ -7,6 +7,7 @@ import {
   healthSummaryQueryProblem,
   summarizeHealthSamples,
 } from '../domain/health-summary.js';
+import type { HostReport } from '../domain/host-report.js';
 import type { Incident } from '../domain/incident.js';
 import { MemoryEngineLeases } from '../lease/memory-engine-leases.js';
 import type { EngineLeaseStore } from '../ports/engine-lease.js';
@@ -32,6 +33,7 @@ export class MemoryStore implements Store, EngineLeaseStore {
   readonly #samples = new Map<string, HealthSample>();
   readonly #approvals = new Map<string, ApprovalRequest>();
   readonly #baselines = new Map<string, ContainerBaseline>();
+  readonly #hosts = new Map<string, HostReport>();
   readonly #leases = new MemoryEngineLeases();
   #closed = false;
 
@@ -161,6 +163,16 @@ export class MemoryStore implements Store, EngineLeaseStore {
   async readEngineLease(options: Parameters<EngineLeaseStore['readEngineLease']>[0]) {
     this.#assertOpen();
     return this.#leases.readEngineLease(options);
+  }
+
+  async saveHostReport({ report }: { readonly report: HostReport }): Promise<void> {
+    this.#assertOpen();
+    this.#hosts.set(report.host, { ...report });
+  }
+
+  async listHosts(): Promise<readonly HostReport[]> {
+    this.#assertOpen();
+    return [...this.#hosts.values()].sort((a, b) => (a.host < b.host ? -1 : a.host > b.host ? 1 : 0));
   }
 
   async close(): Promise<void> {

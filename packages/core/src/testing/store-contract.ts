@@ -2,6 +2,7 @@ import type { ContainerBaseline } from '../domain/baseline.js';
 import type { ApprovalRequest, HealingActionRecord } from '../domain/healing-action.js';
 import type { HealthSample } from '../domain/health.js';
 import { type HealthSummaryQuery, summarizeHealthSamples } from '../domain/health-summary.js';
+import type { HostReport } from '../domain/host-report.js';
 import type { Incident } from '../domain/incident.js';
 import type { Store } from '../ports/store.js';
 
@@ -653,6 +654,20 @@ export function storeContract(options: StoreContractOptions): void {
       });
     });
 
+    describe('host reports', () => {
+      storeTest('upserts by host and lists every host sorted by name', async (store) => {
+        expect(await store.listHosts()).toEqual([]);
+        const b = contractHostReport({ host: 'host-b', engineId: 'ENGINE:B', containers: 4 });
+        const a = contractHostReport({ host: 'host-a', engineId: null, engineName: null, role: 'standby' });
+        await store.saveHostReport({ report: b });
+        await store.saveHostReport({ report: a });
+        expect(await store.listHosts()).toEqual([a, b]);
+        const later = { ...b, lastSeenAt: t0 + 5 * minute, containers: 5, unhealthy: 1, openIncidents: 2 };
+        await store.saveHostReport({ report: later });
+        expect(await store.listHosts()).toEqual([a, later]);
+      });
+    });
+
     describe('bounded reads', () => {
       storeTest('a limit is applied by the store: at most `limit` rows, the newest ones', async (store) => {
         const samples = Array.from({ length: 30 }, (_, i) =>
@@ -809,4 +824,20 @@ export function storeContract(options: StoreContractOptions): void {
       });
     });
   });
+}
+
+function contractHostReport(overrides: Partial<HostReport> = {}): HostReport {
+  return {
+    host: 'host-a',
+    engineId: 'ENGINE:A',
+    engineName: 'docker-a',
+    agentVersion: '1.2.3',
+    role: 'active',
+    startedAt: t0,
+    lastSeenAt: t0 + minute,
+    containers: 3,
+    unhealthy: 0,
+    openIncidents: 0,
+    ...overrides,
+  };
 }

@@ -175,6 +175,20 @@ export interface BaselinesTable {
  * The schema as kysely sees it: every table the store owns, by name. Type a `Kysely<Database>`
  * with it to hand to `createSqlStore`, or to query the tables yourself.
  */
+/** `monitor_hosts` (since migration 0007): each host's latest agent report. */
+export interface HostsTable {
+  host: string;
+  engine_id: string | null;
+  engine_name: string | null;
+  agent_version: string;
+  role: string;
+  started_at: TimestampColumn;
+  last_seen_at: TimestampColumn;
+  containers: number;
+  unhealthy: number;
+  open_incidents: number;
+}
+
 export interface Database {
   monitor_incidents: IncidentsTable;
   monitor_health_metrics: HealthMetricsTable;
@@ -184,6 +198,7 @@ export interface Database {
   monitor_baselines: BaselinesTable;
   monitor_health_rollups: HealthRollupsTable;
   monitor_health_rollup_watermarks: HealthRollupWatermarksTable;
+  monitor_hosts: HostsTable;
 }
 
 /** Every table the schema owns, for tests and tools that need to list or empty them. */
@@ -196,4 +211,5 @@ export const monitorTableNames = [
   'monitor_baselines',
   'monitor_health_rollups',
   'monitor_health_rollup_watermarks',
+  'monitor_hosts',
 ] as const satisfies readonly (keyof Database)[];

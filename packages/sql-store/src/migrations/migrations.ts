@@ -8,6 +8,7 @@ import { engineLeaseMigration } from './0003-engine-lease.js';
 import { healthRollupsMigration } from './0004-health-rollups.js';
 import { approvalParamsMigration } from './0005-approval-params.js';
 import { rollupWatermarkMigration } from './0006-rollup-watermark.js';
+import { monitorHostsMigration } from './0007-monitor-hosts.js';
 
 /**
  * Every migration, in code: bundlers and single-file builds break file-system discovery.
@@ -36,6 +37,7 @@ export function sqlMigrations(dialect: SqlDialect): Readonly<Record<string, Migr
     '0004_health_rollups': healthRollupsMigration(dialect),
     '0005_approval_params': approvalParamsMigration(dialect),
     '0006_rollup_watermark': rollupWatermarkMigration(dialect),
+    '0007_monitor_hosts': monitorHostsMigration(dialect),
   };
 }
 

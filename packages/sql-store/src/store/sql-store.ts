@@ -31,6 +31,7 @@ import { approvalFromRow, approvalToRow } from '../rows/approval-row.js';
 import { baselineFromRow, baselineToRow } from '../rows/baseline-row.js';
 import { healingActionFromRow, healingActionToRow } from '../rows/healing-action-row.js';
 import { healthSampleFromRow, healthSampleToRow } from '../rows/health-sample-row.js';
+import { hostReportFromRow, hostReportToRow } from '../rows/host-row.js';
 import { incidentFromRow, incidentToRow } from '../rows/incident-row.js';
 import {
   actionContribution,
@@ -570,6 +571,25 @@ export function createSqlStore(options: CreateSqlStoreOptions): SqlStore {
           .orderBy('host')
           .execute();
         return rows.map((row) => baselineFromRow(row, dialect));
+      });
+    },
+
+    async saveHostReport({ report }) {
+      await run('saveHostReport', async () => {
+        const row = hostReportToRow(report, dialect);
+        const { host: _host, ...update } = row;
+        await db
+          .insertInto('monitor_hosts')
+          .values(row)
+          .onConflict((oc) => oc.column('host').doUpdateSet(update))
+          .execute();
+      });
+    },
+
+    async listHosts() {
+      return run('listHosts', async () => {
+        const rows = await db.selectFrom('monitor_hosts').selectAll().orderBy('host').execute();
+        return rows.map((row) => hostReportFromRow(row, dialect));
       });
     },
 

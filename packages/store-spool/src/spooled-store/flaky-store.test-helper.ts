@@ -5,6 +5,7 @@ import type {
   HealthSample,
   HealthSummary,
   HealthSummaryQuery,
+  HostReport,
   Incident,
   Store,
 } from '@website-monitor/core';
@@ -19,7 +20,7 @@ import { MemoryStore } from '@website-monitor/core/testing';
 export type FlakyMode = 'up' | 'down' | 'writes_down' | 'ack_lost';
 
 export interface WriteAttempt {
-  readonly kind: 'incident' | 'healing_action' | 'approval' | 'health_samples' | 'baselines';
+  readonly kind: 'incident' | 'healing_action' | 'approval' | 'health_samples' | 'baselines' | 'host_report';
   /** The record ids of the call, in order (several for a batch; `container/metric` for baselines). */
   readonly ids: readonly string[];
   readonly accepted: boolean;
@@ -126,6 +127,15 @@ export class FlakyStore implements Store {
   }): Promise<number> {
     await this.#read();
     return this.database.pruneHealthSamples(options);
+  }
+
+  saveHostReport(options: { readonly report: HostReport }): Promise<void> {
+    return this.#write('host_report', [options.report.host], () => this.database.saveHostReport(options));
+  }
+
+  async listHosts(): Promise<readonly HostReport[]> {
+    await this.#read();
+    return this.database.listHosts();
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,7 @@ import {
   type HealthSample,
   type HealthSummary,
   type HealthSummaryQuery,
+  type HostReport,
   healthSummaryQueryProblem,
   type Incident,
   type Logger,
@@ -495,6 +496,23 @@ class SpoolingStore implements SpooledStore {
     }
     const local = latestVersions<T>([...readRecent(), ...readPending()], query.key);
     return query.finish(local.filter((row) => query.matches(row)));
+  }
+
+  /**
+   * A host report says the agent is alive now: it goes straight to the primary and is never
+   * spooled (a replayed one would claim a time it was not seen). While the database is away the
+   * call fails like any primary call; the next report after it returns brings `last_seen_at` back.
+   */
+  async saveHostReport(options: { readonly report: HostReport }): Promise<void> {
+    await this.#primaryCall(async () => {
+      const outcome = await this.#race(this.#primary.saveHostReport(options), this.#batchWriteTimeoutMs);
+      if (outcome === 'timeout') throw new StoreError(`no answer within ${this.#batchWriteTimeoutMs} ms`);
+    });
+  }
+
+  /** Every host's report, from the primary only: the spool holds none. */
+  async listHosts(): Promise<readonly HostReport[]> {
+    return this.#primaryCall(() => this.#primaryRead(() => this.#primary.listHosts()));
   }
 
   async pruneHealthSamples(options: {
