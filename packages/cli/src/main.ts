@@ -6,6 +6,7 @@ import { userErrorText } from './errors/describe-user-error.js';
 import { exitCodes } from './exit-codes.js';
 import type { CliIo } from './io/cli-io.js';
 import type { RuntimeFactory } from './io/runtime-factory.js';
+import { withSecretFiles } from './io/secret-files.js';
 import type { SwarmServicesFactory } from './io/swarm-services-factory.js';
 import { logLevels } from './logging/log-level.js';
 import { DatabaseUnavailableError } from './store/database-failure.js';
@@ -37,7 +38,17 @@ export interface CliDeps {
  * process.exitCode = exitCode; // 0 valid, 2 invalid (each issue printed with its line)
  * ```
  */
-export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<number> {
+export async function runCli(argv: readonly string[], givenIo: CliIo, deps: CliDeps = {}): Promise<number> {
+  // `MONITOR_API_TOKEN_FILE=/run/secrets/...` and the like: read once, before any command runs.
+  let io: CliIo;
+  try {
+    io = withSecretFiles(givenIo);
+  } catch (error) {
+    const text = userErrorText(error);
+    if (text === undefined) throw error;
+    givenIo.stderr(`${text}\n`);
+    return exitCodes.usage;
+  }
   // Each command's modules (and dockerode) load only when that command runs: `--help` and
   // `config validate` stay fast and need no engine library.
   const createRuntime: RuntimeFactory =
