@@ -1,5 +1,5 @@
 import { createServer, request as httpRequest } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { MonitorError } from '@website-monitor/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startMonitorServer } from '../server/monitor-server.js';
@@ -218,6 +218,29 @@ describe('createMonitorApi over a real HTTP server', () => {
     });
   });
 
+  describe('413 reaches a client that writes its whole body before it reads', () => {
+    // The hostile-input suite saw `write EPIPE` for a 1 MB body sent with `Connection: close`:
+    // a server that answers and closes while body bytes are still unread makes the kernel reset
+    // the connection, and the client loses the answer.
+    it.each([
+      ['declared in Content-Length', false],
+      ['chunked', true],
+    ])('%s: 16 clients at once, each answered 413', async (_shape, chunked) => {
+      const { server, runtime } = await harness({ server: { token, maxBodyBytes: 256 } });
+      const port = Number(new URL(server.url).port);
+      const answers = await Promise.all(
+        Array.from({ length: 16 }, (_, index) =>
+          sendOversized({ port, chunked, pauseMs: index % 2 === 0 ? 0 : 200 }),
+        ),
+      );
+      for (const answer of answers) {
+        expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+        expect(answer).toContain('payload_too_large');
+      }
+      expect(runtime.callsOf('restart')).toHaveLength(0);
+    });
+  });
+
   describe("POST /monitor/heal without a reason (the seed's bare call)", () => {
     const bodies: [string, RequestInit][] = [
       ['no body at all', {}],
@@ -422,3 +445,44 @@ monitoring:
     expect(body.problems[0]).toMatch(/engine unreachable/);
   });
 });
+
+/** A 1 MB body to POST /monitor/heal/web over a raw socket; resolves with everything read back. */
+function sendOversized(options: { port: number; chunked: boolean; pauseMs: number }): Promise<string> {
+  const size = 1024 * 1024;
+  const part = Buffer.alloc(64 * 1024, 0x61);
+  const frame = options.chunked
+    ? Buffer.concat([Buffer.from(`${part.length.toString(16)}\r\n`), part, Buffer.from('\r\n')])
+    : part;
+  const head = [
+    'POST /monitor/heal/web HTTP/1.1',
+    `Host: 127.0.0.1:${options.port}`,
+    'Connection: close',
+    `Authorization: Bearer ${token}`,
+    'Content-Type: application/json',
+    options.chunked ? 'Transfer-Encoding: chunked' : `Content-Length: ${size}`,
+    '',
+    '',
+  ].join('\r\n');
+  return new Promise<string>((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port: options.port });
+    let received = '';
+    socket.on('data', (chunk) => {
+      received += chunk.toString('latin1');
+    });
+    socket.on('error', (error) =>
+      reject(new Error(`${error.message}; received: "${received.slice(0, 40)}"`)),
+    );
+    socket.on('close', () => resolve(received));
+    socket.on('connect', async () => {
+      // Like a client that reads only once its request is out: nothing is read while writing.
+      socket.pause();
+      socket.write(head);
+      socket.write(frame);
+      // With a pause, an eager server has answered before the rest is written.
+      if (options.pauseMs > 0) await new Promise((wait) => setTimeout(wait, options.pauseMs));
+      for (let sent = part.length; sent < size && !socket.destroyed; sent += part.length) socket.write(frame);
+      if (socket.destroyed) return;
+      socket.end(options.chunked ? '0\r\n\r\n' : undefined, () => setTimeout(() => socket.resume(), 50));
+    });
+  });
+}

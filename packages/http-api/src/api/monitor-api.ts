@@ -6,6 +6,7 @@ import {
   type ContainerStatus,
   type EngineLeaseRole,
   healthSummaryResolutionMs,
+  isHostReporting,
   type Logger,
   type MonitorAgentApi,
   MonitorError,
@@ -19,12 +20,21 @@ import { ApiError } from '../http/api-error.js';
 import { readJsonBody } from '../http/read-json-body.js';
 import { createMonitorMetrics, type MonitorMetrics, type SpoolDepth } from '../metrics/monitor-metrics.js';
 import { buildOpenApiDocument } from '../openapi/openapi-document.js';
+import type { healRequestSchema, rejectRequestSchema } from '../schemas/api-schemas.js';
 import type {
-  containerMetricsQuerySchema,
-  healRequestSchema,
-  incidentsQuerySchema,
-  rejectRequestSchema,
-} from '../schemas/api-schemas.js';
+  approvalsQuerySchema,
+  containerMetricsHostQuerySchema,
+  incidentsHostQuerySchema,
+  statusQuerySchema,
+  writeHostQuerySchema,
+} from '../schemas/host-schemas.js';
+import {
+  listFleetHosts,
+  refuseOtherHostWrite,
+  reportIntervalSeconds,
+  resolveHostScope,
+  storedStatusLines,
+} from './fleet-reads.js';
 import { matchRoute, type RouteSpec } from './routes.js';
 import { spoolWarning } from './spool-warning.js';
 
@@ -222,20 +232,52 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
   const dispatch = async (route: RouteSpec, input: Input): Promise<void> => {
     const { response } = input;
     switch (route.id) {
-      case 'status':
-        return sendJson(response, 200, {
-          host: agent.host,
-          generatedAt: clock.now(),
-          containers: agent
+      case 'status': {
+        const query = input.query as z.output<typeof statusQuerySchema>;
+        const scope = await resolveHostScope(agent, query.host);
+        const now = clock.now();
+        const live = () =>
+          agent
             .status()
-            .map(statusLine)
-            .sort((a, b) => a.name.localeCompare(b.name)),
-        });
+            .map((line) => statusLine(line, agent.host))
+            .sort((a, b) => a.name.localeCompare(b.name));
+        if (scope.kind === 'self') {
+          return sendJson(response, 200, {
+            host: agent.host,
+            generatedAt: now,
+            source: 'agent',
+            containers: live(),
+          });
+        }
+        if (scope.kind === 'other') {
+          const report = scope.report;
+          return sendJson(response, 200, {
+            host: scope.host,
+            generatedAt: now,
+            source: 'store',
+            lastSeenAt: report ? new Date(report.lastSeenAt).toISOString() : null,
+            reporting: report
+              ? isHostReporting({ report, now, intervalSeconds: reportIntervalSeconds(agent) })
+              : false,
+            containers: await storedStatusLines(agent, scope.host, now),
+          });
+        }
+        const others = (await agent.store.listHosts()).filter((row) => row.host !== agent.host);
+        const containers = [...live()];
+        for (const other of others) {
+          await nextTurn();
+          containers.push(...(await storedStatusLines(agent, other.host, now)));
+        }
+        return sendJson(response, 200, { host: '*', generatedAt: now, source: 'fleet', containers });
+      }
+      case 'hosts':
+        return sendJson(response, 200, await listFleetHosts(agent, clock));
       case 'incidents': {
-        const query = input.query as z.output<typeof incidentsQuerySchema>;
+        const query = input.query as z.output<typeof incidentsHostQuerySchema>;
+        const scope = await resolveHostScope(agent, query.host);
         const since = clock.now() - query.hours * 3_600_000;
         const incidents = await agent.store.listIncidents({
-          host: agent.host,
+          host: scope.kind === 'all' ? undefined : scope.host,
           since,
           containerName: query.container,
           limit: query.limit,
@@ -244,26 +286,34 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
       }
       case 'containerMetrics': {
         const name = input.params.name as string;
-        const query = input.query as z.output<typeof containerMetricsQuerySchema>;
+        const query = input.query as z.output<typeof containerMetricsHostQuerySchema>;
+        const hostScope = await resolveHostScope(agent, query.host);
+        const host = hostScope.kind === 'all' ? agent.host : hostScope.host;
         const windowMs = query.hours * 3_600_000;
         const since = clock.now() - windowMs;
         const bucketMs = query.buckets === undefined ? undefined : bucketWidthMs(windowMs, query.buckets);
-        const known = agent.status().some((line) => line.name === name);
+        const known = hostScope.kind === 'self' && agent.status().some((line) => line.name === name);
         // Each read is one bounded query: the limit and the aggregation are done by the store,
         // so the widest window costs the same few rows as the narrowest (issue 10). One after
         // the other, each in its own turn of the event loop: an embedded database (SQLite)
         // answers synchronously, and three queries in one turn would stall the loop for all three.
-        const scope = { host: agent.host, containerName: name };
+        const scope = { host, containerName: name };
         const samples = await agent.store.listHealthSamples({ ...scope, since, limit: query.limit });
         await nextTurn();
         const summary = await agent.store.summarizeHealthSamples({ ...scope, since, bucketMs });
         await nextTurn();
         const baselines = await agent.store.listBaselines(scope);
         if (!known && samples.length === 0 && summary.total.samples === 0 && baselines.length === 0) {
-          throw new ApiError('not_found', `no container named ${name} is known to this monitor`);
+          throw new ApiError(
+            'not_found',
+            host === agent.host
+              ? `no container named ${name} is known to this monitor`
+              : `no container named ${name} has records under host "${host}"`,
+          );
         }
         return sendJson(response, 200, {
           container: name,
+          host,
           since,
           samples,
           baselines,
@@ -274,6 +324,7 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
         });
       }
       case 'heal': {
+        refuseOtherHostWrite(agent, (input.query as z.output<typeof writeHostQuerySchema>).host);
         const body = input.body as z.output<typeof healRequestSchema>;
         const outcome = await agent.requestHealing({
           container: input.params.container as string,
@@ -285,14 +336,23 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
         if (outcome.kind === 'ask_approval') return sendJson(response, 202, outcome);
         throw new ApiError('conflict', outcome.reason, { details: { outcome } });
       }
-      case 'approvals':
-        return sendJson(response, 200, { approvals: agent.pendingApprovals() });
+      case 'approvals': {
+        const query = input.query as z.output<typeof approvalsQuerySchema>;
+        const scope = await resolveHostScope(agent, query.host);
+        if (scope.kind === 'self') return sendJson(response, 200, { approvals: agent.pendingApprovals() });
+        const host = scope.kind === 'other' ? scope.host : agent.host;
+        return sendJson(response, 200, {
+          approvals: await agent.store.listApprovals({ host, statuses: ['pending'] }),
+        });
+      }
       case 'approve': {
+        refuseOtherHostWrite(agent, (input.query as z.output<typeof writeHostQuerySchema>).host);
         const id = input.params.id as string;
         await assertPending(agent, id, 'approve');
         return sendJson(response, 200, await agent.approve({ id, by }));
       }
       case 'reject': {
+        refuseOtherHostWrite(agent, (input.query as z.output<typeof writeHostQuerySchema>).host);
         const id = input.params.id as string;
         const body = input.body as z.output<typeof rejectRequestSchema>;
         await assertPending(agent, id, 'reject');
@@ -405,7 +465,7 @@ function bucketWidthMs(windowMs: number, buckets: number): number {
   return Math.max(1, Math.ceil(windowMs / buckets / minute)) * minute;
 }
 
-function statusLine(line: ContainerStatus) {
+function statusLine(line: ContainerStatus, host: string) {
   return {
     id: line.id,
     name: line.name,
@@ -418,6 +478,7 @@ function statusLine(line: ContainerStatus) {
     restartsLeft: line.restartsLeft ?? null,
     // Read optionally: an agent built before ContainerStatus carried the flag leaves it out.
     critical: (line as ContainerStatus & { readonly critical?: boolean }).critical === true,
+    host,
   };
 }
 
@@ -476,7 +537,7 @@ function sendError(response: ServerResponse, error: ApiError): void {
     return;
   }
   for (const [name, value] of Object.entries(error.headers ?? {})) response.setHeader(name, value);
-  // A refused body may still be arriving; close the connection rather than read it.
+  // A refused body was read only up to readJsonBody's drain bounds: the connection is not reused.
   if (error.status === 413) response.setHeader('connection', 'close');
   sendJson(response, error.status, error.toBody());
 }
