@@ -24,9 +24,11 @@ export function dashboardHtml(paths: {
   <span id="host" class="host"></span>
   <span id="connection" class="connection" data-state="connecting" role="status" aria-live="polite">Connecting…</span>
 </header>
+<nav id="hosts" class="hosts" aria-label="Hosts" hidden><ul id="host-list" class="host-list"></ul></nav>
 <div id="notice" class="notice" role="alert" hidden></div>
 <main id="main" tabindex="-1">
   <div id="overview">
+    <p id="scope-note" class="scope-note" role="status" hidden></p>
     <section class="summary" aria-label="Summary"><dl id="summary"></dl></section>
     <div class="layout">
       <section class="panel containers" aria-labelledby="containers-title">
@@ -42,7 +44,7 @@ export function dashboardHtml(paths: {
       </section>
       <div class="side">
         <section class="panel" aria-labelledby="approvals-title">
-          <div class="panel-head"><h2 id="approvals-title">Approval queue</h2><span id="approvals-count" class="count">0</span></div>
+          <div class="panel-head"><h2 id="approvals-title">Approval queue</h2><span id="approvals-host" class="hint"></span><span id="approvals-count" class="count">0</span></div>
           <ul id="approvals" class="approvals" aria-live="polite"></ul>
           <p id="approvals-empty" class="empty">Nothing waits for a person.</p>
         </section>

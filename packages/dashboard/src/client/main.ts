@@ -6,87 +6,79 @@ import type {
   IncidentsResponse,
   StatusResponse,
 } from './api/api-types.js';
+import { FleetHosts } from './app/fleet-hosts.js';
+import { wireHealButton } from './app/heal-button.js';
+import { HistoryLoader } from './app/history-loader.js';
 import { type FeedState, startEventFeed } from './events/event-feed.js';
+import { boundedText } from './hosts/host-health.js';
+import {
+  type DashboardRoute,
+  everyHost,
+  isSelfScope,
+  parseRoute,
+  routeHash,
+  withHost,
+} from './hosts/host-route.js';
+import { startPoller } from './hosts/poller.js';
 import { renderApprovals } from './render/approval-queue.js';
 import { ContainerGrid, isProblem } from './render/container-grid.js';
 import { renderContainerPage, setPageTitle } from './render/container-page.js';
 import { byId, h, setAttr, setText } from './render/dom.js';
 import { incidentItem, renderIncidents } from './render/incident-timeline.js';
 import { askForToken } from './render/token-dialog.js';
-import { DashboardState, historyLength, type MetricPoint } from './state/dashboard-state.js';
+import { containerKey, DashboardState, type MetricPoint } from './state/dashboard-state.js';
 
 const state = new DashboardState();
 const api = new ApiClient(askForToken);
 const busyApprovals = new Set<string>();
+const history = new HistoryLoader(api, state, () => schedule());
+const grid = new ContainerGrid(byId('grid'), byId('grid-empty'), history.observer);
 
-// ---- sparkline history: fetched once per card, only for cards scrolled into view -------------
+// ---- hosts: the fleet sharing this agent's store, read every 10 s while the page is visible ----
 
-const historyQueue: string[] = [];
-const historyRequested = new Set<string>();
-let historyInFlight = 0;
-const historyConcurrency = 4;
+const fleet = new FleetHosts(api, state, () => {
+  state.markApprovalsChanged();
+  if (state.scope !== null) void loadScope();
+  renderPage();
+});
 
-const pumpHistory = () => {
-  while (historyInFlight < historyConcurrency && historyQueue.length > 0) {
-    const name = historyQueue.shift()!;
-    historyInFlight++;
-    api
-      .get<ContainerMetricsResponse>(
-        `/monitor/metrics/container/${encodeURIComponent(name)}?hours=1&limit=${historyLength}`,
-      )
-      .then((answer) => state.loadHistory(name, answer.samples))
-      .catch(() => state.loadHistory(name, []))
-      .finally(() => {
-        historyInFlight--;
-        schedule();
-        pumpHistory();
-      });
-  }
-};
-
-const observer =
-  'IntersectionObserver' in window
-    ? new IntersectionObserver(
-        (entries) => {
-          for (const entry of entries) {
-            if (!entry.isIntersecting) continue;
-            const name = (entry.target as HTMLElement).dataset.name;
-            if (!name || historyRequested.has(name)) continue;
-            historyRequested.add(name);
-            historyQueue.push(name);
-            observer?.unobserve(entry.target);
-          }
-          pumpHistory();
-        },
-        { rootMargin: '200px' },
-      )
-    : undefined;
-
-const grid = new ContainerGrid(byId('grid'), byId('grid-empty'), observer);
+// Other hosts are read by polling: the event stream carries this agent's host only.
+startPoller({
+  visibility: document,
+  run: async () => {
+    await fleet.load();
+    if (!isSelfScope(state.scope, state.selfHost)) await loadScope();
+  },
+});
 
 // ---- routing --------------------------------------------------------------------------------
 
-type Route = { readonly page: 'overview' } | { readonly page: 'container'; readonly name: string };
-let route: Route = parseRoute(location.hash);
-let page: { name: string; history: MetricPoint[]; baselines: readonly ContainerBaseline[] } | undefined;
+let route: DashboardRoute = parseRoute(location.hash);
+let page:
+  | { name: string; host: string | null; history: MetricPoint[]; baselines: readonly ContainerBaseline[] }
+  | undefined;
 let pageRequest: AbortController | undefined;
+let healBusy = false;
 
-function parseRoute(hash: string): Route {
-  const match = /^#\/container\/(.+)$/.exec(hash);
-  if (!match) return { page: 'overview' };
-  try {
-    return { page: 'container', name: decodeURIComponent(match[1]!) };
-  } catch {
-    return { page: 'overview' };
-  }
+/** The host picked in the address changed: what is shown is dropped and read for that host. */
+function changeScope(scope: string | null): void {
+  state.reset(scope);
+  history.reset();
+  busyApprovals.clear();
+  grid.reset({ fleet: scope === everyHost, hostLinks: scope !== null });
+  setText(byId('approvals-host'), scope === everyHost ? `this agent's host` : '');
+  fleet.render();
+  schedule();
+  void loadScope();
 }
 
 async function openRoute(): Promise<void> {
   route = parseRoute(location.hash);
+  if (route.host !== state.scope) changeScope(route.host);
   const overview = byId('overview');
   const containerPage = byId('container-page');
   pageRequest?.abort();
-  if (route.page === 'overview') {
+  if (route.container === null) {
     page = undefined;
     overview.hidden = false;
     containerPage.hidden = true;
@@ -94,21 +86,22 @@ async function openRoute(): Promise<void> {
     setPageTitle('website-monitor');
     return;
   }
-  const { name } = route;
+  const name = route.container;
+  const host = route.host === everyHost ? null : route.host;
   overview.hidden = true;
   containerPage.hidden = false;
   setPageTitle(`${name} · website-monitor`);
-  page = { name, history: [], baselines: [] };
+  page = { name, host, history: [], baselines: [] };
   renderPage();
   byId('main').focus();
   const controller = new AbortController();
   pageRequest = controller;
   try {
     const answer = await api.get<ContainerMetricsResponse>(
-      `/monitor/metrics/container/${encodeURIComponent(name)}?hours=1&limit=500`,
+      withHost(`/monitor/metrics/container/${encodeURIComponent(name)}?hours=1&limit=500`, host),
       controller.signal,
     );
-    if (page?.name !== name) return;
+    if (page?.name !== name || page.host !== host) return;
     page.history = answer.samples.map((sample) => ({
       at: sample.checkedAt,
       cpuPercent: sample.metrics.cpuPercent ?? null,
@@ -126,7 +119,8 @@ async function openRoute(): Promise<void> {
 
 function renderPage(): void {
   if (!page) return;
-  const view = state.containers.get(page.name);
+  const viewHost = page.host ?? state.liveHost;
+  const view = state.containers.get(containerKey(viewHost, page.name));
   // Live checks extend the chart after the stored samples.
   const verdict = view?.verdict;
   const last = page.history.at(-1);
@@ -136,11 +130,24 @@ function renderPage(): void {
     if (page.history.length > 500) page.history.splice(0, page.history.length - 500);
   }
   const now = Date.now();
+  const mode = timelineMode();
   const incidents = [...state.incidents.values()]
-    .filter((incident) => incident.containerName === page!.name)
+    .filter(
+      (incident) =>
+        incident.containerName === page!.name && (page!.host === null || incident.host === viewHost),
+    )
     .sort((a, b) => b.openedAt - a.openedAt)
-    .map((incident) => incidentItem(incident, state.actionsOf(incident), now));
-  renderContainerPage(byId('container-page'), view, page.name, page, incidents, now);
+    .map((incident) => incidentItem(incident, state.actionsOf(incident), now, mode));
+  renderContainerPage(byId('container-page'), view, page.name, page, incidents, now, {
+    host: page.host,
+    backHref: routeHash({ host: route.host, container: null }),
+    writable: state.writable,
+    healBusy,
+  });
+}
+
+function timelineMode() {
+  return { fleet: state.scope === everyHost, hostLinks: state.scope !== null };
 }
 
 window.addEventListener('hashchange', () => void openRoute());
@@ -172,17 +179,22 @@ function flush(): void {
       [...state.incidents.values()],
       (incident) => state.actionsOf(incident),
       now,
+      timelineMode(),
     );
     byId('incidents-empty').hidden = state.incidents.size > 0;
   }
   if (dirty.approvals) {
-    renderApprovals(byId('approvals'), [...state.approvals.values()], busyApprovals, now);
+    // The fleet view lists this agent's own queue (the API has no queue of every host).
+    renderApprovals(byId('approvals'), [...state.approvals.values()], busyApprovals, now, {
+      readOnlyHost: state.writable || state.scope === everyHost ? null : state.scope,
+      hostLinks: state.scope !== null,
+    });
     byId('approvals-empty').hidden = state.approvals.size > 0;
     setText(byId('approvals-count'), String(state.approvals.size));
     setAttr(byId('approvals-count'), 'data-count', String(state.approvals.size));
   }
   if (dirty.engine) {
-    setText(byId('host'), state.host);
+    setText(byId('host'), boundedText(state.selfHost ?? state.host));
     if (state.engine.connected === false) {
       notify(`Container engine unreachable${state.engine.error ? `: ${state.engine.error}` : ''}`, 0);
     }
@@ -230,19 +242,32 @@ function renderSummary(): void {
 
 // ---- snapshot + live events ------------------------------------------------------------------
 
-async function resync(): Promise<void> {
+/**
+ * Reads what the picked host shows, once: on every (re)connect of the event stream, when another
+ * host is picked, and every poll while another host (or every host) is shown.
+ */
+async function loadScope(): Promise<void> {
+  const scope = state.scope;
   try {
     const [status, incidents, approvals] = await Promise.all([
-      api.get<StatusResponse>('/monitor/status'),
-      api.get<IncidentsResponse>('/monitor/incidents?hours=24&limit=500'),
-      api.get<ApprovalsResponse>('/monitor/approvals'),
+      api.get<StatusResponse>(withHost('/monitor/status', scope)),
+      api.get<IncidentsResponse>(withHost('/monitor/incidents?hours=24&limit=500', scope)),
+      api.get<ApprovalsResponse>(withHost('/monitor/approvals', scope === everyHost ? null : scope)),
     ]);
+    if (state.scope !== scope) return;
     state.loadStatus(status);
     state.loadIncidents(incidents.incidents);
     state.loadApprovals(approvals.approvals);
     schedule();
   } catch (error) {
-    notify(error);
+    if (state.scope !== scope) return;
+    if (error instanceof ApiRequestError && error.status === 404 && scope !== null) {
+      notify(
+        `No host named "${boundedText(scope)}" reports to this agent's store: pick one of the hosts listed.`,
+      );
+    } else {
+      notify(error);
+    }
   }
 }
 
@@ -254,8 +279,11 @@ const statusRefreshDelayMs = 1_000;
 function refreshStatusSoon(): void {
   if (statusRefresh !== undefined) return;
   statusRefresh = setTimeout(async () => {
+    const scope = state.scope;
     try {
-      state.loadStatus(await api.get<StatusResponse>('/monitor/status'));
+      const status = await api.get<StatusResponse>(withHost('/monitor/status', scope));
+      if (state.scope !== scope) return;
+      state.loadStatus(status);
       schedule();
     } catch {
       // The next resync (on reconnect) brings it; a notice for this would only be noise.
@@ -273,7 +301,7 @@ const connectionText: Record<FeedState, string> = {
 
 startEventFeed({
   api,
-  onOpen: () => void resync(),
+  onOpen: () => void loadScope(),
   onState: (feed) => {
     const element = byId('connection');
     setAttr(element, 'data-state', feed);
@@ -297,7 +325,8 @@ byId('approvals').addEventListener('click', (event) => {
   const button = (event.target as HTMLElement).closest<HTMLButtonElement>('button[data-decision]');
   const item = button?.closest<HTMLElement>('[data-approval-id]');
   const id = item?.dataset.approvalId;
-  if (!button || !id || busyApprovals.has(id)) return;
+  // Another host's queue has no buttons; this guards against a stale one all the same.
+  if (!button || !id || busyApprovals.has(id) || !(state.writable || state.scope === everyHost)) return;
   const decision = button.dataset.decision === 'approve' ? 'approve' : 'reject';
   void decide(id, decision);
 });
@@ -322,6 +351,19 @@ async function decide(id: string, decision: 'approve' | 'reject'): Promise<void>
     schedule();
   }
 }
+
+// ---- heal: a restart asked for a container of this agent's host -------------------------------
+
+wireHealButton({
+  root: byId('container-page'),
+  api,
+  mayHeal: () => state.writable,
+  onBusy: (busy) => {
+    healBusy = busy;
+    renderPage();
+  },
+  notify,
+});
 
 // ---- filters and notices ---------------------------------------------------------------------
 

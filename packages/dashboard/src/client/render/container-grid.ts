@@ -1,4 +1,5 @@
 import { formatBytes, formatMs, formatPercent, humanize } from '../format/format.js';
+import { boundedText } from '../hosts/host-health.js';
 import type { ContainerView, MetricPoint } from '../state/dashboard-state.js';
 import { containerHref, h, setAttr, setText, svg } from './dom.js';
 import { scaleSeries } from './sparkline.js';
@@ -31,6 +32,10 @@ export class ContainerGrid {
   readonly #cards = new Map<string, Card>();
   #filter = '';
   #problemsOnly = false;
+  /** Every host shown: each card names its host, and the grid is grouped by host. */
+  #fleet = false;
+  /** A host was picked: links name the container's host. */
+  #hostLinks = false;
 
   constructor(
     private readonly list: HTMLElement,
@@ -39,24 +44,43 @@ export class ContainerGrid {
     private readonly observer: IntersectionObserver | undefined,
   ) {}
 
-  /** Adds and removes cards so the list matches `views`: critical containers first, then by name. */
-  syncMembership(views: Iterable<ContainerView>): void {
-    const sorted = [...views].sort(
-      (a, b) => Number(b.critical) - Number(a.critical) || a.name.localeCompare(b.name),
-    );
-    const keep = new Set(sorted.map((view) => view.name));
-    for (const [name, card] of this.#cards) {
-      if (keep.has(name)) continue;
+  /** Drops every card, for another host; `fleet`: every host is shown, `hostLinks`: one was picked. */
+  reset(options: { readonly fleet: boolean; readonly hostLinks: boolean }): void {
+    for (const card of this.#cards.values()) {
       this.observer?.unobserve(card.root);
       card.root.remove();
-      this.#cards.delete(name);
+    }
+    this.#cards.clear();
+    this.#fleet = options.fleet;
+    this.#hostLinks = options.hostLinks;
+    this.list.classList.toggle('fleet', options.fleet);
+    this.#applyFilter();
+  }
+
+  /**
+   * Adds and removes cards so the list matches `views`: critical containers first, then by name
+   * (in the fleet view, grouped by host first).
+   */
+  syncMembership(views: Iterable<ContainerView>): void {
+    const sorted = [...views].sort(
+      (a, b) =>
+        (this.#fleet ? a.host.localeCompare(b.host) : 0) ||
+        Number(b.critical) - Number(a.critical) ||
+        a.name.localeCompare(b.name),
+    );
+    const keep = new Set(sorted.map((view) => view.key));
+    for (const [key, card] of this.#cards) {
+      if (keep.has(key)) continue;
+      this.observer?.unobserve(card.root);
+      card.root.remove();
+      this.#cards.delete(key);
     }
     const fragment = document.createDocumentFragment();
     for (const view of sorted) {
-      let card = this.#cards.get(view.name);
+      let card = this.#cards.get(view.key);
       if (!card) {
-        card = buildCard(view.name);
-        this.#cards.set(view.name, card);
+        card = buildCard(view, { fleet: this.#fleet, hostLinks: this.#hostLinks });
+        this.#cards.set(view.key, card);
         this.observer?.observe(card.root);
         this.update(view);
       }
@@ -67,7 +91,7 @@ export class ContainerGrid {
   }
 
   update(view: ContainerView): void {
-    const card = this.#cards.get(view.name);
+    const card = this.#cards.get(view.key);
     if (!card) return;
     const problem = isProblem(view);
     setAttr(card.root, 'data-health', view.health ?? 'unknown');
@@ -104,7 +128,7 @@ export class ContainerGrid {
         }).points,
       );
     }
-    if (this.#problemsOnly || this.#filter) card.root.hidden = !this.#matches(view.name, problem);
+    if (this.#problemsOnly || this.#filter) card.root.hidden = !this.#matches(card.root, problem);
   }
 
   setFilter(filter: string, problemsOnly: boolean): void {
@@ -119,17 +143,21 @@ export class ContainerGrid {
 
   #applyFilter(): void {
     let shown = 0;
-    for (const [name, card] of this.#cards) {
-      const visible = this.#matches(name, card.root.getAttribute('data-problem') === 'true');
+    for (const card of this.#cards.values()) {
+      const visible = this.#matches(card.root, card.root.getAttribute('data-problem') === 'true');
       card.root.hidden = !visible;
       if (visible) shown++;
     }
     this.empty.hidden = shown > 0 || this.#cards.size === 0;
   }
 
-  #matches(name: string, problem: boolean): boolean {
+  /** By container name, and in the fleet view by host name too. */
+  #matches(root: HTMLElement, problem: boolean): boolean {
     if (this.#problemsOnly && !problem) return false;
-    return this.#filter === '' || name.toLowerCase().includes(this.#filter);
+    if (this.#filter === '') return true;
+    const name = root.dataset.name ?? '';
+    const host = this.#fleet ? (root.dataset.host ?? '') : '';
+    return name.toLowerCase().includes(this.#filter) || host.toLowerCase().includes(this.#filter);
   }
 }
 
@@ -158,7 +186,11 @@ function series(history: readonly MetricPoint[], key: MetricKey): (number | null
   return history.map((point) => point[key]);
 }
 
-function buildCard(name: string): Card {
+function buildCard(
+  view: ContainerView,
+  mode: { readonly fleet: boolean; readonly hostLinks: boolean },
+): Card {
+  const { name, host } = view;
   const critical = h(
     'span',
     {
@@ -190,14 +222,25 @@ function buildCard(name: string): Card {
   });
   const root = h(
     'li',
-    { class: 'card', 'data-name': name },
+    { class: 'card', 'data-name': name, 'data-host': host },
     h(
       'div',
       { class: 'card-head' },
-      h('a', { class: 'card-name', href: containerHref(name), title: name }, name),
+      h(
+        'a',
+        { class: 'card-name', href: containerHref(name, mode.hostLinks ? host : null), title: name },
+        name,
+      ),
       critical,
       state,
     ),
+    mode.fleet
+      ? h(
+          'p',
+          { class: 'card-host' },
+          h('span', { class: 'badge host', title: boundedText(host, 300) }, boundedText(host)),
+        )
+      : null,
     h('div', { class: 'card-health' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), health),
     ...rows,
     incident,

@@ -1,5 +1,6 @@
 import type { ContainerBaseline, Incident } from '../api/api-types.js';
 import { formatAgo, formatBytes, formatMs, formatPercent, humanize } from '../format/format.js';
+import { boundedText } from '../hosts/host-health.js';
 import type { ContainerView, MetricPoint } from '../state/dashboard-state.js';
 import { h, setText, svg } from './dom.js';
 import { scaleSeries } from './sparkline.js';
@@ -37,6 +38,17 @@ const baselineLabels: Record<
 const width = 640;
 const height = 150;
 
+/**
+ * Where the page is: `host` names the container's host when one was picked (null: the serving
+ * agent's), `backHref` the overview it came from, `writable` whether this agent may heal it.
+ */
+export interface ContainerPageOptions {
+  readonly host: string | null;
+  readonly backHref: string;
+  readonly writable: boolean;
+  readonly healBusy: boolean;
+}
+
 /** One container: its state, charts over the stored and live checks, learned baseline, incidents. */
 export function renderContainerPage(
   root: HTMLElement,
@@ -45,10 +57,11 @@ export function renderContainerPage(
   details: { readonly history: readonly MetricPoint[]; readonly baselines: readonly ContainerBaseline[] },
   incidents: readonly HTMLElement[],
   now: number,
+  options: ContainerPageOptions = { host: null, backHref: '#/', writable: true, healBusy: false },
 ): void {
   if (!view) {
     root.replaceChildren(
-      h('p', {}, h('a', { href: '#/' }, '← All containers')),
+      h('p', {}, h('a', { href: options.backHref }, '← All containers')),
       h('h1', {}, name),
       h('p', { class: 'empty' }, 'This monitor does not know a container by that name.'),
     );
@@ -65,7 +78,7 @@ export function renderContainerPage(
         )
       : '';
   root.replaceChildren(
-    h('p', { class: 'crumbs' }, h('a', { href: '#/' }, '← All containers')),
+    h('p', { class: 'crumbs' }, h('a', { href: options.backHref }, '← All containers')),
     h(
       'div',
       { class: 'page-head' },
@@ -81,6 +94,7 @@ export function renderContainerPage(
     h(
       'dl',
       { class: 'facts wide' },
+      ...(options.host === null ? [] : fact('Host', boundedText(options.host))),
       ...fact('Critical', view.critical ? 'yes: restarted first, incidents at least high urgency' : 'no'),
       ...fact('Last check', view.verdict ? formatAgo(view.verdict.checkedAt, now) : '–'),
       ...fact('Restarts (Docker)', metrics ? String(metrics.restartCount) : '–'),
@@ -88,6 +102,7 @@ export function renderContainerPage(
       ...fact('Container id', view.id.slice(0, 12)),
     ),
     problemList,
+    healControls(view, options),
     h(
       'section',
       { class: 'charts', 'aria-label': 'Charts' },
@@ -117,6 +132,36 @@ export function renderContainerPage(
       incidents.length > 0
         ? h('ol', { class: 'timeline' }, ...incidents)
         : h('p', { class: 'empty' }, 'No incidents in the last 24 hours.'),
+    ),
+  );
+}
+
+/**
+ * A restart asked through the API (the policy still decides) for a container of this agent's
+ * host; for another host's container, which agent to open instead: only it acts on its engine.
+ */
+function healControls(view: ContainerView, options: ContainerPageOptions): HTMLElement {
+  if (!options.writable) {
+    return h(
+      'p',
+      { class: 'elsewhere', id: 'heal-elsewhere' },
+      `Restarts and approvals for this container are made by the agent on ${boundedText(view.host)}: open that agent's dashboard.`,
+    );
+  }
+  return h(
+    'div',
+    { class: 'page-actions' },
+    h(
+      'button',
+      {
+        type: 'button',
+        id: 'heal',
+        class: 'primary',
+        'data-heal': view.name,
+        disabled: options.healBusy,
+        title: 'Asks the agent to restart it; the healing policy (budget, backoff, approvals) still applies',
+      },
+      options.healBusy ? 'Restarting…' : 'Restart container',
     ),
   );
 }

@@ -1,3 +1,5 @@
+export { containerHref } from '../hosts/host-route.js';
+
 type Child = Node | string | null | undefined | false;
 
 /** A tiny element builder: text always goes in as text (never HTML), so data cannot inject markup. */
@@ -46,8 +48,4 @@ export function setText(element: Element, text: string): void {
 
 export function setAttr(element: Element, name: string, value: string): void {
   if (element.getAttribute(name) !== value) element.setAttribute(name, value);
-}
-
-export function containerHref(name: string): string {
-  return `#/container/${encodeURIComponent(name)}`;
 }

@@ -1,8 +1,17 @@
 import type { HealingActionRecord, Incident } from '../api/api-types.js';
 import { formatAgo, formatClock, formatMs, humanize } from '../format/format.js';
+import { boundedText } from '../hosts/host-health.js';
 import { containerHref, h } from './dom.js';
 
 type ActionLine = HealingActionRecord | { readonly action: string };
+
+/** `fleet`: every host is shown, so each incident names its host; `hostLinks`: links name the host. */
+export interface TimelineMode {
+  readonly fleet: boolean;
+  readonly hostLinks: boolean;
+}
+
+const singleHost: TimelineMode = { fleet: false, hostLinks: false };
 
 /** Incidents newest first, each with its diagnosis and every action taken. */
 export function renderIncidents(
@@ -10,16 +19,24 @@ export function renderIncidents(
   incidents: readonly Incident[],
   actionsOf: (incident: Incident) => readonly ActionLine[],
   now: number,
+  mode: TimelineMode = singleHost,
   limit = 50,
 ): void {
   const sorted = [...incidents].sort((a, b) => b.openedAt - a.openedAt);
-  const items = sorted.slice(0, limit).map((incident) => incidentItem(incident, actionsOf(incident), now));
+  const items = sorted
+    .slice(0, limit)
+    .map((incident) => incidentItem(incident, actionsOf(incident), now, mode));
   if (sorted.length > limit)
     items.push(h('li', { class: 'more' }, `${sorted.length - limit} older incidents not shown`));
   list.replaceChildren(...items);
 }
 
-export function incidentItem(incident: Incident, actions: readonly ActionLine[], now: number): HTMLLIElement {
+export function incidentItem(
+  incident: Incident,
+  actions: readonly ActionLine[],
+  now: number,
+  mode: TimelineMode = singleHost,
+): HTMLLIElement {
   const diagnosis = incident.diagnosis;
   return h(
     'li',
@@ -28,14 +45,25 @@ export function incidentItem(incident: Incident, actions: readonly ActionLine[],
       'data-status': incident.status,
       'data-incident-id': incident.id,
       'data-container': incident.containerName,
+      'data-host': incident.host,
     },
     h(
       'div',
       { class: 'incident-head' },
       h('span', { class: 'badge status', 'data-status': incident.status }, humanize(incident.status)),
+      mode.fleet
+        ? h(
+            'span',
+            { class: 'badge host', title: boundedText(incident.host, 300) },
+            boundedText(incident.host),
+          )
+        : null,
       h(
         'a',
-        { class: 'incident-container', href: containerHref(incident.containerName) },
+        {
+          class: 'incident-container',
+          href: containerHref(incident.containerName, mode.hostLinks ? incident.host : null),
+        },
         incident.containerName,
       ),
       h('span', { class: 'trigger' }, humanize(incident.trigger)),

@@ -1,6 +1,6 @@
 import type { HealthVerdict, Incident } from '@website-monitor/core';
 import { describe, expect, it } from 'vitest';
-import { DashboardState, historyLength } from './dashboard-state.js';
+import { containerKey, DashboardState, historyLength } from './dashboard-state.js';
 
 const verdict = (name: string, checkedAt: number, cpuPercent?: number): HealthVerdict => ({
   containerId: `id-${name}`,
@@ -43,6 +43,9 @@ const incident = (status: Incident['status']): Incident => ({
   escalationReason: null,
 });
 
+const byName = (state: DashboardState, name: string) =>
+  [...state.containers.values()].find((view) => view.name === name);
+
 describe('DashboardState', () => {
   it('marks only the container a check was about, and a new container as a membership change', () => {
     const state = new DashboardState();
@@ -50,19 +53,19 @@ describe('DashboardState', () => {
     state.takeDirty();
     state.apply('check:completed', verdict('web', 10, 1.5));
     let dirty = state.takeDirty();
-    expect([...dirty.containers]).toEqual(['web']);
+    expect([...dirty.containers]).toEqual([containerKey('h', 'web')]);
     expect(dirty.membership).toBe(true);
     state.apply('check:completed', verdict('web', 20, 2.5));
     dirty = state.takeDirty();
     expect(dirty.membership).toBe(false);
-    expect(state.containers.get('web')?.history.map((point) => point.cpuPercent)).toEqual([1.5, 2.5]);
+    expect(byName(state, 'web')?.history.map((point) => point.cpuPercent)).toEqual([1.5, 2.5]);
     expect(state.hasChanges).toBe(false);
   });
 
   it('keeps at most historyLength points, newest last', () => {
     const state = new DashboardState();
     for (let at = 1; at <= historyLength + 5; at++) state.apply('check:completed', verdict('web', at, at));
-    const { history } = state.containers.get('web')!;
+    const { history } = byName(state, 'web')!;
     expect(history).toHaveLength(historyLength);
     expect(history.at(-1)?.cpuPercent).toBe(historyLength + 5);
   });
@@ -70,11 +73,11 @@ describe('DashboardState', () => {
   it('puts stored samples before the live points that arrived first, without doubling one', () => {
     const state = new DashboardState();
     for (const at of [1001, 1002, 1003]) state.apply('check:completed', verdict('web', at, at));
-    state.loadHistory('web', [
+    state.loadHistory(containerKey('', 'web'), [
       { ...verdict('web', 500, 99), id: 's1', host: 'h' },
       { ...verdict('web', 1001, 98), id: 's2', host: 'h' },
     ]);
-    const view = state.containers.get('web')!;
+    const view = byName(state, 'web')!;
     expect(view.history.map((point) => [point.at, point.cpuPercent])).toEqual([
       [500, 99],
       [1001, 98],
@@ -88,7 +91,7 @@ describe('DashboardState', () => {
     const state = new DashboardState();
     state.apply('check:completed', verdict('web', 1));
     state.apply('incident:opened', incident('open'));
-    expect(state.containers.get('web')?.incident?.id).toBe('inc-1');
+    expect(byName(state, 'web')?.incident?.id).toBe('inc-1');
     state.apply('healing:attempt', {
       id: 'a1',
       incidentId: 'inc-1',
@@ -102,7 +105,7 @@ describe('DashboardState', () => {
       result: 'succeeded',
     });
     state.apply('incident:resolved', incident('resolved'));
-    expect(state.containers.get('web')?.incident).toBeNull();
+    expect(byName(state, 'web')?.incident).toBeNull();
     const resolved = state.incidents.get('inc-1')!;
     expect(state.actionsOf(resolved)).toEqual([
       { id: 'a1', incidentId: 'inc-1', action: 'restart_container', result: 'succeeded' },
@@ -136,7 +139,7 @@ describe('DashboardState', () => {
     expect(state.takeDirty().membership).toBe(false);
     state.loadStatus({ host: 'h', containers: [line('web', true), line('api', true), line('db', false)] });
     expect(state.takeDirty().membership).toBe(true);
-    expect(state.containers.get('web')?.critical).toBe(true);
+    expect(byName(state, 'web')?.critical).toBe(true);
   });
 
   it('asks for a status snapshot once after a container appears through an event', () => {
@@ -145,7 +148,7 @@ describe('DashboardState', () => {
     expect(state.takeUnlisted()).toBe(false);
     state.apply('check:completed', verdict('new-app', 1));
     state.apply('check:completed', verdict('other-app', 1));
-    expect(state.containers.get('new-app')?.critical).toBe(false);
+    expect(byName(state, 'new-app')?.critical).toBe(false);
     expect(state.takeUnlisted()).toBe(true);
     expect(state.takeUnlisted()).toBe(false);
     state.apply('check:completed', verdict('new-app', 2));

@@ -6,6 +6,7 @@ import type {
   Incident,
   StatusLine,
 } from '../api/api-types.js';
+import { everyHost, isSelfScope } from '../hosts/host-route.js';
 
 /** One check's numbers, as a sparkline needs them. */
 export interface MetricPoint {
@@ -17,6 +18,9 @@ export interface MetricPoint {
 }
 
 export interface ContainerView {
+  /** `containerKey(host, name)`: a fleet may run a container of the same name on several hosts. */
+  readonly key: string;
+  readonly host: string;
   readonly name: string;
   id: string;
   monitored: boolean;
@@ -33,8 +37,13 @@ export interface ContainerView {
   historyLoaded: boolean;
 }
 
+/** One container of one host; unambiguous whatever the names hold. */
+export function containerKey(host: string, name: string): string {
+  return JSON.stringify([host, name]);
+}
+
 export interface DirtySet {
-  /** Containers whose card must be redrawn. */
+  /** Containers (by key) whose card must be redrawn. */
   readonly containers: ReadonlySet<string>;
   /** A container came or went, or became (un)critical: the grid's order must be redone. */
   readonly membership: boolean;
@@ -51,7 +60,12 @@ const openStatuses = new Set(['open', 'diagnosing', 'healing', 'awaiting_approva
  * what changed so the renderer touches only that, once per animation frame.
  */
 export class DashboardState {
+  /** The host the last status snapshot was about (the serving agent's when no host is picked). */
   host = '';
+  /** The serving agent's host, from `/monitor/hosts` (null until read, or from an older agent). */
+  selfHost: string | null = null;
+  /** The picked host: null for the serving agent's own, a host name, or `*` for every host. */
+  scope: string | null = null;
   readonly containers = new Map<string, ContainerView>();
   readonly incidents = new Map<string, Incident>();
   /** Healing action records seen on the event stream, by incident id. */
@@ -67,12 +81,38 @@ export class DashboardState {
   /** A container was first seen on the event stream: only the status snapshot says whether it is critical. */
   #unlisted = false;
 
+  /**
+   * Another host (or every host) was picked: what was shown is dropped, and live events of the
+   * serving agent are applied only while its host is among those shown.
+   */
+  reset(scope: string | null): void {
+    this.scope = scope;
+    if (this.containers.size > 0) this.#membership = true;
+    this.containers.clear();
+    this.incidents.clear();
+    this.actions.clear();
+    this.approvals.clear();
+    this.#dirtyContainers.clear();
+    this.#incidents = this.#approvals = this.#engine = true;
+    this.#unlisted = false;
+  }
+
+  /** Whether the serving agent's event stream is about what the page shows. */
+  get showsLiveEvents(): boolean {
+    return this.scope === everyHost || isSelfScope(this.scope, this.selfHost);
+  }
+
+  /** Whether the containers shown may be written to (healed, approved) from this page. */
+  get writable(): boolean {
+    return isSelfScope(this.scope, this.selfHost);
+  }
+
   loadStatus(status: { readonly host: string; readonly containers: readonly StatusLine[] }): void {
     this.host = status.host;
     const seen = new Set<string>();
     for (const line of status.containers) {
-      seen.add(line.name);
-      const view = this.#view(line.name, line.id);
+      const view = this.#view(line.host ?? status.host, line.name, line.id);
+      seen.add(view.key);
       view.id = line.id;
       view.monitored = line.monitored;
       view.state = line.state;
@@ -86,11 +126,11 @@ export class DashboardState {
       }
       if (line.verdict && line.verdict.checkedAt !== view.verdict?.checkedAt)
         this.#applyVerdict(view, line.verdict);
-      this.#dirtyContainers.add(line.name);
+      this.#dirtyContainers.add(view.key);
     }
-    for (const name of [...this.containers.keys()]) {
-      if (!seen.has(name)) {
-        this.containers.delete(name);
+    for (const key of [...this.containers.keys()]) {
+      if (!seen.has(key)) {
+        this.containers.delete(key);
         this.#membership = true;
       }
     }
@@ -98,9 +138,14 @@ export class DashboardState {
     this.#engine = true;
   }
 
+  /** A snapshot; an incident already known in a newer version (from the event stream) keeps it. */
   loadIncidents(incidents: readonly Incident[]): void {
+    const known = new Map(this.incidents);
     this.incidents.clear();
-    for (const incident of incidents) this.incidents.set(incident.id, incident);
+    for (const incident of incidents) {
+      const current = known.get(incident.id);
+      this.incidents.set(incident.id, current && current.updatedAt > incident.updatedAt ? current : incident);
+    }
     this.#incidents = true;
   }
 
@@ -112,8 +157,8 @@ export class DashboardState {
   }
 
   /** Stored samples (oldest first) in front of whatever live points already arrived. */
-  loadHistory(name: string, samples: readonly HealthSample[]): void {
-    const view = this.containers.get(name);
+  loadHistory(key: string, samples: readonly HealthSample[]): void {
+    const view = this.containers.get(key);
     if (!view) return;
     const stored = samples.map((sample) => pointOf(sample.checkedAt, sample.metrics));
     const newestStored = stored.at(-1)?.at ?? Number.NEGATIVE_INFINITY;
@@ -121,18 +166,20 @@ export class DashboardState {
       -historyLength,
     );
     view.historyLoaded = true;
-    this.#dirtyContainers.add(name);
+    this.#dirtyContainers.add(key);
   }
 
   /** One server-sent event, by its name. Unknown names are ignored (a newer agent may send more). */
   apply(event: string, payload: unknown): void {
+    // Every event but the engine's is about a container of the serving agent's host.
+    if (event !== 'engine:connection' && !this.showsLiveEvents) return;
     switch (event) {
       case 'check:completed':
       case 'check:failed': {
         const verdict = payload as HealthVerdict;
-        const view = this.#view(verdict.containerName, verdict.containerId);
+        const view = this.#view(this.liveHost, verdict.containerName, verdict.containerId);
         this.#applyVerdict(view, verdict);
-        this.#dirtyContainers.add(view.name);
+        this.#dirtyContainers.add(view.key);
         return;
       }
       case 'incident:opened':
@@ -142,11 +189,13 @@ export class DashboardState {
         const incident = payload as Incident;
         this.incidents.set(incident.id, incident);
         this.#incidents = true;
-        const view = this.containers.get(incident.containerName);
+        const view =
+          this.containers.get(containerKey(incident.host, incident.containerName)) ??
+          this.containers.get(containerKey(this.liveHost, incident.containerName));
         if (view) {
           if (openStatuses.has(incident.status)) view.incident = incident;
           else if (view.incident?.id === incident.id) view.incident = null;
-          this.#dirtyContainers.add(view.name);
+          this.#dirtyContainers.add(view.key);
         }
         return;
       }
@@ -225,10 +274,18 @@ export class DashboardState {
     );
   }
 
-  #view(name: string, id: string): ContainerView {
-    let view = this.containers.get(name);
+  /** The host live events are about: the serving agent's. */
+  get liveHost(): string {
+    return this.selfHost ?? this.host;
+  }
+
+  #view(host: string, name: string, id: string): ContainerView {
+    const key = containerKey(host, name);
+    let view = this.containers.get(key);
     if (!view) {
       view = {
+        key,
+        host,
         name,
         id,
         monitored: true,
@@ -241,7 +298,7 @@ export class DashboardState {
         history: [],
         historyLoaded: false,
       };
-      this.containers.set(name, view);
+      this.containers.set(key, view);
       this.#membership = true;
       this.#unlisted = true;
     }
