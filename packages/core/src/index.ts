@@ -37,6 +37,7 @@ export type {
   DiscoveryMode,
   HealingConfig,
   HealthEndpointGuard,
+  HostsConfig,
   MonitorConfig,
   MonitoringConfig,
   NotificationsConfig,

@@ -3,6 +3,7 @@ import { createNodeHttpProber } from '../check/node-http-prober.js';
 import type { MonitorConfig } from '../config/monitor-config.js';
 import type { ApprovalRequest } from '../domain/healing-action.js';
 import type { HealthVerdict } from '../domain/health.js';
+import { defaultHostReportIntervalSeconds } from '../domain/host-report.js';
 import { MonitorError } from '../errors/monitor-error.js';
 import type { HealingStrategy } from '../heal/healing-strategy.js';
 import { createDefaultStrategyRegistry, type HealingStrategyRegistry } from '../heal/strategy-registry.js';
@@ -14,14 +15,16 @@ import { createApprovalQueue } from '../policy/approval-queue.js';
 import { createCircuitBreaker } from '../policy/circuit-breaker.js';
 import { createOperatorIntentTracker } from '../policy/operator-intent.js';
 import { type Clock, systemClock } from '../ports/clock.js';
-import type { ContainerRuntime } from '../ports/container-runtime.js';
+import type { ContainerRuntime, EngineInfo } from '../ports/container-runtime.js';
 import type { Diagnoser } from '../ports/diagnoser.js';
 import type { HttpProber } from '../ports/http-prober.js';
 import { type Logger, silentLogger } from '../ports/logger.js';
 import type { Notifier } from '../ports/notifier.js';
 import type { Store } from '../ports/store.js';
 import type { SwarmServices } from '../ports/swarm-services.js';
+import { writeHostReport } from '../record/host-report-writer.js';
 import { Recorder } from '../record/recorder.js';
+import { warmSecretScanner } from '../redact/warm-secret-scanner.js';
 import { swarmGuardedRuntime } from '../swarm/swarm-guarded-runtime.js';
 import { createSwarmServiceWatcher, type SwarmServiceWatcher } from '../swarm/swarm-service-watcher.js';
 import { createSwarmTaskContainers } from '../swarm/swarm-task-containers.js';
@@ -83,6 +86,13 @@ export interface WebsiteMonitorAgentOptions {
   readonly strategies?: readonly HealingStrategy[];
   /** Names this agent's rows when several agents share one database. */
   readonly host?: string;
+  /**
+   * The engine this agent watches (`runtime.info()`), written with its host report
+   * (`monitor_hosts`) every `hosts.report_interval` so any agent on the database can show it.
+   */
+  readonly engine?: EngineInfo;
+  /** Written in the host report; `unknown` by default. */
+  readonly agentVersion?: string;
   /** For jitter; injectable so tests are deterministic. */
   readonly random?: () => number;
   /** Ids of incidents, actions and approvals; defaults to `crypto.randomUUID`. */
@@ -150,6 +160,8 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
   #started = false;
   #startedAt: number | undefined;
   #engineConnected = false;
+  readonly #engine: EngineInfo | undefined;
+  readonly #agentVersion: string;
 
   constructor(options: WebsiteMonitorAgentOptions) {
     super();
@@ -164,6 +176,8 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
     const signal = () => this.#abort?.signal;
     const workSignal = () => this.#workAbort?.signal;
     this.host = host;
+    this.#engine = options.engine;
+    this.#agentVersion = options.agentVersion ?? 'unknown';
     this.#config = config;
     this.#runtime = options.runtime;
     this.#clock = clock;
@@ -337,6 +351,8 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
     const signal = this.#abort.signal;
     const observer = this.#observer;
     this.#recorder.start();
+    // Compiled now rather than on the first crash, whose restart would wait for it (2-14 ms cold).
+    warmSecretScanner();
     await restoreState(this.#restoreDeps);
     await this.#swarm.restore();
     this.#log('info', 'agent_started', {
@@ -379,6 +395,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
     await subscribed;
     if (signal.aborted) return;
     await observer.fullPass('start');
+    this.#loops.push(this.#reportHost(signal));
     this.#loops.push(
       runPeriodically({
         clock: this.#clock,
@@ -496,6 +513,31 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
     await this.#observer.saveBaselines();
     await this.#recorder.stop();
     this.#log('info', 'agent_stopped', { host: this.host });
+  }
+
+  /** This host's report now and every `hosts.report_interval` (the fleet view's "last seen"). */
+  #reportHost(signal: AbortSignal): Promise<void> {
+    const startedAt = this.#startedAt ?? this.#clock.now();
+    const intervalSeconds = this.#config.hosts?.reportIntervalSeconds ?? defaultHostReportIntervalSeconds;
+    return runPeriodically({
+      clock: this.#clock,
+      intervalMs: intervalSeconds * 1000,
+      signal,
+      task: () =>
+        writeHostReport({
+          store: this.#recorder.store,
+          source: {
+            host: this.host,
+            engine: this.#engine,
+            agentVersion: this.#agentVersion,
+            role: 'active',
+            startedAt,
+          },
+          lines: this.status(),
+          now: this.#clock.now(),
+        }),
+      onError: (error) => this.#log('warn', 'host_report_failed', { error: describeError(error) }),
+    });
   }
 
   async [Symbol.asyncDispose](): Promise<void> {

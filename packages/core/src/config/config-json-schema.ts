@@ -184,6 +184,15 @@ function valueRules(): Record<string, Rule> {
         },
       ],
     }),
+    // 1 to 253 printable characters, no space at either end, not `*` (hostNameProblem).
+    host: () => ({
+      type: 'string',
+      minLength: 1,
+      maxLength: 253,
+      pattern: '^(?!\\*$)(?![ \\t])[^\\u0000-\\u001f\\u007f-\\u009f]*(?<![ \\t])$',
+      patternErrorMessage:
+        'expected a host name: 1 to 253 printable characters, no spaces at either end, not *',
+    }),
     // `*`, a host name or `*.` and one, or an IPv6 address bare or in brackets (node's isIP
     // decides which of those really are addresses).
     'api.allowed_hosts[]': () => ({

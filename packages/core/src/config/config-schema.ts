@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { normalizeActionName, serviceActionNames } from '../domain/action.js';
 import { failureCauses } from '../domain/failure-cause.js';
 import { problemKinds } from '../domain/health.js';
+import { hostNameProblem } from '../domain/host-report.js';
 import { isAllowedHostPattern } from './allowed-host.js';
 import { parseByteSize } from './byte-size.js';
 import { closestName } from './did-you-mean.js';
@@ -145,7 +146,17 @@ export function createConfigSchema(options: { knownActions: readonly string[] })
     >,
   );
 
+  // `host:`: the name this agent records under; unset = the Docker engine's name.
+  const hostName = z.string().superRefine((value, context) => {
+    const problem = hostNameProblem(value);
+    if (problem !== undefined) context.addIssue({ code: 'custom', message: problem });
+  });
+
   return z.strictObject({
+    host: hostName.optional(),
+    hosts: section({
+      report_interval: z.number().min(1).max(3600).optional(),
+    }),
     monitoring: section({
       interval_seconds: positiveSeconds.optional(),
       health_check_timeout: positiveSeconds.optional(),

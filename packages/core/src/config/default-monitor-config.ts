@@ -1,3 +1,4 @@
+import { defaultHostReportIntervalSeconds } from '../domain/host-report.js';
 import type {
   ContainerCheckSettings,
   HealingConfig,
@@ -78,6 +79,7 @@ export function defaultMonitorConfig(): MonitorConfig {
     notifications: { enabled: true, webhooks: [] },
     api: { allowedHosts: [] },
     agent: { standby: false },
+    hosts: { reportIntervalSeconds: defaultHostReportIntervalSeconds },
   };
 }
 

@@ -16,6 +16,23 @@ export interface MonitorConfig {
   readonly api: ApiConfig;
   /** How this agent runs beside others on its engine; undefined in configs built before it existed. */
   readonly agent?: AgentConfig;
+  /**
+   * `host:`: the name this agent's rows are recorded under. Undefined: the Docker engine's name
+   * (`docker info` → Name); `WEBSITE_MONITOR_HOST` overrides both. See docs/fleet.md.
+   */
+  readonly host?: string;
+  /** `hosts:`: this agent's report in the fleet view; undefined in configs built before it existed. */
+  readonly hosts?: HostsConfig;
+}
+
+/** `hosts:`: how often an agent reports about its host (`monitor_hosts`). */
+export interface HostsConfig {
+  /**
+   * `hosts.report_interval` (seconds, default 15): how often the agent rewrites its host's
+   * report. A host whose report is older than 3 intervals (of the reader's own setting) is
+   * shown as not reporting.
+   */
+  readonly reportIntervalSeconds: number;
 }
 
 /** `agent:`: this agent's part among the agents that could act on its Docker engine. */

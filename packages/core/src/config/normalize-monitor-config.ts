@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import type { ProblemKind } from '../domain/health.js';
+import { defaultHostReportIntervalSeconds } from '../domain/host-report.js';
 import type { RawMonitorConfig } from './config-schema.js';
 import { defaultMonitorConfig, defaultSwarmHealing, spoolFileName } from './default-monitor-config.js';
 import type {
@@ -90,6 +91,13 @@ export function normalizeMonitorConfig(raw: RawMonitorConfig, options: Normalize
       allowedHosts: unique((raw.api?.allowed_hosts ?? []).map((entry) => entry.toLowerCase())),
     },
     agent: { standby: raw.agent?.standby ?? defaults.agent?.standby ?? false },
+    ...(raw.host === undefined ? {} : { host: raw.host }),
+    hosts: {
+      reportIntervalSeconds:
+        raw.hosts?.report_interval ??
+        defaults.hosts?.reportIntervalSeconds ??
+        defaultHostReportIntervalSeconds,
+    },
   };
 }
 

@@ -4,24 +4,31 @@ import {
   approvalIdSchema,
   approvalsResponseSchema,
   approveRequestSchema,
-  containerMetricsQuerySchema,
   containerMetricsResponseSchema,
   containerNameSchema,
   defaultHealReason,
   healingOutcomeSchema,
   healRequestSchema,
   healthzResponseSchema,
-  incidentsQuerySchema,
   incidentsResponseSchema,
   rejectRequestSchema,
   statusResponseSchema,
 } from '../schemas/api-schemas.js';
+import {
+  approvalsQuerySchema,
+  containerMetricsHostQuerySchema,
+  hostsResponseSchema,
+  incidentsHostQuerySchema,
+  statusQuerySchema,
+  writeHostQuerySchema,
+} from '../schemas/host-schemas.js';
 
 /** Who may call a route: `open` always, `read` (a token beyond loopback), `write` (always a token). */
 export type RouteAccess = 'open' | 'read' | 'write';
 
 export type RouteId =
   | 'status'
+  | 'hosts'
   | 'incidents'
   | 'containerMetrics'
   | 'heal'
@@ -58,8 +65,23 @@ export const routes: readonly RouteSpec[] = [
     method: 'GET',
     path: '/monitor/status',
     access: 'read',
-    summary: 'Every container: state, health, last check, open incident, restart budget left',
-    responses: { 200: ok('Status of every container the agent knows', statusResponseSchema) },
+    summary:
+      "Every container: state, health, last check, open incident, restart budget left. `?host=` another host: each container's newest sample of the last 10 minutes and its open incident, from the store (`source: store`); `?host=*`: every host",
+    query: statusQuerySchema,
+    responses: {
+      200: ok('Status of every container of the host (or hosts)', statusResponseSchema),
+      400: { description: 'A `host` that is not a host name (the message names `query.host`)' },
+      404: { description: 'No host of that name is known to the store' },
+    },
+  },
+  {
+    id: 'hosts',
+    method: 'GET',
+    path: '/monitor/hosts',
+    access: 'read',
+    summary:
+      "Every host recording into this agent's database, sorted by host: its engine, role, last report, and whether it still reports (a report older than 3 × this agent's `hosts.report_interval` is not)",
+    responses: { 200: ok('The hosts', hostsResponseSchema) },
   },
   {
     id: 'incidents',
@@ -67,10 +89,11 @@ export const routes: readonly RouteSpec[] = [
     path: '/monitor/incidents',
     access: 'read',
     summary: `Incidents opened in the last \`hours\` (at most ${apiReadLimits.incidentsMaxHours}), newest first, at most \`limit\` (at most ${apiReadLimits.incidentsMaxLimit})`,
-    query: incidentsQuerySchema,
+    query: incidentsHostQuerySchema,
     responses: {
       200: ok('Incidents', incidentsResponseSchema),
       400: { description: 'A query value out of range; the message names the field (e.g. `query.hours`)' },
+      404: { description: 'No host of that name (`?host=`) is known to the store' },
     },
   },
   {
@@ -80,7 +103,7 @@ export const routes: readonly RouteSpec[] = [
     access: 'read',
     summary: `The newest \`limit\` health samples of the last \`hours\` (at most ${apiReadLimits.metricsMaxHours}) of one container, the summary of all of them and, with \`buckets\`, a series, aggregated by the database; and its learned baselines`,
     params: z.object({ name: containerNameSchema }),
-    query: containerMetricsQuerySchema,
+    query: containerMetricsHostQuerySchema,
     responses: {
       200: ok(
         'Samples (oldest first), summary, optional series and baselines',
@@ -89,7 +112,7 @@ export const routes: readonly RouteSpec[] = [
       400: {
         description: `A query value out of range; the message names the field (\`hours\` <= ${apiReadLimits.metricsMaxHours}, \`limit\` <= ${apiReadLimits.metricsMaxLimit}, \`buckets\` <= ${apiReadLimits.metricsMaxBuckets})`,
       },
-      404: { description: 'No container of that name is known to this monitor' },
+      404: { description: 'No container of that name is known to this monitor, or no such host (`?host=`)' },
     },
   },
   {
@@ -99,13 +122,15 @@ export const routes: readonly RouteSpec[] = [
     access: 'write',
     summary: `Ask for a healing action (restart_container unless \`action\` says otherwise); it runs through the same policy as an automatic heal (budget, backoff, dependencies, approvals). The body is optional: without a \`reason\` the action is recorded as "${defaultHealReason}"`,
     params: z.object({ container: containerNameSchema }),
+    query: writeHostQuerySchema,
     body: healRequestSchema,
     responses: {
       200: ok('The policy let the action run (kind `act`)', healingOutcomeSchema),
       202: ok('The action waits for a person (kind `ask_approval`)', healingOutcomeSchema),
       404: { description: 'No such container' },
       409: {
-        description: 'The policy refused (wait, escalate, skip, manual); the error carries the outcome',
+        description:
+          "The policy refused (wait, escalate, skip, manual); the error carries the outcome. Or `?host=` names another host: writes act on this agent's own host only",
       },
       422: {
         description: 'Unknown action, or a body field outside its schema (the message names the field)',
@@ -118,8 +143,13 @@ export const routes: readonly RouteSpec[] = [
     method: 'GET',
     path: '/monitor/approvals',
     access: 'read',
-    summary: 'Actions waiting for a person, oldest first',
-    responses: { 200: ok('Pending approval requests', approvalsResponseSchema) },
+    summary: 'Actions waiting for a person, oldest first (`?host=`: those of another host, from the store)',
+    query: approvalsQuerySchema,
+    responses: {
+      200: ok('Pending approval requests', approvalsResponseSchema),
+      400: { description: 'A `host` that is not a host name (the message names `query.host`)' },
+      404: { description: 'No host of that name is known to the store' },
+    },
   },
   {
     id: 'approve',
@@ -128,11 +158,15 @@ export const routes: readonly RouteSpec[] = [
     access: 'write',
     summary: 'Approve a pending action; it then runs through the policy (budget, dependencies)',
     params: z.object({ id: approvalIdSchema }),
+    query: writeHostQuerySchema,
     body: approveRequestSchema,
     responses: {
       200: ok('What became of the approved action', healingOutcomeSchema),
       404: { description: 'No such approval request' },
-      409: { description: 'The request was already decided' },
+      409: {
+        description:
+          "The request was already decided, or `?host=` names another host (writes act on this agent's own host only)",
+      },
       503: { description: 'This agent is a standby: another agent acts on the engine (the error names it)' },
     },
   },
@@ -143,11 +177,15 @@ export const routes: readonly RouteSpec[] = [
     access: 'write',
     summary: 'Reject a pending action; the incident is escalated to people',
     params: z.object({ id: approvalIdSchema }),
+    query: writeHostQuerySchema,
     body: rejectRequestSchema,
     responses: {
       200: ok('Rejected', z.object({ rejected: z.literal(true), id: z.string() })),
       404: { description: 'No such approval request' },
-      409: { description: 'The request was already decided' },
+      409: {
+        description:
+          "The request was already decided, or `?host=` names another host (writes act on this agent's own host only)",
+      },
       503: { description: 'This agent is a standby: another agent acts on the engine (the error names it)' },
     },
   },

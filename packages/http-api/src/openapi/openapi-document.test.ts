@@ -83,6 +83,7 @@ describe('GET /openapi.json', () => {
       ['hours', 'query', false],
       ['container', 'query', false],
       ['limit', 'query', false],
+      ['host', 'query', false],
     ]);
     expect(document.paths['/healthz'].get.security).toEqual([]);
 

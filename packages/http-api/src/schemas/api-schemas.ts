@@ -298,11 +298,27 @@ export const containerStatusSchema = z
     critical: z
       .boolean()
       .describe('Marked `critical: true`: restarts go first, incidents are at least high urgency'),
+    host: z.string().describe('The host the container runs on'),
   })
   .register(apiSchemaRegistry, { id: 'ContainerStatus' });
 
 export const statusResponseSchema = z
-  .object({ host: z.string(), generatedAt: epochMs, containers: z.array(containerStatusSchema) })
+  .object({
+    host: z.string().describe('The host asked for (`?host=`), or `*` for every host'),
+    generatedAt: epochMs,
+    source: z
+      .enum(['agent', 'store', 'fleet'])
+      .describe(
+        "`agent`: this agent's host, live; `store`: another host, each container's newest sample of the last 10 minutes and its open incident; `fleet`: `?host=*`",
+      ),
+    lastSeenAt: z
+      .string()
+      .nullable()
+      .optional()
+      .describe("With `source: store`: the host's last report (ISO 8601), null when it never reported"),
+    reporting: z.boolean().optional().describe('With `source: store`: whether the host still reports'),
+    containers: z.array(containerStatusSchema),
+  })
   .register(apiSchemaRegistry, { id: 'StatusResponse' });
 
 export const incidentsResponseSchema = z
@@ -345,6 +361,7 @@ export const healthBucketSchema = z
 export const containerMetricsResponseSchema = z
   .object({
     container: z.string(),
+    host: z.string().describe("The host whose records these are (`?host=`, or this agent's)"),
     since: epochMs,
     samples: z.array(healthSampleSchema).describe('The newest `limit` samples of the window, oldest first'),
     baselines: z.array(baselineSchema),
