@@ -3,7 +3,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '@website-monitor/core';
 import { getTestDocker, waitForHttp } from '@website-monitor/test-support';
-import { type BenchContainer, type BenchContainers, benchContainers } from './bench-containers.js';
+import {
+  type BenchContainer,
+  type BenchContainers,
+  benchContainers,
+  removeOrphanedBenchContainers,
+} from './bench-containers.js';
 import { benchmarksIntro } from './benchmarks-intro.js';
 import { mergeResultsSection, type ResultRow, readResultsSection, writeBenchmarksFile } from './report.js';
 import { runningChildren } from './resource-usage.js';
@@ -26,6 +31,8 @@ export interface BenchSession {
   /** The agent errors collected so far as notes, at most 10 and a count of the rest. */
   errorNotes(label: string): string[];
   cleanUp(): Promise<void>;
+  /** Something else `cleanUp` undoes (a database to drop), also on Ctrl-C; run after the containers. */
+  atCleanUp(task: () => Promise<void>): void;
 }
 
 export function startBenchSession(): BenchSession {
@@ -37,6 +44,7 @@ export function startBenchSession(): BenchSession {
   };
   const agentErrors: string[] = [];
   let cleanedUp: Promise<void> | undefined;
+  const cleanUpTasks: (() => Promise<void>)[] = [];
   const session: BenchSession = {
     runId,
     prefix: `wm-${runId}`,
@@ -55,18 +63,60 @@ export function startBenchSession(): BenchSession {
     cleanUp() {
       cleanedUp ??= (async () => {
         for (const child of runningChildren) child.kill('SIGKILL');
-        const removed = await containers.removeAll();
-        progress(`removed ${removed} container(s) of run ${runId}`);
+        try {
+          const removed = await containers.removeAll();
+          const left = await containers.left();
+          progress(
+            `removed ${removed} container(s) of run ${runId}; \`docker ps -a\` lists ${left.length} of them`,
+          );
+        } finally {
+          for (const task of cleanUpTasks) {
+            await task().catch((error: unknown) => progress(`clean-up: ${(error as Error).message}`));
+          }
+        }
       })();
       return cleanedUp;
     },
+    atCleanUp(task) {
+      cleanUpTasks.push(task);
+    },
   };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
+  // Ctrl-C, a kill, or an error nothing caught: the run's containers and agents go first. A second
+  // Ctrl-C while that runs is ignored (the default would exit and leave the containers behind).
+  const exitAfterCleanUp = (code: number) => {
+    void session
+      .cleanUp()
+      .catch((error: unknown) => progress(`clean-up failed: ${(error as Error).message}`))
+      .finally(() => process.exit(code));
+  };
+  let stopping = false;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (stopping) {
+        progress(`${signal}: still cleaning up, please wait`);
+        return;
+      }
+      stopping = true;
       progress(`${signal}: cleaning up`);
-      void session.cleanUp().finally(() => process.exit(130));
+      exitAfterCleanUp(130);
     });
   }
+  for (const event of ['uncaughtException', 'unhandledRejection'] as const) {
+    process.on(event, (error: unknown) => {
+      progress(`${event}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      if (stopping) return;
+      stopping = true;
+      exitAfterCleanUp(1);
+    });
+  }
+  void removeOrphanedBenchContainers(getTestDocker()).then(
+    (removed) => {
+      if (removed > 0)
+        progress(`removed ${removed} container(s) left behind by bench processes that no longer run`);
+    },
+    (error: unknown) =>
+      progress(`could not look for containers of earlier bench runs: ${(error as Error).message}`),
+  );
   return session;
 }
 
