@@ -3,6 +3,7 @@ import {
   type Clock,
   type ContainerRuntime,
   type Diagnoser,
+  type EngineInfo,
   type HttpProber,
   type Logger,
   type MonitorAgentApi,
@@ -16,8 +17,11 @@ import type { MonitorMetrics, MonitorServer, SpoolDepth } from '@website-monitor
 import { createNotifierFromConfig } from '@website-monitor/notifier';
 import { loadRunConfig } from '../autoheal/run-config-source.js';
 import { waitBeforeFirstCheck } from '../autoheal/start-delay.js';
+import { cliVersion } from '../cli-version.js';
 import { holdEngineForRun } from '../engine-lock/hold-engine.js';
 import { exitCodes } from '../exit-codes.js';
+import { chooseHostName } from '../host-identity/host-identity.js';
+import { claimHost, identifyHost } from '../host-identity/run-host-identity.js';
 import type { CliIo, StopSignal } from '../io/cli-io.js';
 import type { RuntimeFactory } from '../io/runtime-factory.js';
 import type { SwarmServicesFactory } from '../io/swarm-services-factory.js';
@@ -100,10 +104,15 @@ export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps):
   });
 
   // Rows are tagged with it, so several agents can share one PostgreSQL database; each prunes
-  // and resumes its own. Keep it stable across restarts (not a container id that changes).
-  const host = io.env.WEBSITE_MONITOR_HOST?.trim() || 'local';
+  // and resumes its own: WEBSITE_MONITOR_HOST, else `host:`, else the engine's name (docs/fleet.md).
+  // A bad WEBSITE_MONITOR_HOST stops here (exit 2), before anything is opened.
+  chooseHostName({ env: io.env, config, engine: undefined });
+  const engineRuntime = await deps.createRuntime({ logger, ...configured.engine });
   let agentStore: AgentStore | undefined;
   try {
+    const identity = await identifyHost(config, engineRuntime, io, logger, signalClock, stopSignal);
+    if (identity === 'stopped') return exitCodes.ok;
+    const { host } = identity;
     agentStore = await openAgentStore({
       selection: configured.selection,
       factories: deps.storeFactories,
@@ -116,6 +125,8 @@ export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps):
     const listen =
       options.listen === undefined || options.listen === false ? undefined : parseListen(options.listen);
     return await runAgent(config, host, agentStore, listen, logger, io, deps, stopSignal, {
+      engineRuntime,
+      engineInfo: identity.engine,
       standby: options.standby === true || config.agent?.standby === true,
       storeKind: configured.selection.kind,
       startDelaySeconds: configured.startDelaySeconds,
@@ -130,6 +141,7 @@ export async function runCommand(options: RunOptions, io: CliIo, deps: RunDeps):
     });
   } finally {
     unsubscribe();
+    await engineRuntime[Symbol.asyncDispose]?.();
     await agentStore?.close().catch((error: unknown) => {
       logger.log('error', 'store_close_failed', {
         error: error instanceof Error ? error.message : String(error),
@@ -148,6 +160,8 @@ async function runAgent(
   deps: RunDeps,
   stopSignal: Promise<StopSignal | 'api'>,
   hooks: {
+    engineRuntime: Awaited<ReturnType<RuntimeFactory>>;
+    engineInfo: EngineInfo | undefined;
     onStarted: () => void;
     standby: boolean;
     storeKind: 'sqlite' | 'postgres';
@@ -155,7 +169,7 @@ async function runAgent(
     engine: { readonly dockerHost?: string; readonly requestTimeoutMs?: number };
   },
 ): Promise<number> {
-  const engineRuntime = await deps.createRuntime({ logger, ...hooks.engine });
+  const { engineRuntime } = hooks;
   const swarmServices = await deps.createSwarmServices?.({ logger, ...hooks.engine });
   // The API, metrics and dashboard (prom-client, esbuild in source mode) are loaded only when
   // served: an agent run with --no-listen does not carry them in memory.
@@ -189,6 +203,21 @@ async function runAgent(
     if (hold.kind === 'refused') return hold.exitCode;
     if (hold.kind === 'stopped') return exitCodes.ok;
     releaseEngine = hold.release;
+    const engineInfo = hold.engine ?? hooks.engineInfo;
+    // Two engines recording under one name would mix their records: refuse (exit 2).
+    if (
+      !(await claimHost({
+        config,
+        host,
+        engine: engineInfo,
+        agentStore,
+        io,
+        logger,
+        clock: signalClockOf(deps),
+      }))
+    ) {
+      return exitCodes.usage;
+    }
     const notifier = createNotifierFromConfig(config.notifications, { logger });
     // A full spool disk loses incidents: the people who hear about incidents hear about that too,
     // once when it starts and once when it ends.
@@ -205,6 +234,8 @@ async function runAgent(
       ...(swarmServices === undefined ? {} : { swarmServices: hold.guardSwarmServices(swarmServices) }),
       store: hold.fence(agentStore.store),
       host,
+      ...(engineInfo === undefined ? {} : { engine: engineInfo }),
+      agentVersion: cliVersion(),
       ...(diagnoser ? { diagnoser } : {}),
       ...(notifier ? { notifier } : {}),
       logger,
@@ -281,7 +312,6 @@ async function runAgent(
     stopSpoolAlerts?.();
     await server?.close();
     metrics?.close();
-    await engineRuntime[Symbol.asyncDispose]?.();
     await swarmServices?.[Symbol.asyncDispose]?.();
   }
 }
@@ -340,6 +370,10 @@ export function parseListen(address: string): { host: string; port: number } {
     throw new MonitorError('usage', `--listen: expected HOST:PORT such as 127.0.0.1:9090, got "${address}"`);
   }
   return { host, port };
+}
+
+function signalClockOf(deps: RunDeps): Clock {
+  return deps.clock ?? systemClock;
 }
 
 function withDryRun(config: MonitorConfig, dryRun: boolean | undefined): MonitorConfig {
