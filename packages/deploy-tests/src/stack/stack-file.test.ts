@@ -4,6 +4,7 @@ import { secretVariables } from '../../../cli/src/io/secret-files.js';
 import {
   allowlistOf,
   allows,
+  composeHostFile,
   postgresStackFile,
   readStackFile,
   type StackService,
@@ -180,6 +181,36 @@ describe('deploy/stack/postgres.stack.yml', () => {
     expect(service.deploy?.placement?.constraints).toEqual(['node.labels.website-monitor-db == true']);
     expect(service.networks).toEqual(agent.networks);
     expect(postgres.secrets?.website_monitor_postgres_password).toEqual({ external: true });
+  });
+});
+
+describe('deploy/compose/website-monitor.host.yml', () => {
+  const compose = readStackFile(composeHostFile);
+  const hostAgent = compose.services.agent as StackService;
+  const hostProxy = compose.services['docker-socket-proxy'] as StackService & { network_mode?: string };
+
+  it('the agent has no socket and no secret value: the same _FILE variables, Compose file secrets', () => {
+    expect(volumeSources(hostAgent).some((source) => source.includes('docker.sock'))).toBe(false);
+    expect(hostAgent.environment?.DOCKER_HOST).toBe(agent.environment?.DOCKER_HOST);
+    for (const name of secretVariables) expect(hostAgent.environment?.[name], name).toBeUndefined();
+    for (const [name, path] of Object.entries(hostAgent.environment ?? {}).filter(([key]) =>
+      key.endsWith('_FILE'),
+    )) {
+      const secret = path.replace('/run/secrets/', '');
+      expect(hostAgent.secrets, name).toContain(secret);
+      expect(compose.secrets?.[secret]?.file, name).toMatch(new RegExp(`/${secret}$`));
+    }
+  });
+
+  it('the proxy: the socket read-only, no network, the stack proxy rules', () => {
+    expect(mounts(hostProxy)).toContainEqual({
+      source: '/var/run/docker.sock',
+      target: '/var/run/docker.sock',
+    });
+    expect(hostProxy.volumes).toContain('/var/run/docker.sock:/var/run/docker.sock:ro');
+    expect(hostProxy.network_mode).toBe('none');
+    expect(hostProxy.read_only).toBe(true);
+    expect(hostProxy.command).toEqual(proxy.command);
   });
 });
 

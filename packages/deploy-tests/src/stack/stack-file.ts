@@ -5,6 +5,7 @@ import { parse } from 'yaml';
 export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 export const stackFile = `${repoRoot}deploy/stack/website-monitor.stack.yml`;
 export const postgresStackFile = `${repoRoot}deploy/stack/postgres.stack.yml`;
+export const composeHostFile = `${repoRoot}deploy/compose/website-monitor.host.yml`;
 export const wollomaticArgsFile = `${repoRoot}deploy/socket-proxy/wollomatic.args`;
 export const tecnativaEnvFile = `${repoRoot}deploy/socket-proxy/socket-proxy.env`;
 
