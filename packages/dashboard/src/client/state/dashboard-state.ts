@@ -108,7 +108,8 @@ export class DashboardState {
   }
 
   loadStatus(status: { readonly host: string; readonly containers: readonly StatusLine[] }): void {
-    this.host = status.host;
+    // `*` names no host: live events stay keyed by the serving agent's own.
+    if (status.host !== everyHost) this.host = status.host;
     const seen = new Set<string>();
     for (const line of status.containers) {
       const view = this.#view(line.host ?? status.host, line.name, line.id);

@@ -1,0 +1,278 @@
+import {
+  type Clock,
+  type MonitorConfig,
+  parseMonitorConfig,
+  systemClock,
+  WebsiteMonitorAgent,
+} from '@website-monitor/core';
+import { FakeClock, FakeContainerRuntime, FakeHttpProber, MemoryStore } from '@website-monitor/core/testing';
+import { startMonitorServer } from '@website-monitor/http-api';
+import { createPostgresStore, type PostgresStore } from '@website-monitor/postgres-store';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  createTestDatabase,
+  type TestDatabase,
+} from '../../../postgres-store/src/test-database/test-database.test-helper.js';
+import { createDashboardHandler } from '../handler/dashboard-handler.js';
+import { launchChromium, recordPageProblems } from './browser.test-helper.js';
+
+let browser: Browser;
+let database: TestDatabase;
+
+beforeAll(async () => {
+  browser = await launchChromium();
+  database = await createTestDatabase();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await database?.drop();
+});
+
+const approvalNeeded = `
+healing:
+  manual_approval_required: [restart_container]
+`;
+
+/**
+ * One agent of the fleet: its own engine (the published fake), recording into the shared
+ * PostgreSQL database under `host`. `crash`: the container that crashes once the agent watches.
+ */
+async function startHostAgent(options: {
+  readonly host: string;
+  readonly containers: readonly string[];
+  readonly crash: string;
+  readonly clock: Clock;
+  readonly config?: string;
+}) {
+  const store: PostgresStore = createPostgresStore({ connectionString: database.url, host: options.host });
+  await store.migrate();
+  const runtime = new FakeContainerRuntime({ clock: options.clock });
+  for (const name of options.containers) runtime.addContainer({ name });
+  const config: MonitorConfig = parseMonitorConfig({ text: options.config ?? '', env: {} });
+  const agent = new WebsiteMonitorAgent({
+    config,
+    runtime,
+    store,
+    clock: options.clock,
+    prober: new FakeHttpProber(),
+    host: options.host,
+    engine: { id: `ENGINE-${options.host}`, name: options.host, serverVersion: 'fake' },
+    agentVersion: 'fleet-test',
+  });
+  await agent.start();
+  await agent.idle();
+  runtime.crash(options.crash, { exitCode: 3 });
+  await agent.idle();
+  return {
+    agent,
+    async stop() {
+      await agent.stop();
+      await store.close();
+    },
+  };
+}
+
+/** One attribute of every element the selector matches, in document order. */
+const attr = async (page: Page, selector: string, name: string) =>
+  Promise.all((await page.locator(selector).all()).map((element) => element.getAttribute(name)));
+
+describe('the fleet view: three hosts on one PostgreSQL, seen from one agent', () => {
+  it('lists the hosts with the silent one marked, filters by host, shows every host with badges, and offers writes for its own host only', async () => {
+    // node-c's agent ran five minutes ago and stopped: its report (and its records) stay.
+    const stale = await startHostAgent({
+      host: 'node-c',
+      containers: ['web', 'cache'],
+      crash: 'cache',
+      clock: new FakeClock({ start: Date.now() - 5 * 60_000 }),
+      config: approvalNeeded,
+    });
+    await stale.stop();
+    const nodeB = await startHostAgent({
+      host: 'node-b',
+      containers: ['web', 'api'],
+      crash: 'api',
+      clock: systemClock,
+      config: approvalNeeded,
+    });
+    const nodeA = await startHostAgent({
+      host: 'node-a',
+      containers: ['web', 'shop'],
+      crash: 'shop',
+      clock: systemClock,
+      config: approvalNeeded,
+    });
+    const server = await startMonitorServer({
+      agent: nodeA.agent,
+      port: 0,
+      host: '127.0.0.1',
+      token: 'fleet-test-token',
+      dashboard: await createDashboardHandler(),
+    });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const problems = recordPageProblems(page);
+    try {
+      // The recorders write samples about once a second: every host has its samples stored.
+      await expect
+        .poll(
+          async () => {
+            const answer = await fetch(`${server.url}/monitor/status?host=*`);
+            const body = (await answer.json()) as { containers: { host: string }[] };
+            return new Set(body.containers.map((line) => line.host)).size;
+          },
+          { timeout: 10_000 },
+        )
+        .toBe(3);
+
+      await page.goto(`${server.url}/`);
+      await page.locator('html[data-rendered="2"]').waitFor({ state: 'attached', timeout: 15_000 });
+      // This agent's host, as before: its two containers, no host badges.
+      expect(await attr(page, '#grid > .card', 'data-host')).toEqual(['node-a', 'node-a']);
+      expect(await page.locator('#grid .badge.host').count()).toBe(0);
+
+      // The picker: every host, with its health; node-c's agent stopped reporting.
+      const picker = page.locator('#hosts');
+      await picker.waitFor({ state: 'visible', timeout: 15_000 });
+      expect(await attr(page, '#host-list .host-entry', 'data-host')).toEqual([
+        '*',
+        'node-a',
+        'node-b',
+        'node-c',
+      ]);
+      const entry = (host: string) => page.locator(`#host-list .host-entry[data-host="${host}"]`);
+      expect(await entry('node-a').getAttribute('aria-current')).toBe('page');
+      expect(await entry('node-a').locator('.badge.self').textContent()).toBe('this agent');
+      expect(await entry('node-c').getAttribute('data-reporting')).toBe('false');
+      expect(await entry('node-c').getAttribute('data-state')).toBe('not-reporting');
+      expect(await entry('node-c').locator('.host-seen').textContent()).toMatch(
+        /^not reporting since \d\d:\d\d \((4|5|6) min ago\)$/,
+      );
+      expect(await entry('node-b').getAttribute('data-reporting')).toBe('true');
+      expect(await entry('node-b').locator('.host-seen').textContent()).toMatch(
+        /^seen (just now|\d+ s ago)$/,
+      );
+      expect(await entry('node-b').locator('.host-counts').textContent()).toMatch(/^2 containers · /);
+      expect(await entry('*').locator('.host-counts').textContent()).toMatch(
+        /^3 hosts · .* · 1 not reporting$/,
+      );
+
+      // One other host: its containers and incidents only, read from the store.
+      await entry('node-b').click();
+      await expect.poll(() => page.evaluate('location.hash')).toBe('#host=node-b');
+      await expect
+        .poll(() => attr(page, '#grid > .card', 'data-name'), { timeout: 10_000 })
+        .toEqual(['api', 'web']);
+      expect(await attr(page, '#grid > .card', 'data-host')).toEqual(['node-b', 'node-b']);
+      await expect
+        .poll(() => attr(page, '#incidents > .incident', 'data-host'), { timeout: 10_000 })
+        .toEqual(['node-b']);
+      expect(await page.locator('#incidents > .incident').getAttribute('data-container')).toBe('api');
+      expect(await page.locator('#scope-note').textContent()).toContain('node-b');
+      // Its pending approval is listed without buttons, with whose agent decides it.
+      const approval = page.locator('#approvals > .approval');
+      await approval.waitFor({ timeout: 10_000 });
+      expect(await approval.getAttribute('data-container')).toBe('api');
+      expect(await approval.locator('button').count()).toBe(0);
+      expect(await approval.locator('.elsewhere').textContent()).toContain('agent on node-b');
+
+      // Its container's page: no Restart, but which agent to open.
+      await page.locator('.card[data-name="api"] .card-name').click();
+      await expect.poll(() => page.evaluate('location.hash')).toBe('#host=node-b&container=api');
+      await page.locator('#container-page #heal-elsewhere').waitFor({ timeout: 10_000 });
+      expect(await page.locator('#container-page #heal').count()).toBe(0);
+      expect(await page.locator('#heal-elsewhere').textContent()).toContain('agent on node-b');
+      expect(await page.locator('#container-page .facts.wide').textContent()).toContain('Hostnode-b');
+
+      // The silent host: its last report, marked as such.
+      await page.goto(`${server.url}/#host=node-c`);
+      await expect
+        .poll(() => attr(page, '#grid > .card', 'data-name'), { timeout: 10_000 })
+        .toEqual(['cache', 'web']);
+      expect(await page.locator('#scope-note').getAttribute('data-reporting')).toBe('false');
+      expect(await page.locator('#scope-note').textContent()).toContain('not reporting since');
+
+      // Every host: host badges on the cards and the incidents.
+      await entry('*').click();
+      await expect
+        .poll(() => attr(page, '#grid > .card', 'data-host'), { timeout: 10_000 })
+        .toEqual(['node-a', 'node-a', 'node-b', 'node-b', 'node-c', 'node-c']);
+      expect(await page.locator('#grid > .card .badge.host').allTextContents()).toEqual([
+        'node-a',
+        'node-a',
+        'node-b',
+        'node-b',
+        'node-c',
+        'node-c',
+      ]);
+      await expect
+        .poll(async () => [...new Set(await attr(page, '#incidents > .incident', 'data-host'))].sort(), {
+          timeout: 10_000,
+        })
+        .toEqual(['node-a', 'node-b', 'node-c']);
+      expect(await page.locator('#incidents > .incident .badge.host').count()).toBe(
+        await page.locator('#incidents > .incident').count(),
+      );
+      // The fleet view's queue is this agent's own: decided here.
+      await expect.poll(() => attr(page, '#approvals > .approval', 'data-container')).toEqual(['shop']);
+      expect(await page.locator('#approvals > .approval button[data-decision]').count()).toBe(2);
+
+      // This agent's own container, reached from the fleet view: Restart is offered.
+      await page.locator('.card[data-host="node-a"][data-name="shop"] .card-name').click();
+      await expect.poll(() => page.evaluate('location.hash')).toBe('#host=node-a&container=shop');
+      await page.locator('#container-page #heal').waitFor({ timeout: 10_000 });
+      expect(await page.locator('#heal-elsewhere').count()).toBe(0);
+
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+      await server.close();
+      await nodeA.stop();
+      await nodeB.stop();
+    }
+  });
+
+  it('shows no picker to a single host: the page is as it was', async () => {
+    const clock = new FakeClock({ start: Date.now() });
+    const runtime = new FakeContainerRuntime({ clock });
+    runtime.addContainer({ name: 'web' });
+    const agent = new WebsiteMonitorAgent({
+      config: parseMonitorConfig({ text: '', env: {} }),
+      runtime,
+      store: new MemoryStore(),
+      clock,
+      prober: new FakeHttpProber(),
+      host: 'solo',
+    });
+    await agent.start();
+    await agent.idle();
+    const server = await startMonitorServer({
+      agent,
+      port: 0,
+      clock,
+      dashboard: await createDashboardHandler(),
+    });
+    const page = await browser.newPage();
+    const problems = recordPageProblems(page);
+    const hostRequests: string[] = [];
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname === '/monitor/hosts') hostRequests.push(String(response.status()));
+    });
+    try {
+      await page.goto(`${server.url}/`);
+      await page.locator('html[data-rendered="1"]').waitFor({ state: 'attached', timeout: 10_000 });
+      await expect.poll(() => hostRequests).toEqual(['200']);
+      expect(await page.locator('#hosts').isHidden()).toBe(true);
+      expect(await page.locator('#host-list > li').count()).toBe(0);
+      expect(await page.locator('#grid .badge.host').count()).toBe(0);
+      expect(await page.locator('.card[data-name="web"] .card-name').getAttribute('href')).toBe(
+        '#/container/web',
+      );
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+      await server.close();
+      await agent.stop();
+    }
+  });
+});
