@@ -35,10 +35,14 @@ const diagnosisWidth = 48;
 
 /**
  * The terminal table, newest first as given: one row per incident, columns padded to their
- * widest cell. The host column appears only when rows come from more than one agent.
+ * widest cell. The host column appears when rows come from more than one agent, or `showHost`
+ * (`--all-hosts`) asks for it.
  */
-export function formatIncidentTable(incidents: readonly Incident[]): string {
-  const showHost = new Set(incidents.map((incident) => incident.host)).size > 1;
+export function formatIncidentTable(
+  incidents: readonly Incident[],
+  options: { readonly showHost?: boolean } = {},
+): string {
+  const showHost = options.showHost === true || new Set(incidents.map((incident) => incident.host)).size > 1;
   const header = [
     'OPENED (UTC)',
     ...(showHost ? ['HOST'] : []),

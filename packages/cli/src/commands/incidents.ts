@@ -1,5 +1,5 @@
 import { access } from 'node:fs/promises';
-import type { Clock, Logger } from '@website-monitor/core';
+import { type Clock, hostNameProblem, type Logger } from '@website-monitor/core';
 import { usageError } from '../errors/describe-user-error.js';
 import { exitCodes } from '../exit-codes.js';
 import type { CliIo } from '../io/cli-io.js';
@@ -16,6 +16,10 @@ export interface IncidentsOptions {
   /** As typed; default 100. */
   readonly limit?: string;
   readonly json?: boolean;
+  /** `--host NAME`: only this host's incidents (several agents sharing one database). */
+  readonly host?: string;
+  /** `--all-hosts`: every host's, with a HOST column. Neither: every host, as before hosts were named. */
+  readonly allHosts?: boolean;
 }
 
 export interface IncidentsDeps {
@@ -36,6 +40,7 @@ export async function incidentsCommand(
 ): Promise<number> {
   const hours = parsePositive('--hours', options.hours ?? '24');
   const limit = parseLimit(options.limit ?? '100');
+  const host = parseHost(options);
   const { selection } = await loadConfiguredStore({ configPath: options.config, io });
 
   // Reading must not create an empty database where the agent has never written one.
@@ -51,16 +56,19 @@ export async function incidentsCommand(
       store.listIncidents({
         since: deps.clock.now() - hours * 3_600_000,
         ...(options.container === undefined ? {} : { containerName: options.container }),
+        ...(host === undefined ? {} : { host }),
         limit,
       }),
     );
     if (options.json) {
       io.stdout(`${JSON.stringify(incidents.map(incidentToJson), null, 2)}\n`);
     } else if (incidents.length === 0) {
-      const scope = options.container === undefined ? '' : ` for ${options.container}`;
+      const scope =
+        (options.container === undefined ? '' : ` for ${options.container}`) +
+        (host === undefined ? '' : ` on host ${host}`);
       io.stdout(`no incidents${scope} in the last ${hours} ${hours === 1 ? 'hour' : 'hours'}\n`);
     } else {
-      io.stdout(formatIncidentTable(incidents));
+      io.stdout(formatIncidentTable(incidents, options.allHosts ? { showHost: true } : {}));
     }
     if (incidents.length === limit) {
       io.stderr(`website-monitor: showing the newest ${limit}; there may be more (--limit)\n`);
@@ -69,6 +77,17 @@ export async function incidentsCommand(
   } finally {
     await opened.close();
   }
+}
+
+/** `--host NAME` (checked like `host:`) or `--all-hosts`, not both. */
+function parseHost(options: IncidentsOptions): string | undefined {
+  if (options.host !== undefined && options.allHosts) {
+    throw usageError('--host and --all-hosts exclude each other: give one');
+  }
+  if (options.host === undefined) return undefined;
+  const problem = hostNameProblem(options.host);
+  if (problem !== undefined) throw usageError(`--host: ${problem}`);
+  return options.host;
 }
 
 function parsePositive(option: string, text: string): number {
