@@ -62,7 +62,7 @@ export function dashboardHtml(paths: {
   <form id="token-form">
     <h2 id="token-title">API token</h2>
     <p id="token-reason" class="token-reason"></p>
-    <p>Approving or rejecting an action needs the agent's <code>MONITOR_API_TOKEN</code>. It is kept in this browser tab only.</p>
+    <p>Restarting a container, approving or rejecting an action needs the agent's <code>MONITOR_API_TOKEN</code>. It is kept in this browser tab only.</p>
     <label for="token-input">Token</label>
     <input id="token-input" type="password" autocomplete="off" required>
     <div class="dialog-actions">
