@@ -78,11 +78,14 @@ async function startHostAgent(options: {
 const attr = async (page: Page, selector: string, name: string) =>
   Promise.all((await page.locator(selector).all()).map((element) => element.getAttribute(name)));
 
+const nodeC = 'node-c <img src=x onerror=alert(1)>';
+
 describe('the fleet view: three hosts on one PostgreSQL, seen from one agent', () => {
   it('lists the hosts with the silent one marked, filters by host, shows every host with badges, and offers writes for its own host only', async () => {
-    // node-c's agent ran five minutes ago and stopped: its report (and its records) stay.
+    // node-c's agent ran five minutes ago and stopped: its report (and its records) stay. Its
+    // name is a valid host name that would be markup if it were ever inserted as HTML.
     const stale = await startHostAgent({
-      host: 'node-c',
+      host: nodeC,
       containers: ['web', 'cache'],
       crash: 'cache',
       clock: new FakeClock({ start: Date.now() - 5 * 60_000 }),
@@ -138,14 +141,17 @@ describe('the fleet view: three hosts on one PostgreSQL, seen from one agent', (
         '*',
         'node-a',
         'node-b',
-        'node-c',
+        nodeC,
       ]);
       const entry = (host: string) => page.locator(`#host-list .host-entry[data-host="${host}"]`);
       expect(await entry('node-a').getAttribute('aria-current')).toBe('page');
       expect(await entry('node-a').locator('.badge.self').textContent()).toBe('this agent');
-      expect(await entry('node-c').getAttribute('data-reporting')).toBe('false');
-      expect(await entry('node-c').getAttribute('data-state')).toBe('not-reporting');
-      expect(await entry('node-c').locator('.host-seen').textContent()).toMatch(
+      expect(await entry(nodeC).getAttribute('data-reporting')).toBe('false');
+      // Its name is text, never markup.
+      expect(await entry(nodeC).locator('.host-name').textContent()).toBe(nodeC);
+      expect(await page.locator('#host-list img, #grid img, #incidents img').count()).toBe(0);
+      expect(await entry(nodeC).getAttribute('data-state')).toBe('not-reporting');
+      expect(await entry(nodeC).locator('.host-seen').textContent()).toMatch(
         /^not reporting since \d\d:\d\d \((4|5|6) min ago\)$/,
       );
       expect(await entry('node-b').getAttribute('data-reporting')).toBe('true');
@@ -185,7 +191,7 @@ describe('the fleet view: three hosts on one PostgreSQL, seen from one agent', (
       expect(await page.locator('#container-page .facts.wide').textContent()).toContain('Hostnode-b');
 
       // The silent host: its last report, marked as such.
-      await page.goto(`${server.url}/#host=node-c`);
+      await page.goto(`${server.url}/#host=${encodeURIComponent(nodeC)}`);
       await expect
         .poll(() => attr(page, '#grid > .card', 'data-name'), { timeout: 10_000 })
         .toEqual(['cache', 'web']);
@@ -196,20 +202,20 @@ describe('the fleet view: three hosts on one PostgreSQL, seen from one agent', (
       await entry('*').click();
       await expect
         .poll(() => attr(page, '#grid > .card', 'data-host'), { timeout: 10_000 })
-        .toEqual(['node-a', 'node-a', 'node-b', 'node-b', 'node-c', 'node-c']);
+        .toEqual(['node-a', 'node-a', 'node-b', 'node-b', nodeC, nodeC]);
       expect(await page.locator('#grid > .card .badge.host').allTextContents()).toEqual([
         'node-a',
         'node-a',
         'node-b',
         'node-b',
-        'node-c',
-        'node-c',
+        nodeC,
+        nodeC,
       ]);
       await expect
         .poll(async () => [...new Set(await attr(page, '#incidents > .incident', 'data-host'))].sort(), {
           timeout: 10_000,
         })
-        .toEqual(['node-a', 'node-b', 'node-c']);
+        .toEqual(['node-a', 'node-b', nodeC]);
       expect(await page.locator('#incidents > .incident .badge.host').count()).toBe(
         await page.locator('#incidents > .incident').count(),
       );
@@ -222,8 +228,15 @@ describe('the fleet view: three hosts on one PostgreSQL, seen from one agent', (
       await expect.poll(() => page.evaluate('location.hash')).toBe('#host=node-a&container=shop');
       await page.locator('#container-page #heal').waitFor({ timeout: 10_000 });
       expect(await page.locator('#heal-elsewhere').count()).toBe(0);
-
       expect(problems).toEqual([]);
+
+      // A host nobody reports under: said so, nothing shown.
+      await page.goto(`${server.url}/#host=nowhere`);
+      await expect
+        .poll(() => page.locator('#notice').textContent(), { timeout: 10_000 })
+        .toContain('No host named "nowhere"');
+      expect(await page.locator('#grid > .card').count()).toBe(0);
+      expect(problems.filter((problem) => !problem.includes('404'))).toEqual([]);
     } finally {
       await page.close();
       await server.close();
