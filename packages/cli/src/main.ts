@@ -160,6 +160,8 @@ export async function runCli(argv: readonly string[], givenIo: CliIo, deps: CliD
     .option('--container <name>', 'only this container')
     .option('--limit <n>', 'at most this many (newest first)', '100')
     .option('--json', 'print a JSON array instead of a table')
+    .option('--host <name>', "only this host's incidents (agents of several hosts sharing one database)")
+    .option('--all-hosts', "every host's incidents, with a HOST column")
     .action(
       async (options: {
         config?: string;
@@ -167,6 +169,8 @@ export async function runCli(argv: readonly string[], givenIo: CliIo, deps: CliD
         container?: string;
         limit?: string;
         json?: boolean;
+        host?: string;
+        allHosts?: boolean;
       }) => {
         const { incidentsCommand } = await import('./commands/incidents.js');
         exitCode = await incidentsCommand(options, io, {

@@ -6,6 +6,7 @@ import { FakeClock } from '@website-monitor/core/testing';
 import { createSqliteStore } from '@website-monitor/sqlite-store';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { captureIo } from '../io/captured-io.js';
+import { runCli } from '../main.js';
 import { packageStoreFactories } from '../store/store-factories.js';
 import { type IncidentsOptions, incidentsCommand } from './incidents.js';
 
@@ -92,5 +93,27 @@ describe('website-monitor incidents --host / --all-hosts (issue 12, item 1)', ()
     expect(await usage({ host: ' x' })).toMatch(/^--host: .*spaces/);
     expect(await usage({ host: 'x'.repeat(254) })).toMatch(/^--host: .*253/);
     expect(await usage({ host: 'web-1', allHosts: true })).toContain('--host and --all-hosts');
+  });
+
+  it('takes --host and --all-hosts on the command line (main registers both)', async () => {
+    const cli = async (...flags: string[]) => {
+      const io = captureIo({});
+      const deps = {
+        clock: new FakeClock({ start: now }),
+        logger: silentLogger,
+        storeFactories: packageStoreFactories,
+      };
+      const code = await runCli(['incidents', '-c', configPath, ...flags], io, deps);
+      return { code, out: io.out(), err: io.err() };
+    };
+    const one = await cli('--host', 'web-2', '--json');
+    expect(one.code, one.err).toBe(0);
+    expect(JSON.parse(one.out).map((row: { host: string }) => row.host)).toEqual(['web-2']);
+    const all = await cli('--all-hosts');
+    expect(all.code, all.err).toBe(0);
+    expect(all.out).toContain('HOST');
+    const both = await cli('--host', 'web-2', '--all-hosts');
+    expect(both.code).toBe(2);
+    expect(both.err).toContain('--host and --all-hosts');
   });
 });
