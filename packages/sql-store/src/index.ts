@@ -9,6 +9,7 @@ export type {
   HealthMetricsTable,
   HealthRollupsTable,
   HealthRollupWatermarksTable,
+  HostsTable,
   IncidentsTable,
   JsonColumn,
   TimestampColumn,

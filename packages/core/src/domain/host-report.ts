@@ -23,6 +23,7 @@ export interface HostReport {
   readonly openIncidents: number;
 }
 
+/** The reporting agent's part on its engine: `active` acts, `standby` waits to take over. */
 export type HostRole = 'active' | 'standby';
 
 /** `hosts.report_interval` when not set: how often an agent rewrites its report. */
@@ -34,6 +35,14 @@ export const hostReportMissedIntervals = 3;
 /**
  * Whether the host still reports, judged by the reader with its own interval (`hosts.report_interval`):
  * its report is at most `hostReportMissedIntervals` intervals old.
+ *
+ * @example
+ * ```ts
+ * import { isHostReporting } from '@website-monitor/core';
+ *
+ * const [report] = await store.listHosts();
+ * isHostReporting({ report, now: Date.now(), intervalSeconds: 15 }); // false after 45 s of silence
+ * ```
  */
 export function isHostReporting(options: {
   readonly report: Pick<HostReport, 'lastSeenAt'>;
@@ -51,6 +60,14 @@ export const maxHostNameLength = 253;
 /**
  * Why `name` cannot be a host name (undefined when it can): 1 to 253 printable characters, no
  * spaces at either end, not `*` (the API's "every host").
+ *
+ * @example
+ * ```ts
+ * import { hostNameProblem } from '@website-monitor/core';
+ *
+ * hostNameProblem('web-1'); // undefined
+ * hostNameProblem('*'); // '"*" means every host in the API; choose another name'
+ * ```
  */
 export function hostNameProblem(name: string): string | undefined {
   if (name.length === 0) return 'expected a host name, got an empty string';

@@ -171,10 +171,6 @@ export interface BaselinesTable {
   updated_at: TimestampColumn;
 }
 
-/**
- * The schema as kysely sees it: every table the store owns, by name. Type a `Kysely<Database>`
- * with it to hand to `createSqlStore`, or to query the tables yourself.
- */
 /** `monitor_hosts` (since migration 0007): each host's latest agent report. */
 export interface HostsTable {
   host: string;
@@ -189,6 +185,10 @@ export interface HostsTable {
   open_incidents: number;
 }
 
+/**
+ * The schema as kysely sees it: every table the store owns, by name. Type a `Kysely<Database>`
+ * with it to hand to `createSqlStore`, or to query the tables yourself.
+ */
 export interface Database {
   monitor_incidents: IncidentsTable;
   monitor_health_metrics: HealthMetricsTable;
