@@ -18,7 +18,7 @@ export interface HostReport {
   readonly lastSeenAt: number;
   /** Containers the agent knows on the engine. */
   readonly containers: number;
-  /** Of those, the ones whose last verdict was not healthy. */
+  /** Of those, the ones whose last verdict was `unhealthy` (not starting, paused or stopped by a person). */
   readonly unhealthy: number;
   readonly openIncidents: number;
 }

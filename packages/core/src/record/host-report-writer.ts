@@ -28,7 +28,8 @@ export function buildHostReport(
     startedAt: source.startedAt,
     lastSeenAt: now,
     containers: lines.length,
-    unhealthy: lines.filter((line) => line.verdict !== undefined && line.verdict.status !== 'healthy').length,
+    // Starting, paused or stopped by a person is not unhealthy.
+    unhealthy: lines.filter((line) => line.verdict?.status === 'unhealthy').length,
     openIncidents: lines.filter((line) => line.incident !== undefined).length,
   };
 }
