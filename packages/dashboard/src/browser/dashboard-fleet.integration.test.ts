@@ -146,6 +146,10 @@ describe('the fleet view: three hosts on one PostgreSQL, seen from one agent', (
       const entry = (host: string) => page.locator(`#host-list .host-entry[data-host="${host}"]`);
       expect(await entry('node-a').getAttribute('aria-current')).toBe('page');
       expect(await entry('node-a').locator('.badge.self').textContent()).toBe('this agent');
+      // This agent's own counts are live (its report was written before the crash).
+      await expect
+        .poll(() => entry('node-a').locator('.host-counts').textContent(), { timeout: 10_000 })
+        .toMatch(/^2 containers · \d unhealthy · 1 open incident$/);
       expect(await entry(nodeC).getAttribute('data-reporting')).toBe('false');
       // Its name is text, never markup.
       expect(await entry(nodeC).locator('.host-name').textContent()).toBe(nodeC);
@@ -208,8 +212,16 @@ describe('the fleet view: three hosts on one PostgreSQL, seen from one agent', (
         'node-a',
         'node-b',
         'node-b',
-        nodeC,
-        nodeC,
+        `${nodeC} · not reporting`,
+        `${nodeC} · not reporting`,
+      ]);
+      expect(await attr(page, '#grid > .card', 'data-reporting')).toEqual([
+        'true',
+        'true',
+        'true',
+        'true',
+        'false',
+        'false',
       ]);
       await expect
         .poll(async () => [...new Set(await attr(page, '#incidents > .incident', 'data-host'))].sort(), {

@@ -36,11 +36,16 @@ const grid = new ContainerGrid(byId('grid'), byId('grid-empty'), history.observe
 
 // ---- hosts: the fleet sharing this agent's store, read every 10 s while the page is visible ----
 
-const fleet = new FleetHosts(api, state, () => {
-  state.markApprovalsChanged();
-  if (state.scope !== null) void loadScope();
-  renderPage();
-});
+const fleet = new FleetHosts(
+  api,
+  state,
+  () => {
+    state.markApprovalsChanged();
+    if (state.scope !== null) void loadScope();
+    renderPage();
+  },
+  (silent) => grid.setSilentHosts(silent),
+);
 
 // Other hosts are read by polling: the event stream carries this agent's host only.
 startPoller({
@@ -200,6 +205,7 @@ function flush(): void {
     }
   }
   renderSummary();
+  if (dirty.membership || dirty.containers.size > 0 || dirty.incidents) fleet.liveChanged();
   if (state.takeUnlisted()) refreshStatusSoon();
   if (page && (dirty.containers.has(page.name) || dirty.incidents || dirty.membership)) renderPage();
   byId('main').setAttribute('aria-busy', 'false');

@@ -1,5 +1,5 @@
 import { formatBytes, formatMs, formatPercent, humanize } from '../format/format.js';
-import { boundedText } from '../hosts/host-health.js';
+import { boundedText, maxTitleLength } from '../hosts/host-health.js';
 import type { ContainerView, MetricPoint } from '../state/dashboard-state.js';
 import { containerHref, h, setAttr, setText, svg } from './dom.js';
 import { scaleSeries } from './sparkline.js';
@@ -10,6 +10,8 @@ interface Card {
   readonly state: HTMLElement;
   readonly health: HTMLElement;
   readonly incident: HTMLElement;
+  /** The host badge (fleet view only). */
+  readonly host: HTMLElement | null;
   readonly metrics: Record<MetricKey, { readonly line: SVGPolylineElement; readonly value: HTMLElement }>;
 }
 
@@ -36,6 +38,8 @@ export class ContainerGrid {
   #fleet = false;
   /** A host was picked: links name the container's host. */
   #hostLinks = false;
+  /** Hosts whose agent stopped reporting: their cards say so in the fleet view. */
+  #silentHosts: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly list: HTMLElement,
@@ -81,6 +85,7 @@ export class ContainerGrid {
       if (!card) {
         card = buildCard(view, { fleet: this.#fleet, hostLinks: this.#hostLinks });
         this.#cards.set(view.key, card);
+        this.#markSilent(card);
         this.observer?.observe(card.root);
         this.update(view);
       }
@@ -129,6 +134,20 @@ export class ContainerGrid {
       );
     }
     if (this.#problemsOnly || this.#filter) card.root.hidden = !this.#matches(card.root, problem);
+  }
+
+  /** The hosts whose agent stopped reporting (from `/monitor/hosts`). */
+  setSilentHosts(hosts: ReadonlySet<string>): void {
+    this.#silentHosts = hosts;
+    for (const card of this.#cards.values()) this.#markSilent(card);
+  }
+
+  #markSilent(card: Card): void {
+    if (!card.host) return;
+    const host = card.root.dataset.host ?? '';
+    const silent = this.#silentHosts.has(host);
+    setAttr(card.root, 'data-reporting', String(!silent));
+    setText(card.host, silent ? `${boundedText(host)} · not reporting` : boundedText(host));
   }
 
   setFilter(filter: string, problemsOnly: boolean): void {
@@ -191,6 +210,9 @@ function buildCard(
   mode: { readonly fleet: boolean; readonly hostLinks: boolean },
 ): Card {
   const { name, host } = view;
+  const hostBadge = mode.fleet
+    ? h('span', { class: 'badge host', title: boundedText(host, maxTitleLength) }, boundedText(host))
+    : null;
   const critical = h(
     'span',
     {
@@ -234,16 +256,10 @@ function buildCard(
       critical,
       state,
     ),
-    mode.fleet
-      ? h(
-          'p',
-          { class: 'card-host' },
-          h('span', { class: 'badge host', title: boundedText(host, 300) }, boundedText(host)),
-        )
-      : null,
+    hostBadge ? h('p', { class: 'card-host' }, hostBadge) : null,
     h('div', { class: 'card-health' }, h('span', { class: 'dot', 'aria-hidden': 'true' }), health),
     ...rows,
     incident,
   );
-  return { root, critical, state, health, incident, metrics };
+  return { root, critical, state, health, incident, host: hostBadge, metrics };
 }

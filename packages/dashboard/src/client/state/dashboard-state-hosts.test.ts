@@ -133,4 +133,17 @@ describe('DashboardState across hosts', () => {
     state.loadIncidents([incident('b', 6)]);
     expect([...state.incidents.keys()]).toEqual(['inc-b']);
   });
+
+  it("counts one host's containers as its agent does for its report", () => {
+    const state = new DashboardState();
+    state.selfHost = 'a';
+    state.reset('*');
+    state.loadStatus({ host: 'a', containers: [line('web', 'a'), line('db', 'a'), line('web', 'b')] });
+    expect(state.countsOf('a')).toEqual({ containers: 2, unhealthy: 0, openIncidents: 0 });
+    state.apply('check:completed', verdict('web', 50));
+    state.apply('incident:opened', incident('a', 2));
+    expect(state.countsOf('a')).toEqual({ containers: 2, unhealthy: 1, openIncidents: 1 });
+    expect(state.countsOf('b')).toEqual({ containers: 1, unhealthy: 0, openIncidents: 0 });
+    expect(state.countsOf('c')).toBeUndefined();
+  });
 });

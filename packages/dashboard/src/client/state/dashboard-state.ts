@@ -240,6 +240,24 @@ export class DashboardState {
     return incident.actionsTaken.map((action) => ({ action }));
   }
 
+  /**
+   * What the page holds about one host, counted as its agent counts for its report (unhealthy: a
+   * verdict other than healthy; open incidents: containers with one); undefined when it holds none
+   * of that host's containers.
+   */
+  countsOf(host: string): { containers: number; unhealthy: number; openIncidents: number } | undefined {
+    let containers = 0;
+    let unhealthy = 0;
+    let openIncidents = 0;
+    for (const view of this.containers.values()) {
+      if (view.host !== host) continue;
+      containers++;
+      if (view.verdict !== null && view.verdict.status !== 'healthy') unhealthy++;
+      if (view.incident !== null) openIncidents++;
+    }
+    return containers === 0 ? undefined : { containers, unhealthy, openIncidents };
+  }
+
   /** Redraw the queue (e.g. a button became busy). */
   markApprovalsChanged(): void {
     this.#approvals = true;
