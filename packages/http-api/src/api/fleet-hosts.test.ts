@@ -1,4 +1,4 @@
-import type { EngineInfo } from '@website-monitor/core';
+import { type EngineInfo, StoreError } from '@website-monitor/core';
 import { MemoryStore } from '@website-monitor/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type ApiHarness, configFrom, startApiHarness } from './api-harness.test-helper.js';
@@ -156,5 +156,16 @@ describe("the fleet through one agent's API (issue 12, item 1)", () => {
     // Its own name is accepted.
     const own = await a.post('/monitor/heal/web?host=web-1', {}, token);
     expect(own.status).not.toBe(409);
+  });
+
+  it('a database that does not answer is 503 naming the database, not 500', async () => {
+    const { a, store } = await twoHosts();
+    const failing = new StoreError('connect ECONNREFUSED 127.0.0.1:5432');
+    store.listHosts = async () => {
+      throw failing;
+    };
+    const { status, body } = await json(await a.call('/monitor/hosts'));
+    expect(status).toBe(503);
+    expect(body.error.message).toContain('the database does not answer');
   });
 });

@@ -508,6 +508,9 @@ function toApiError(error: unknown, logger: Logger): ApiError {
     if (error.code === 'no_such_strategy') return new ApiError('unprocessable', error.message);
     // A request decided between our check and the agent's.
     if (error.code === 'approval') return new ApiError('conflict', error.message);
+    // Another host's records are only in the database (?host=, /monitor/hosts): it is away.
+    if (error.code === 'store')
+      return new ApiError('unavailable', `the database does not answer: ${error.message}`);
   }
   logger.log('error', 'api_internal_error', {
     error: error instanceof Error ? error.message : String(error),
