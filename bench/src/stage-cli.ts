@@ -5,7 +5,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin } from 'esbuild';
 import { resolveFromSource } from '../../packages/cli/src/source-mode/source-hooks.js';
 
-const cliDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'packages', 'cli');
+/** The repository this bench runs from. */
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
  * Workspace packages are bundled from their `src/` (as the source hooks resolve them); third-party
@@ -45,9 +46,17 @@ export interface StagedCli {
  * user does: through the launcher (and whatever it does for `run`, e.g. V8 flags), running plain
  * JavaScript (Node's type stripper, which only a checkout pays, adds ~17 MB of RSS).
  */
-export async function stageCli(): Promise<StagedCli> {
+export async function stageCli(
+  options: { readonly from?: string; readonly name?: string } = {},
+): Promise<StagedCli> {
+  // `from`: another tree of the repository (an earlier revision, see `checkoutRevision`).
+  const cliDir = join(options.from ?? repoRoot, 'packages', 'cli');
   // Outside the repository, so linters never see generated code; the absolute imports work anywhere.
-  const root = join(tmpdir(), 'website-monitor-bench', `cli-${process.pid}`);
+  const root = join(
+    tmpdir(),
+    'website-monitor-bench',
+    `cli-${process.pid}${options.name ? `-${options.name}` : ''}`,
+  );
   mkdirSync(join(root, 'bin'), { recursive: true });
   copyFileSync(join(cliDir, 'bin', 'website-monitor.js'), join(root, 'bin', 'website-monitor.js'));
   copyFileSync(join(cliDir, 'package.json'), join(root, 'package.json'));
