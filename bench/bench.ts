@@ -14,9 +14,11 @@ import {
 import { benchmarksIntro } from './src/benchmarks-intro.js';
 import { runDetectionBenchmarks } from './src/detection-benchmarks.js';
 import { startEventLog } from './src/event-log.js';
+import { runFleetBenchmarks } from './src/fleet-benchmarks.js';
 import { runFootprintBenchmarks } from './src/footprint-benchmarks.js';
 import { runLatencyBenchmarks } from './src/latency-benchmarks.js';
 import { type MachineInfo, type ResultRow, resultsSection, writeBenchmarksFile } from './src/report.js';
+import { runScaleBenchmarks, startScaleContainers } from './src/scale-benchmarks.js';
 import { type StagedCli, stageCli } from './src/stage-cli.js';
 import { measureStores, storePlan } from './src/store-benchmarks.js';
 import { storeResultRows } from './src/store-rows.js';
@@ -25,6 +27,9 @@ const samples = positiveIntegerFromEnv('BENCH_SAMPLES', 20);
 const containerCount = positiveIntegerFromEnv('BENCH_CONTAINERS', 100);
 const watchSeconds = positiveIntegerFromEnv('BENCH_WATCH_SECONDS', 60);
 const healthRows = positiveIntegerFromEnv('BENCH_HEALTH_ROWS', 1_000_000);
+const scaleCount = positiveIntegerFromEnv('BENCH_SCALE_CONTAINERS', 500);
+const fleetHosts = positiveIntegerFromEnv('BENCH_FLEET_HOSTS', 10);
+const fleetSeconds = positiveIntegerFromEnv('BENCH_FLEET_SECONDS', 60);
 const session = startBenchSession();
 const { runId, prefix, containers, progress } = session;
 
@@ -39,7 +44,15 @@ try {
   const engine = await observer.ping();
   const machine: MachineInfo = {
     date: new Date().toISOString(),
-    command: benchCommand(['BENCH_SAMPLES', 'BENCH_CONTAINERS', 'BENCH_WATCH_SECONDS', 'BENCH_HEALTH_ROWS']),
+    command: benchCommand([
+      'BENCH_SAMPLES',
+      'BENCH_CONTAINERS',
+      'BENCH_WATCH_SECONDS',
+      'BENCH_HEALTH_ROWS',
+      'BENCH_SCALE_CONTAINERS',
+      'BENCH_FLEET_HOSTS',
+      'BENCH_FLEET_SECONDS',
+    ]),
     cpus: `${cpus().length} CPU(s) (${cpus()[0]?.model.trim() ?? 'unknown model'})`,
     memory: `${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
     kernel: release(),
@@ -58,6 +71,16 @@ try {
     progress,
   });
   const storeResults = storeResultRows(stores);
+
+  // ---- 12: a fleet of agents on one PostgreSQL (no containers either) --------------------------
+  const fleet = await runFleetBenchmarks({
+    session,
+    hosts: fleetHosts,
+    containers: containerCount,
+    rowsPerHost: healthRows,
+    writeSeconds: fleetSeconds,
+    samples,
+  });
 
   await using events = startEventLog({ runtime: observer });
 
@@ -104,6 +127,23 @@ try {
   });
   rows.push(...detection.rows);
   notes.push(...detection.notes);
+
+  // ---- 10-11: one agent over BENCH_SCALE_CONTAINERS containers, idle and in a crash storm -------
+  for (let index = 0; index < web.length; index += 8) {
+    await Promise.all(web.slice(index, index + 8).map((container) => containers.remove(container)));
+  }
+  const scale = await runScaleBenchmarks({
+    session,
+    events,
+    containers: await startScaleContainers(session, scaleCount),
+    smallCount: containerCount,
+    watchSeconds,
+    launcher: stagedCli.launcher,
+  });
+  rows.push(...scale.rows);
+  notes.push(...scale.notes);
+  rows.push(...fleet.rows);
+  notes.push(...fleet.notes);
   notes.push(...session.errorNotes(''));
 
   const results = resultsSection({

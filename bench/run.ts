@@ -10,7 +10,7 @@ const hooks: typeof SourceHooks = await import(
 hooks.registerSourceHooks();
 // `BENCH_ONLY=detection pnpm bench`: benchmarks 8-9 alone, merged into the results of the last full run;
 // `BENCH_ONLY=healing pnpm bench`: benchmarks 1-3 alone, likewise; `BENCH_ONLY=footprint`: 4-5;
-// `BENCH_ONLY=stores`: 6-7.
+// `BENCH_ONLY=stores`: 6-7; `BENCH_ONLY=scale`: 10-11; `BENCH_ONLY=fleet`: 12.
 const only = process.env.BENCH_ONLY;
 if (only === undefined || only === '') {
   await import('./bench.js');
@@ -22,9 +22,13 @@ if (only === undefined || only === '') {
   await import('./footprint.js');
 } else if (only === 'stores') {
   await import('./stores.js');
+} else if (only === 'scale') {
+  await import('./scale.js');
+} else if (only === 'fleet') {
+  await import('./fleet.js');
 } else {
   console.error(
-    `bench: BENCH_ONLY must be "detection", "healing", "footprint", "stores" or unset, got "${only}"`,
+    `bench: BENCH_ONLY must be "detection", "healing", "footprint", "stores", "scale", "fleet" or unset, got "${only}"`,
   );
   process.exit(2);
 }

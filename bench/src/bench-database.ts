@@ -15,6 +15,8 @@ export const benchServerUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://post
 
 export interface BenchDatabase extends AsyncDisposable {
   readonly name: string;
+  /** The database's own URL, for stores that build their pool from a connection string. */
+  readonly url: string;
   readonly pool: PgPool;
 }
 
@@ -34,13 +36,19 @@ export async function createBenchDatabase(): Promise<BenchDatabase> {
   const url = new URL(benchServerUrl);
   url.pathname = `/${name}`;
   const pool = new Pool({ connectionString: url.href, max: 10 });
+  let dropped: Promise<void> | undefined;
   return {
     name,
+    url: url.href,
     pool,
-    async [Symbol.asyncDispose]() {
-      await pool.end();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
+    // Once, however often it is called (the `await using` and the bench's Ctrl-C clean-up).
+    [Symbol.asyncDispose]() {
+      dropped ??= (async () => {
+        await pool.end().catch(() => undefined);
+        await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+        await admin.end();
+      })();
+      return dropped;
     },
   };
 }

@@ -104,14 +104,58 @@ database \`wm_bench_<random>\`, dropped at the end, and temporary files. The age
    sampled from \`/proc\` once a second over the same window. Target: the new defaults cost less
    than 2 % of one core more (CPU seconds difference / window).
 
+10. **One agent over N containers, idle.** N running containers of the test image
+   (\`BENCH_SCALE_CONTAINERS\`, default 500) with no HTTP endpoint, watched as a user's host would
+   be at the default intervals (events; a stats reading every 10 s; a full pass every 30 s). Two
+   agent processes are started as in 5 at the same time, one listing all N, one listing the first
+   \`BENCH_CONTAINERS\` (100) of them, and sampled from \`/proc\` once a second over the same window
+   (\`BENCH_WATCH_SECONDS\`, starting 20 s after both logged \`agent_started\`, past their first
+   pass) with a bare \`node\` beside them. No endpoints: on this 2-core machine 500 test apps
+   forking a shell per probe would measure the containers, not the agent (see 4). Targets (issue
+   12): RSS max < 160 MB, CPU (seconds / window) < 3 % of one core; the note gives the RSS each
+   container beyond the first 100 adds. With \`BENCH_SCALE_BEFORE=<revision>\` a third agent, built
+   from that revision (\`git archive\` into a temporary folder, with this checkout's dependencies),
+   watches the same N in the same seconds: a claim about a change is checked in one run.
+11. **All N crash at once.** Each container is told to crash through \`kill -USR1 1\` in it (the
+   test app's exit-timer signal, forwarded by Docker's init: the app exits with code 1 and no
+   \`kill\` event comes before the \`die\`, so both the agent and Docker take it for a crash; the
+   timer itself is 100,000 s, so a restarted container stays up), 16 execs at a time. First the
+   agent over all N (the idle one of 10, default \`max_concurrent_restarts\`) heals them; then it
+   is stopped, the same containers are updated to Docker's \`on-failure\` policy and crashed the
+   same way. Timed in the daemon's clock from the bench's own event subscription: first \`die\` ->
+   last \`start\` ("the last one running again"), and each container's \`die\` -> \`start\`. The
+   agent's RSS is sampled during its storm and 15 s after, and its log lines (info and above, as
+   a user sees them) are counted. Targets (issue 12): the last one back within 1.1x of Docker's
+   policy, RSS max < 200 MB, a handful of log lines per container (at most 10), none of them a
+   \`healing_decision: wait\` repeated while a restart waits its turn.
+12. **A fleet on one PostgreSQL.** In a fresh database migrated by the PostgreSQL store, with no
+   agent and no container: (a) the seed's three queries as written, and their per-host versions
+   (\`WHERE host = $1\` / \`AND host = $1\`), over one host's \`BENCH_HEALTH_ROWS\` (1,000,000)
+   health samples and a tenth as many incidents, then over \`BENCH_FLEET_HOSTS\` (10) hosts of the
+   same size in the same tables (rows made on the server with \`INSERT ... SELECT
+   generate_series\`); (b) what that many agents of \`BENCH_CONTAINERS\` (100) containers each write
+   at the default intervals for \`BENCH_FLEET_SECONDS\` (60): each is the agent's own \`Recorder\`
+   over its own \`createPostgresStore({ connectionString })\`, fed one health sample per container
+   per check interval and the baselines after each full pass; rows stored per second (counted in
+   the table) and the latency of each write, beside one agent; (c) the capacity: that many writers
+   sending 500-row batches as fast as they can for 15 s, beside one writer. Targets: every offered
+   row stored, a write's p95 under the recorder's 1 s flush interval.
+
 \`BENCH_ONLY=detection pnpm bench\` runs 8 and 9 alone (about 10 minutes),
 \`BENCH_ONLY=healing pnpm bench\` runs 1-3 alone (about 3 minutes), \`BENCH_ONLY=footprint\` 4-5
-(about 5 minutes) and \`BENCH_ONLY=stores\` 6-7 (about 1 minute): their rows and notes replace
+(about 5 minutes), \`BENCH_ONLY=stores\` 6-7 (about 1 minute), \`BENCH_ONLY=scale\` 10-11 (about 30
+minutes at 500 containers on this machine, most of it Docker starting them) and
+\`BENCH_ONLY=fleet\` 12 (about 10 minutes at 10 x 1,000,000 rows): their rows and notes replace
 those of the last run, the other rows stay, and a line under the machine facts says which rows
 were measured when.
 
 Knobs (environment): \`BENCH_SAMPLES\` (default 20; also the seed queries' runs), \`BENCH_CONTAINERS\`
-(default 100), \`BENCH_WATCH_SECONDS\` (default 60), \`BENCH_HEALTH_ROWS\` (default 1,000,000; a tenth as
-many incidents) and \`BENCH_DATABASE_URL\` (default \`postgres://postgres@127.0.0.1:5432/postgres\`, a
-user allowed to create databases). The results below say which were used.
+(default 100; 12: containers per host), \`BENCH_SCALE_CONTAINERS\` (default 500; 10-11),
+\`BENCH_SCALE_BEFORE\` (a revision to measure beside today's agent in 10), \`BENCH_WATCH_SECONDS\`
+(default 60), \`BENCH_HEALTH_ROWS\` (default 1,000,000, a tenth as many incidents; 12: per host),
+\`BENCH_FLEET_HOSTS\` (default 10), \`BENCH_FLEET_SECONDS\` (default 60) and \`BENCH_DATABASE_URL\`
+(default \`postgres://postgres@127.0.0.1:5432/postgres\`, a user allowed to create databases). The
+results below say which were used. A bench stopped with SIGKILL runs no clean-up: the next bench
+removes the containers of bench processes that no longer run (each carries its bench's pid in
+the label \`website-monitor-bench.pid\`).
 `;

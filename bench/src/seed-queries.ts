@@ -16,6 +16,25 @@ export const seedQueries = [
   },
 ] as const;
 
+/**
+ * The seed's queries for one host of a fleet sharing the database (issue 12, item 1): each one
+ * as written, with `host = $1` added to its filter.
+ */
+export const perHostSeedQueries = [
+  {
+    label: 'latest 10 incidents of one host',
+    sql: 'SELECT * FROM monitor_incidents WHERE host = $1 ORDER BY timestamp DESC LIMIT 10;',
+  },
+  {
+    label: 'incidents and auto-heal rate per container of one host',
+    sql: 'SELECT container_name, COUNT(*) as total_incidents, SUM(CASE WHEN auto_healed THEN 1 ELSE 0 END)::float / COUNT(*) * 100 as success_rate_percent FROM monitor_incidents WHERE host = $1 GROUP BY container_name;',
+  },
+  {
+    label: 'last-hour response times per container of one host',
+    sql: "SELECT container_name, AVG(response_time_ms) as avg_response_ms, MAX(response_time_ms) as max_response_ms FROM monitor_health_metrics WHERE host = $1 AND timestamp > NOW() - INTERVAL '1 hour' GROUP BY container_name;",
+  },
+] as const;
+
 export interface SeedQueryLatency {
   readonly label: string;
   readonly indexedMs: number[];
