@@ -240,6 +240,27 @@ describe('the fleet view: three hosts on one PostgreSQL, seen from one agent', (
       await expect.poll(() => page.evaluate('location.hash')).toBe('#host=node-a&container=shop');
       await page.locator('#container-page #heal').waitFor({ timeout: 10_000 });
       expect(await page.locator('#heal-elsewhere').count()).toBe(0);
+      // It asks this agent (after a confirmation and the token), and says what the policy decided.
+      const healPosts: string[] = [];
+      page.on('request', (request) => {
+        if (request.method() === 'POST') healPosts.push(new URL(request.url()).pathname);
+      });
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.locator('#heal').click();
+      await page.locator('#token-input').fill('fleet-test-token');
+      await page.locator('#token-form button[type="submit"]').click();
+      await expect
+        .poll(() => page.locator('#notice').textContent(), { timeout: 10_000 })
+        .toMatch(/^Restart of shop/);
+      console.info(
+        `[dashboard fleet] Restart on this agent's container: ${await page.locator('#notice').textContent()}`,
+      );
+      expect(healPosts).toEqual(['/monitor/heal/shop']);
+      await expect
+        .poll(() => nodeA.agent.status().find((line) => line.name === 'shop')?.verdict?.metrics.state, {
+          timeout: 10_000,
+        })
+        .toBe('running');
       expect(problems).toEqual([]);
 
       // A host nobody reports under: said so, nothing shown.
