@@ -67,6 +67,7 @@ async function startHostAgent(options: {
   await agent.idle();
   return {
     agent,
+    runtime,
     async stop() {
       await agent.stop();
       await store.close();
@@ -185,6 +186,16 @@ describe('the fleet view: three hosts on one PostgreSQL, seen from one agent', (
       expect(await approval.getAttribute('data-container')).toBe('api');
       expect(await approval.locator('button').count()).toBe(0);
       expect(await approval.locator('.elsewhere').textContent()).toContain('agent on node-b');
+      // node-b's events do not reach this page: a new crash there shows up by polling (10 s).
+      const crashedAt = Date.now();
+      nodeB.runtime.crash('web', { exitCode: 4 });
+      await expect
+        .poll(() => attr(page, '#incidents > .incident', 'data-container'), { timeout: 25_000 })
+        .toEqual(['web', 'api']);
+      console.info(
+        `[dashboard fleet] a crash on another host reached the page in ${Date.now() - crashedAt} ms`,
+      );
+      expect(await page.locator('.card[data-name="web"]').getAttribute('data-problem')).toBe('true');
 
       // Its container's page: no Restart, but which agent to open.
       await page.locator('.card[data-name="api"] .card-name').click();
