@@ -482,7 +482,7 @@ function sendOversized(options: { port: number; chunked: boolean; pauseMs: numbe
       if (options.pauseMs > 0) await new Promise((wait) => setTimeout(wait, options.pauseMs));
       for (let sent = part.length; sent < size && !socket.destroyed; sent += part.length) socket.write(frame);
       if (socket.destroyed) return;
-      socket.end(options.chunked ? '0\r\n\r\n' : undefined, () => setTimeout(() => socket.resume(), 50));
+      socket.end(options.chunked ? '0\r\n\r\n' : '', () => setTimeout(() => socket.resume(), 50));
     });
   });
 }
