@@ -113,7 +113,8 @@ export function mergeResultsSection(options: {
   for (const line of lines) {
     if (line.startsWith('| ') && !line.startsWith('| Measurement') && replaced(line.slice(2), '. ')) continue;
     if (line.startsWith('- ') && replaced(line.slice(2), ': ')) continue;
-    if (line.startsWith('- Rows measured again: ') && line.includes(options.numbers.join(', '))) continue;
+    // The same rows measured again: their older line goes (matched up to " on", so a date's digits never match).
+    if (line.startsWith(`- Rows measured again: ${options.numbers.join(', ')} on `)) continue;
     kept.push(line);
     if (line.startsWith('| ')) lastRow = kept.length - 1;
     if (line.startsWith('- ') && lastRow < 0) lastFact = kept.length - 1;
