@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { EventQueue } from './event-queue.js';
 
@@ -51,5 +53,25 @@ describe('EventQueue', () => {
     const items = await reading;
     expect(items).toHaveLength(3000);
     expect(items.every((item, index) => item === index)).toBe(true);
+  });
+});
+
+describe('EventQueue memory', () => {
+  it('keeps no reference to an event once the consumer has taken it', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const queue = new EventQueue<{ payload: string }>({ capacity: 10_000 });
+    const iterator = queue[Symbol.asyncIterator]();
+    const taken: WeakRef<object>[] = [];
+    // Fewer than the 1,024 a compaction waits for: before, all of them stayed in the array.
+    for (let index = 0; index < 500; index++) {
+      queue.push({ payload: `event ${index} ${'x'.repeat(100)}` });
+      const { value } = await iterator.next();
+      taken.push(new WeakRef(value as object));
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    // The generator's own frame still holds the one it yielded last, until the next is asked for.
+    expect(taken.filter((ref) => ref.deref() !== undefined).length).toBeLessThanOrEqual(1);
   });
 });

@@ -45,9 +45,16 @@ export class EventQueue<T> implements AsyncIterable<T> {
     while (true) {
       if (this.size > 0) {
         const item = this.#items[this.#head] as T;
+        // A consumed event is not kept: up to 1,024 of them (a storm's worth, with their labels)
+        // stayed reachable until the next compaction.
+        this.#items[this.#head] = undefined as T;
         this.#head += 1;
-        // Compact now and then so a long-lived stream does not keep every event it ever saw.
-        if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+        if (this.#head === this.#items.length) {
+          // Caught up (nearly always): start the array over.
+          this.#items.length = 0;
+          this.#head = 0;
+        } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
+          // Compact now and then so a long-lived stream does not keep every event it ever saw.
           this.#items.splice(0, this.#head);
           this.#head = 0;
         }
