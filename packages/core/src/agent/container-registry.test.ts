@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import type { ContainerDetails } from '../domain/container.js';
+import { FakeClock } from '../testing/fake-clock.js';
+import { FakeContainerRuntime } from '../testing/fake-container-runtime.js';
+import { createContainerRegistry } from './container-registry.js';
+
+async function inspected(runtime: FakeContainerRuntime, name: string): Promise<ContainerDetails> {
+  return runtime.inspect({ id: runtime.idOf(name) });
+}
+
+describe('ContainerRegistry.dependencyGraph', () => {
+  it('is built once while nothing it reads changes, and again when something does', async () => {
+    const runtime = new FakeContainerRuntime({ clock: new FakeClock() });
+    const compose = (service: string, dependsOn = '') => ({
+      'com.docker.compose.project': 'shop',
+      'com.docker.compose.service': service,
+      ...(dependsOn ? { 'com.docker.compose.depends_on': `${dependsOn}:service_started:false` } : {}),
+    });
+    runtime.addContainer({ name: 'db', labels: compose('db') });
+    runtime.addContainer({ name: 'web', labels: compose('web', 'db') });
+    const registry = createContainerRegistry();
+    for (const name of ['db', 'web']) {
+      registry.watchFor(runtime.idOf(name), name).details = await inspected(runtime, name);
+    }
+    const first = registry.dependencyGraph();
+    expect(first.dependenciesOf('web')).toEqual(['db']);
+    expect(registry.dependencyGraph()).toBe(first);
+
+    // A crash brings fresh details with the same labels and networks: the same graph.
+    runtime.crash('web');
+    registry.get(runtime.idOf('web'))!.details = await inspected(runtime, 'web');
+    expect(registry.dependencyGraph()).toBe(first);
+
+    // Labels that change what depends on what: rebuilt.
+    const web = registry.get(runtime.idOf('web'))!;
+    web.details = { ...web.details!, labels: compose('web') };
+    const relabelled = registry.dependencyGraph();
+    expect(relabelled).not.toBe(first);
+    expect(relabelled.dependenciesOf('web')).toEqual([]);
+
+    // A container that comes or goes: rebuilt.
+    runtime.addContainer({ name: 'worker', labels: compose('worker', 'db') });
+    registry.watchFor(runtime.idOf('worker'), 'worker').details = await inspected(runtime, 'worker');
+    const grown = registry.dependencyGraph();
+    expect(grown.dependenciesOf('worker')).toEqual(['db']);
+    registry.remove(runtime.idOf('db'));
+    expect(registry.dependencyGraph().dependenciesOf('worker')).toEqual([]);
+  });
+});
