@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { cpuTimed } from '../internal/cpu-time.test-helper.js';
 import { knownLabels, labelPrefix, maxReadLabelChars, readContainerLabels } from './container-labels.js';
 
 const packagesDirectory = new URL('../../../', import.meta.url).pathname;
@@ -67,26 +68,29 @@ describe('known labels', () => {
       'container php: unknown label website-monitor.gc_comand (did you mean website-monitor.gc_command?); ignored',
     ]);
     const huge = `website-monitor.${'a'.repeat(512 * 1024)}`;
-    const startedAt = performance.now();
-    const { issues } = readContainerLabels({ containerName: 'php', labels: { [huge]: 'x' } });
-    expect(performance.now() - startedAt).toBeLessThan(100);
+    const { result: read, ms } = cpuTimed(() =>
+      readContainerLabels({ containerName: 'php', labels: { [huge]: 'x' } }),
+    );
+    const { issues } = read;
+    expect(ms).toBeLessThan(100);
     expect(issues).toHaveLength(1);
     expect(issues[0]!.length).toBeLessThan(300);
   });
 
   it('ignores, without parsing, a value of a label it reads that is longer than the bound', () => {
     const names = Array.from({ length: 100_000 }, (_, index) => `service-${index}`).join(',');
-    const startedAt = performance.now();
-    const read = readContainerLabels({
-      containerName: 'web',
-      labels: {
-        'website-monitor.depends_on': names,
-        'website-monitor.health_endpoint': `http://web:8080/${'a'.repeat(512 * 1024)}`,
-        'website-monitor.check_interval_seconds': `${' '.repeat(maxReadLabelChars)}5`,
-        'website-monitor.failure_threshold': '2',
-      },
-    });
-    expect(performance.now() - startedAt).toBeLessThan(50);
+    const { result: read, ms } = cpuTimed(() =>
+      readContainerLabels({
+        containerName: 'web',
+        labels: {
+          'website-monitor.depends_on': names,
+          'website-monitor.health_endpoint': `http://web:8080/${'a'.repeat(512 * 1024)}`,
+          'website-monitor.check_interval_seconds': `${' '.repeat(maxReadLabelChars)}5`,
+          'website-monitor.failure_threshold': '2',
+        },
+      }),
+    );
+    expect(ms).toBeLessThan(50);
     expect(read.dependsOn).toBeUndefined();
     expect(read.healthEndpoint).toBeUndefined();
     expect(read.settings).toEqual({ failureThreshold: 2 });

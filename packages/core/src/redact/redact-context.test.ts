@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeDiagnosisContext } from '../diagnose/diagnosis-context-fixture.test-helper.js';
 import type { ContainerDetails } from '../domain/container.js';
+import { cpuTimed } from '../internal/cpu-time.test-helper.js';
 import { recordRedactor } from './record-redactor.js';
 import { redactContext } from './redact-context.js';
 
@@ -66,9 +67,7 @@ describe('redactContext bounds what it scans', () => {
       ...makeDiagnosisContext({}),
       container: { ...container, env: [`DB_PASSWORD=${password}`], labels: { huge: label } },
     };
-    const started = performance.now();
-    const redacted = redactContext(context);
-    const took = performance.now() - started;
+    const { result: redacted, ms: took } = cpuTimed(() => redactContext(context));
     const kept = redacted.container?.labels.huge ?? '';
     expect(kept.startsWith('[REDACTED:env_value] QUJDRA')).toBe(true);
     expect(kept).toMatch(/…\[truncated \d+ chars\]$/);
