@@ -1,6 +1,6 @@
 import type { HealthSample } from '@website-monitor/core';
-import { contractHealthSample } from '@website-monitor/core/testing';
 import { createPostgresStore } from '../../packages/postgres-store/src/index.js';
+import { fleetHealthSample } from './fleet-sample.js';
 
 export interface FleetCapacity {
   readonly writers: number;
@@ -56,30 +56,12 @@ export async function measureFleetCapacity(options: {
 
 function batch(idPrefix: string, writer: number, round: number): HealthSample[] {
   const host = `${idPrefix}-host-${writer}`;
-  const checkedAt = Date.now();
   return Array.from({ length: capacityBatchSize }, (_, index) =>
-    contractHealthSample({
-      id: `${idPrefix}-${writer}-${round}-${index}`,
+    fleetHealthSample({
+      idPrefix,
       host,
-      containerId: `${host}-container-${index % 100}`.padEnd(64, '0'),
-      containerName: `web-${index % 100}`,
-      checkedAt,
-      healthy: true,
-      status: 'healthy',
-      problems: [],
-      metrics: {
-        state: 'running',
-        exitCode: null,
-        oomKilled: false,
-        dockerHealth: 'healthy',
-        restartCount: 0,
-        httpStatus: 200,
-        responseTimeMs: 3 + (index % 40),
-        memoryBytes: 40_000_000 + index,
-        memoryLimitBytes: 536_870_912,
-        memoryPercent: 7.5,
-        cpuPercent: (index % 100) / 10,
-      },
+      container: index % 100,
+      sequence: round * capacityBatchSize + index,
     }),
   );
 }

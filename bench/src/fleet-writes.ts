@@ -7,10 +7,10 @@ import {
   systemClock,
 } from '@website-monitor/core';
 import { Recorder } from '@website-monitor/core/internal';
-import { contractHealthSample } from '@website-monitor/core/testing';
 // Relative imports: the bench runs from source and these are not among its dependencies.
 import { baselineMetrics } from '../../packages/core/src/domain/baseline.js';
 import { createPostgresStore } from '../../packages/postgres-store/src/index.js';
+import { fleetHealthSample } from './fleet-sample.js';
 
 /** What one phase of simulated agents wrote, and how long each write took. */
 export interface FleetWrites {
@@ -95,7 +95,7 @@ export async function measureFleetWrites(options: {
         const now = performance.now();
         for (let container = 0; container < containersPerHost; container++) {
           while (nextCheck[container]! <= now && nextCheck[container]! < endsAt) {
-            recorder.addHealthSample(sample({ idPrefix, host, container, sequence: sequence++ }));
+            recorder.addHealthSample(fleetHealthSample({ idPrefix, host, container, sequence: sequence++ }));
             samplesOffered++;
             nextCheck[container]! += checkIntervalMs;
           }
@@ -150,39 +150,6 @@ function timed(store: Store, sampleMs: number[], rows: number[], baselineMs: num
       }
       const value = Reflect.get(target, property, receiver);
       return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
-
-function sample(input: {
-  readonly idPrefix: string;
-  readonly host: string;
-  readonly container: number;
-  readonly sequence: number;
-}): HealthSample {
-  const { container, sequence } = input;
-  const memoryBytes = 40_000_000 + ((sequence * 104_729) % 60_000_000);
-  return contractHealthSample({
-    id: `${input.idPrefix}-${input.host}-${sequence}`,
-    host: input.host,
-    containerId: `${input.host}-container-${container}`.padEnd(64, '0'),
-    containerName: `web-${container}`,
-    checkedAt: Date.now(),
-    healthy: true,
-    status: 'healthy',
-    problems: [],
-    metrics: {
-      state: 'running',
-      exitCode: null,
-      oomKilled: false,
-      dockerHealth: 'healthy',
-      restartCount: 0,
-      httpStatus: 200,
-      responseTimeMs: 3 + ((sequence * 7919) % 400) / 10,
-      memoryBytes,
-      memoryLimitBytes: 536_870_912,
-      memoryPercent: (memoryBytes / 536_870_912) * 100,
-      cpuPercent: ((sequence * 31) % 1000) / 100,
     },
   });
 }
