@@ -53,11 +53,16 @@ export function createRestartLedger(deps: {
   readonly restartsContainer: (action: string) => boolean;
   /** `healing.max_concurrent_restarts`; unbounded when not given. */
   readonly maxConcurrentRestarts?: number;
+  /** `healing.storm_concurrent_restarts`: the most slots a long line opens; none beyond the steady limit when not given. */
+  readonly stormConcurrentRestarts?: number;
   readonly windowMs?: number;
 }): RestartLedger {
   const budget = createRestartBudget(deps.windowMs === undefined ? {} : { windowMs: deps.windowMs });
   const streaks = new Map<string, { attempts: number; lastAttemptAt: number | undefined }>();
-  const slots = createRestartQueue({ limit: deps.maxConcurrentRestarts ?? Number.MAX_SAFE_INTEGER });
+  const slots = createRestartQueue({
+    limit: deps.maxConcurrentRestarts ?? Number.MAX_SAFE_INTEGER,
+    ...(deps.stormConcurrentRestarts === undefined ? {} : { stormLimit: deps.stormConcurrentRestarts }),
+  });
 
   return {
     remaining: (input) => budget.remaining(input),

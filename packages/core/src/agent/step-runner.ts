@@ -267,7 +267,10 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
     }
     // A restart that will run needs one of the global slots; in a dry run nothing runs.
     const needsSlot = strategy.restartsContainer && !config.healing.dryRun;
-    const holdsSlot = needsSlot && (watch.grantedSlot || slots.tryAcquire(watch.name));
+    // Restarting a running container stops it first (up to its stop timeout): such restarts only
+    // get the steady-state slots, never the storm ones (restart-queue.ts).
+    const slow = details.state === 'running' || details.state === 'paused';
+    const holdsSlot = needsSlot && (watch.grantedSlot || slots.tryAcquire(watch.name, slow));
     watch.grantedSlot = false;
     const decision = decideHealing({
       incident,
@@ -321,6 +324,7 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
         container: watch.name,
         ...priorityOf(watch.name),
         enqueuedAt: now,
+        slow,
       });
       if (added) {
         log('info', 'healing_queued', {

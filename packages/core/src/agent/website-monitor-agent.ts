@@ -190,6 +190,7 @@ export class WebsiteMonitorAgent extends EventEmitter<AgentEvents> implements Mo
     this.#ledger = createRestartLedger({
       restartsContainer: restartsContainerIn(this.#registry),
       maxConcurrentRestarts: config.healing.maxConcurrentRestarts,
+      stormConcurrentRestarts: config.healing.stormConcurrentRestarts,
     });
     this.#runLogs = createRunLogFollower({ runtime: options.runtime, clock, logger });
     const runLogs = this.#runLogs;

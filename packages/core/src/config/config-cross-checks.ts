@@ -28,6 +28,15 @@ export function crossCheckConfig(raw: unknown): CrossCheckIssue[] {
       message: `backoff_initial_seconds (${initial}) is larger than ${maxSource}backoff_max_seconds (${max})`,
     });
   }
+  // Both set and contradicting: the storm limit would silently be raised to the steady one.
+  const steady = healing?.max_concurrent_restarts;
+  const storm = healing?.storm_concurrent_restarts;
+  if (typeof steady === 'number' && typeof storm === 'number' && storm < steady) {
+    issues.push({
+      path: ['healing', 'storm_concurrent_restarts'],
+      message: `storm_concurrent_restarts (${storm}) is smaller than max_concurrent_restarts (${steady}); it is the most slots a long restart queue may open, so it must be at least the steady-state limit`,
+    });
+  }
   return issues;
 }
 

@@ -183,6 +183,7 @@ export function createConfigSchema(options: { knownActions: readonly string[] })
       min_confidence: z.number().min(0).max(100).optional(),
       stop_timeout_seconds: z.number().min(0).optional(),
       max_concurrent_restarts: positiveCount.optional(),
+      storm_concurrent_restarts: positiveCount.optional(),
       backoff_initial_seconds: positiveSeconds.optional(),
       backoff_max_seconds: positiveSeconds.optional(),
       respect_operator_stops: z.boolean().optional(),

@@ -47,6 +47,10 @@ export function defaultMonitorConfig(): MonitorConfig {
       minConfidence: 60,
       stopTimeoutSeconds: 10,
       maxConcurrentRestarts: 2,
+      // A storm's line opens up to 16 slots (restart-queue.ts): Docker's policy starts every
+      // crashed container at once; 16 concurrent starts kept a 2-core engine busy without
+      // handing it hundreds at a time.
+      stormConcurrentRestarts: 16,
       // kubelet CrashLoopBackOff: 10 s doubling to 5 min.
       backoffInitialSeconds: 10,
       backoffMaxSeconds: 300,

@@ -207,6 +207,11 @@ export interface HealingConfig {
   readonly stopTimeoutSeconds: number;
   /** Restarts in flight at once across the host. */
   readonly maxConcurrentRestarts: number;
+  /**
+   * The most restarts in flight while the queue is long (one extra slot per 4 waiting, from
+   * `maxConcurrentRestarts` up to this); never below `maxConcurrentRestarts`. Default 16.
+   */
+  readonly stormConcurrentRestarts: number;
   /** Backoff between attempts on one container: initial doubling to max, with jitter. */
   readonly backoffInitialSeconds: number;
   readonly backoffMaxSeconds: number;

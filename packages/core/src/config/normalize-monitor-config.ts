@@ -54,6 +54,11 @@ export function normalizeMonitorConfig(raw: RawMonitorConfig, options: Normalize
       minConfidence: healing.min_confidence ?? defaults.healing.minConfidence,
       stopTimeoutSeconds: healing.stop_timeout_seconds ?? defaults.healing.stopTimeoutSeconds,
       maxConcurrentRestarts: healing.max_concurrent_restarts ?? defaults.healing.maxConcurrentRestarts,
+      // The default storm limit never lowers a steady limit set above it.
+      stormConcurrentRestarts: Math.max(
+        healing.storm_concurrent_restarts ?? defaults.healing.stormConcurrentRestarts,
+        healing.max_concurrent_restarts ?? defaults.healing.maxConcurrentRestarts,
+      ),
       backoffInitialSeconds: healing.backoff_initial_seconds ?? defaults.healing.backoffInitialSeconds,
       backoffMaxSeconds: healing.backoff_max_seconds ?? defaults.healing.backoffMaxSeconds,
       respectOperatorStops: healing.respect_operator_stops ?? defaults.healing.respectOperatorStops,

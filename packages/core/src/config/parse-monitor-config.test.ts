@@ -121,6 +121,7 @@ describe('parseMonitorConfig', () => {
       dryRun: false,
       stopTimeoutSeconds: 10,
       maxConcurrentRestarts: 2,
+      stormConcurrentRestarts: 16,
       backoffInitialSeconds: 10,
       backoffMaxSeconds: 300,
       respectOperatorStops: true,

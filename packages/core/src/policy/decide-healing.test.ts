@@ -17,6 +17,7 @@ const healing: HealingConfig = {
   minConfidence: 70,
   stopTimeoutSeconds: 10,
   maxConcurrentRestarts: 2,
+  stormConcurrentRestarts: 16,
   backoffInitialSeconds: 10,
   backoffMaxSeconds: 300,
   respectOperatorStops: true,

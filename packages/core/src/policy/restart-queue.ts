@@ -1,7 +1,7 @@
 import type { DependencyGraph } from './dependency-graph.js';
 
 /**
- * Restarts beyond `healing.max_concurrent_restarts` wait here instead of being decided again on
+ * Restarts beyond the slots open now wait here instead of being decided again on
  * every tick. A waiting restart is announced twice, when it is queued (`enqueue` answers
  * `added: true` once) and when a slot frees for it (`next()` hands it over); in between the
  * caller asks `isWaiting` and leaves it alone: nothing is decided and nothing is said.
@@ -13,6 +13,20 @@ import type { DependencyGraph } from './dependency-graph.js';
  * waits behind its dependent. Nothing starves: each container holds one place, a restart that
  * ends frees its slot for the next in line, and a container comes back only after its own
  * restart, its backoff and within its hourly budget.
+ *
+ * Slots: `healing.max_concurrent_restarts` (`limit`) in steady state. In a storm (hundreds of
+ * containers crashing at once) that pace is the bottleneck: with 2 slots held until the check
+ * after each restart, the agent brought 500 crashed containers back 1.38x later than Docker's own
+ * `on-failure` policy (BENCHMARKS.md row 11). So a long line opens more slots, one per
+ * `waitingPerExtraSlot` restarts in the backlog, up to `healing.storm_concurrent_restarts`
+ * (`stormLimit`): a bounded number, not "all at once", so the engine is never handed hundreds of
+ * concurrent starts, and the storm protection stays as it is: budgets, backoff and the breaker
+ * are decided per restart as before, the order of the line is the same, each container holds one
+ * place. A fixed bound was chosen over one derived from observed restart latency: it is
+ * predictable, testable and an operator can reason about it ("at most 16 at once"); latency-driven
+ * limits oscillate under exactly the load (a busy engine) where they matter. Restarts that stop a
+ * running container first (`slow`, up to its stop timeout) only ever get `limit` slots, so hung
+ * containers cannot hold the storm slots for their stop timeouts while crashed ones wait.
  *
  * Pure bookkeeping: no timers and no clock; the caller stamps `enqueuedAt` and runs what
  * `tryAcquire`/`next` grant. One entry per container, so the line is bounded by the number of
@@ -42,6 +56,13 @@ export interface RestartQueueEntry {
   readonly priorityRank: number;
   /** When the restart first had to wait (ms since the epoch); ties keep the order of `enqueue` calls. */
   readonly enqueuedAt: number;
+  /**
+   * The restart stops a running container first (a `restart` of a running-but-unhealthy one waits
+   * up to its stop timeout), as opposed to starting an exited one (fast). Slow restarts never get
+   * more than the steady-state `limit` slots, so a storm of hung containers cannot hold the extra
+   * storm slots for their stop timeouts and starve the crashed ones behind them. Absent: fast.
+   */
+  readonly slow?: boolean;
 }
 
 export interface EnqueueResult {
@@ -54,14 +75,23 @@ export interface EnqueueResult {
 }
 
 export interface RestartQueue {
-  /** `healing.max_concurrent_restarts`. */
+  /** `healing.max_concurrent_restarts`: the steady-state limit. */
   readonly limit: number;
+  /** `healing.storm_concurrent_restarts`: the most slots a long line may open (≥ `limit`). */
+  readonly stormLimit: number;
+  /**
+   * Slots open now: `limit`, plus one for every `waitingPerExtraSlot` restarts waiting (running
+   * ones included in the count), up to `stormLimit`. A line shorter than that never changes the
+   * steady state.
+   */
+  currentLimit(): number;
   /**
    * Takes a slot for `container` now, when one is free, the container is not already restarting
    * and no waiting restart goes before it (a container that waits itself must be the first that
    * could run). On success the container leaves the line. False: `enqueue` it and wait for `next`.
+   * `slow`: the restart stops a running container first (see `RestartQueueEntry.slow`).
    */
-  tryAcquire(container: string): boolean;
+  tryAcquire(container: string, slow?: boolean): boolean;
   /** Adds a restart to the line, or updates the one already there (see `EnqueueResult.added`). */
   enqueue(entry: RestartQueueEntry): EnqueueResult;
   /**
@@ -84,20 +114,39 @@ export interface RestartQueue {
   running(): readonly string[];
 }
 
-export function createRestartQueue(options: { readonly limit: number }): RestartQueue {
+/**
+ * Restarts waiting (or running) per storm slot opened beyond the steady-state limit. Four keeps a
+ * handful of crashes (a deploy, one stack going down) at `max_concurrent_restarts`, and opens the
+ * full storm limit only when the backlog is four times that large, i.e. when the line would take
+ * several rounds of restarts to drain at the steady-state pace anyway.
+ */
+export const waitingPerExtraSlot = 4;
+
+export function createRestartQueue(options: {
+  readonly limit: number;
+  /** `healing.storm_concurrent_restarts`; the steady-state `limit` when not given (no storm mode). */
+  readonly stormLimit?: number;
+}): RestartQueue {
   // A limit below one would never grant a slot; the config schema already refuses it.
   const limit = Math.max(1, Math.floor(options.limit));
+  const stormLimit = Math.max(limit, Math.floor(options.stormLimit ?? limit));
   const holders = new Set<string>();
+  // Slow restarts (stop first) holding a slot now: they may hold at most `limit` of them.
+  const slowHolders = new Set<string>();
   const line = new Map<string, Waiter>();
   let sequence = 0;
 
   const ordered = () => [...line.values()].sort(compareWaiting).map((waiter) => waiter.entry);
   // One pass, no sort: a storm calls this once per restart. A container whose own restart still
   // runs cannot take a second slot: it stays in line.
+  // A slow restart is skipped only while the slow ones fill the steady-state slots; the fast ones
+  // behind it run in the storm slots meanwhile (the order among those that can run is kept).
   const firstRunnable = (): RestartQueueEntry | undefined => {
+    const slowBlocked = slowHolders.size >= limit;
     let first: Waiter | undefined;
     for (const waiter of line.values()) {
       if (holders.has(waiter.entry.container)) continue;
+      if (slowBlocked && waiter.entry.slow === true) continue;
       if (first === undefined || compareWaiting(waiter, first) < 0) first = waiter;
     }
     return first?.entry;
@@ -109,16 +158,30 @@ export function createRestartQueue(options: { readonly limit: number }): Restart
     for (const other of line.values()) if (compareWaiting(other, waiter) < 0) ahead++;
     return ahead + 1;
   };
-  const slotFree = () => holders.size < limit;
+  // The backlog counts the running and the waiting: the line shrinks as the storm slots drain it,
+  // and the limit falls back to `limit` with it (slots above it are not taken back, only not refilled).
+  const currentLimit = (): number =>
+    Math.min(
+      stormLimit,
+      limit + Math.floor(Math.max(0, holders.size + line.size - limit) / waitingPerExtraSlot),
+    );
+  const slotFree = () => holders.size < currentLimit();
+  const take = (entry: RestartQueueEntry): void => {
+    line.delete(entry.container);
+    holders.add(entry.container);
+    if (entry.slow === true) slowHolders.add(entry.container);
+  };
 
   return {
     limit,
-    tryAcquire(container) {
+    stormLimit,
+    currentLimit,
+    tryAcquire(container, slow = false) {
       if (!slotFree() || holders.has(container)) return false;
+      if (slow && slowHolders.size >= limit) return false;
       const first = firstRunnable();
       if (first !== undefined && first.container !== container) return false;
-      line.delete(container);
-      holders.add(container);
+      take({ container, critical: false, priorityRank: 0, enqueuedAt: 0, slow });
       return true;
     },
     enqueue(given) {
@@ -139,11 +202,13 @@ export function createRestartQueue(options: { readonly limit: number }): Restart
       if (!slotFree()) return undefined;
       const first = firstRunnable();
       if (first === undefined) return undefined;
-      line.delete(first.container);
-      holders.add(first.container);
+      take(first);
       return first;
     },
-    release: (container) => holders.delete(container),
+    release: (container) => {
+      slowHolders.delete(container);
+      return holders.delete(container);
+    },
     remove: (container) => line.delete(container),
     isWaiting: (container) => line.has(container),
     positionOf,
