@@ -80,7 +80,8 @@ export interface StepOutcome extends HealingRequestOutcome {
 /**
  * One action through the policy gate (`decideHealing`), then run and recorded. Every branch ends in
  * a record: the attempt is written before it runs, so a crash mid-heal still leaves a trace.
- * Restarts beyond `max_concurrent_restarts` wait in the ledger's queue (critical first, then
+ * Restarts beyond the slots open (`max_concurrent_restarts`, up to `storm_concurrent_restarts` while
+ * the line is long: restart-queue.ts) wait in the ledger's queue (critical first, then
  * dependencies first) and are healed when a slot frees, not re-decided on every tick.
  */
 export interface StepRunner {
@@ -298,7 +299,9 @@ export function createStepRunner(deps: StepRunnerDeps): StepRunner {
       dockerRestartPendingSince: dockerRestartPendingSince(watch, details, now),
       breakerOpen: breaker.isOpen(watch.name),
       // The queue holds the count: without a slot, every one is taken (or others wait first).
-      restartsInFlight: needsSlot && !holdsSlot ? config.healing.maxConcurrentRestarts : 0,
+      // (In a storm more than max_concurrent_restarts may run: the reason then says how many.)
+      restartsInFlight:
+        needsSlot && !holdsSlot ? Math.max(config.healing.maxConcurrentRestarts, slots.running().length) : 0,
       requestedBy,
       ...(requestedBy === 'model' && watch.modelGuard
         ? { instructionLikeLogs: watch.modelGuard.markers, rulesAction: watch.modelGuard.rulesAction }
