@@ -31,6 +31,30 @@ describe('ContainerRegistry.dependencyGraph', () => {
     registry.get(runtime.idOf('web'))!.details = await inspected(runtime, 'web');
     expect(registry.dependencyGraph()).toBe(first);
 
+    // Settings resolved afresh with the same depends_on, and an address that changed: the same graph.
+    const webWatch = registry.get(runtime.idOf('web'))!;
+    webWatch.settings = {
+      ...(webWatch.settings ?? ({} as NonNullable<typeof webWatch.settings>)),
+      dependsOn: [],
+    };
+    const withSettings = registry.dependencyGraph();
+    webWatch.settings = { ...webWatch.settings, dependsOn: [] };
+    expect(registry.dependencyGraph()).toBe(withSettings);
+    const network = {
+      name: 'shop_default',
+      networkId: 'n1',
+      ipAddress: '172.18.0.2',
+      ipv6Address: '',
+      aliases: ['web'],
+    };
+    webWatch.details = { ...webWatch.details!, networks: [network] };
+    const withNetwork = registry.dependencyGraph();
+    webWatch.details = { ...webWatch.details, networks: [{ ...network, ipAddress: '' }] };
+    expect(registry.dependencyGraph()).toBe(withNetwork);
+    webWatch.settings = { ...webWatch.settings, dependsOn: ['db'] };
+    expect(registry.dependencyGraph()).not.toBe(withNetwork);
+    webWatch.settings = { ...webWatch.settings, dependsOn: [] };
+
     // Labels that change what depends on what: rebuilt.
     const web = registry.get(runtime.idOf('web'))!;
     web.details = { ...web.details!, labels: compose('web') };

@@ -58,10 +58,16 @@ export function createContainerRegistry(): ContainerRegistry {
       // each crash brings fresh details: rebuilt every time, the graph of 400 containers crashing
       // one by one was the agent's largest CPU cost (18 % of its busy time, profiled). Rebuilt
       // only when a watch came or went, or what the graph reads of one changed: its name,
-      // settings (depends_on) and the labels and networks of its details.
+      // settings' depends_on and the labels and networks of its details.
       const inputs: unknown[] = [];
       for (const watch of byId.values()) {
-        inputs.push(watch.id, watch.name, watch.settings, graphSignature(watch.details));
+        // Settings are resolved afresh at each inspect: their depends_on is compared, not the object.
+        inputs.push(
+          watch.id,
+          watch.name,
+          watch.settings?.dependsOn.join('\n'),
+          graphSignature(watch.details),
+        );
       }
       if (graphCache !== undefined && sameReferences(graphCache.inputs, inputs)) return graphCache.graph;
       const graph = buildDependencyGraph({
@@ -95,10 +101,13 @@ function graphSignature(details: ContainerDetails | undefined): string | undefin
   if (details === undefined) return undefined;
   let signature = graphSignatures.get(details);
   if (signature === undefined) {
+    // Network names, IDs and aliases, not addresses: a container that stops loses its IP, and the
+    // graph does not read it (see namesCandidate).
+    const networks = details.networks?.map((network) => [network.name, network.networkId, network.aliases]);
     signature = JSON.stringify([
       details.labels,
       details.networkMode,
-      details.networks ?? null,
+      networks ?? null,
       details.links ?? null,
     ]);
     graphSignatures.set(details, signature);
