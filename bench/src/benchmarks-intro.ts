@@ -120,7 +120,7 @@ database \`wm_bench_<random>\`, dropped at the end, and temporary files. The age
    test app's exit-timer signal, forwarded by Docker's init: the app exits with code 1 and no
    \`kill\` event comes before the \`die\`, so both the agent and Docker take it for a crash; the
    timer itself is 100,000 s, so a restarted container stays up), 16 execs at a time. First the
-   agent over all N (the idle one of 10, default \`max_concurrent_restarts\`) heals them; then it
+   agent over all N (the idle one of 10, default \`max_concurrent_restarts\` 2, storm slots up to \`storm_concurrent_restarts\` 16) heals them; then it
    is stopped, the same containers are updated to Docker's \`on-failure\` policy and crashed the
    same way. Timed in the daemon's clock from the bench's own event subscription: first \`die\` ->
    last \`start\` ("the last one running again"), and each container's \`die\` -> \`start\`. The

@@ -172,7 +172,7 @@ export async function runScaleBenchmarks(options: {
       .map(([event, lines]) => `${event} ${lines}`)
       .join(', ');
     notes.push(
-      `11: the containers crashed through \`kill -USR1 1\` in each (the test app's exit timer signal, so a \`die\` with code 1 and no \`kill\` event), 16 execs at a time: first to last \`die\` ${seconds(agentStorm.crashSpreadMs)} for the agent, ${seconds(dockerStorm.crashSpreadMs)} for Docker's policy; the agent (default \`max_concurrent_restarts\`) ran first, then was stopped and the containers were updated to \`on-failure\`; agent CPU in the storm ${stormUsage.cpuSeconds.toFixed(1)} s over ${stormSamples.length} s; ${queued} \`healing_queued\` lines; lines by event: ${top}`,
+      `11: the containers crashed through \`kill -USR1 1\` in each (the test app's exit timer signal, so a \`die\` with code 1 and no \`kill\` event), 16 execs at a time: first to last \`die\` ${seconds(agentStorm.crashSpreadMs)} for the agent, ${seconds(dockerStorm.crashSpreadMs)} for Docker's policy; the agent (default \`max_concurrent_restarts\` 2 and \`storm_concurrent_restarts\` 16) ran first, then was stopped and the containers were updated to \`on-failure\`; agent CPU in the storm ${stormUsage.cpuSeconds.toFixed(1)} s over ${stormSamples.length} s; ${queued} \`healing_queued\` lines; lines by event: ${top}`,
     );
     return { rows, notes };
   } finally {
