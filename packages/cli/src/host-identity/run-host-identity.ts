@@ -48,8 +48,10 @@ export async function identifyHost(
         log: (level, event, fields) => {
           if (!said) {
             said = true;
+            // Says why (the engine's error names the socket and the cause), as the agent's own ping does.
+            const why = typeof fields?.error === 'string' ? `${fields.error}; ` : '';
             io.stderr(
-              'website-monitor: waiting for the Docker engine to tell its name (this host records under it; set `host:` or WEBSITE_MONITOR_HOST to start without it)\n',
+              `website-monitor: ${why}retrying with backoff until the Docker engine answers and tells its name (this host records under it; set \`host:\` or WEBSITE_MONITOR_HOST to start without it)\n`,
             );
           }
           logger.log(level, event, fields);
