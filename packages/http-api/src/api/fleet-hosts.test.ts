@@ -36,9 +36,9 @@ async function twoHosts() {
   return { a, b, store };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: walking JSON answers whose shape the test asserts
 const json = async (response: Response) => ({
   status: response.status,
+  // biome-ignore lint/suspicious/noExplicitAny: walking JSON answers whose shape the test asserts
   body: (await response.json()) as any,
 });
 
