@@ -36,6 +36,7 @@ import type { DiagnosisService } from './diagnosis-service.js';
 import type { IncidentCoordinator } from './incident-coordinator.js';
 import type { RestartLedger } from './restart-ledger.js';
 import type { RestoredIncidents } from './restore.js';
+import { unmonitoredUnchanged } from './unmonitored-refresh.js';
 
 /**
  * Why a check runs. `exited` carries a `die` event's facts: Docker holds a container's lock while
@@ -241,6 +242,18 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
         watch.verdict?.healthy === true &&
         watch.incident === undefined;
       if (unchanged && !probe && !stats) continue;
+      // A container this configuration does not monitor is inspected once, to learn it (its
+      // networks and labels feed the dependency graph and the status list); at a periodic pass it
+      // is inspected again only if its list entry says it changed, or every few minutes. Before,
+      // every pass re-inspected each of them: on a host where 500 containers run and few are
+      // monitored, that was 5 of the 6 engine calls per second the idle agent made.
+      if (
+        reason === 'periodic' &&
+        engineConnected &&
+        watch.settings === null &&
+        unmonitoredUnchanged(watch, container, now)
+      )
+        continue;
       scheduleCheck(watch, {
         probe,
         stats,
@@ -431,6 +444,12 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
     return verdict;
   };
 
+  const inspectNow = async (watch: ContainerWatch): Promise<ContainerDetails> => {
+    const details = await runtime.inspect({ id: watch.id, signal: deps.signal() });
+    watch.inspectedAt = clock.now();
+    return details;
+  };
+
   /** Inspects the container and resolves its settings; undefined when it is gone or not monitored. */
   const inspect = async (
     watch: ContainerWatch,
@@ -446,7 +465,7 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
       details =
         trustEvent && request.exited && known
           ? exitedFromEvent(known, request.exited)
-          : await runtime.inspect({ id: watch.id, signal: deps.signal() });
+          : await inspectNow(watch);
     } catch (error) {
       if (ContainerRuntimeError.isInstance(error) && (error as ContainerRuntimeError).kind === 'not_found') {
         await forget(watch.id, 'container removed');

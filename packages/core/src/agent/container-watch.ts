@@ -12,6 +12,8 @@ export interface ContainerWatch {
   /** Null when the container is not monitored (opted out or not selected). */
   settings: ContainerSettings | null;
   details: ContainerDetails | undefined;
+  /** When the engine was last asked about it (an inspect), for the periodic pass's refresh. */
+  inspectedAt: number | undefined;
   counters: ProbeCounters;
   previousStats: ContainerStatsSample | undefined;
   /** A reading that arrived since the last check, not yet used by a verdict. */
@@ -86,6 +88,7 @@ export function createContainerWatch(id: string, name: string): ContainerWatch {
     name,
     settings: null,
     details: undefined,
+    inspectedAt: undefined,
     counters: initialProbeCounters(),
     previousStats: undefined,
     freshStats: undefined,

@@ -252,6 +252,14 @@ export function createDiagnosisService(deps: DiagnosisServiceDeps): DiagnosisSer
         () => {}, // a failure is reported when the tail is used
       );
       watch.logPrefetch = prefetch;
+      // Past its age the tail is never used (`readLog` reads afresh): dropped then, so 500 crashed
+      // containers do not each keep up to 500 lines until their next failure.
+      void clock
+        .sleep(logPrefetchMaxAgeMs, deps.signal())
+        .then(() => {
+          if (watch.logPrefetch === prefetch) watch.logPrefetch = undefined;
+        })
+        .catch(() => {});
     },
 
     diagnoseWithRules(context) {

@@ -14,7 +14,7 @@ afterEach(async () => {
   await Promise.all(agents.splice(0).map((agent) => agent.stop()));
 });
 
-function watching(count: number, monitoring = '') {
+function watching(count: number, monitoring = '', unmonitored = 0) {
   const names = Array.from({ length: count }, (_, index) => `idle-${index}`);
   const config = parseMonitorConfig({
     text: `monitoring:\n  discovery: listed\n${monitoring}  containers:\n${names.map((name) => `    - name: ${name}`).join('\n')}\n`,
@@ -23,6 +23,8 @@ function watching(count: number, monitoring = '') {
   const clock = new FakeClock();
   const runtime = new FakeContainerRuntime({ clock });
   for (const name of names) runtime.addContainer({ name });
+  // Containers on the same host the configuration does not select (discovery: listed).
+  for (let index = 0; index < unmonitored; index++) runtime.addContainer({ name: `other-${index}` });
   const agent = new WebsiteMonitorAgent({
     config,
     runtime,
@@ -91,5 +93,38 @@ describe('an agent watching 200 idle containers', () => {
     await h.agent.idle();
     // Its incident is open: every pass looks at it for real.
     expect(inspected().length).toBeGreaterThan(before);
+  });
+
+  it('does not inspect the containers it does not monitor again at each pass, only when their list entry changes or every 5 minutes', async () => {
+    const h = watching(5, '', 200);
+    await h.agent.start();
+    await h.agent.idle();
+    const inspectsOf = (name: string) =>
+      h.runtime.callsOf('inspect').filter((call) => (call.args as { id: string }).id === h.runtime.idOf(name))
+        .length;
+    // Learned once: they are in the status list (not monitored), and feed the dependency graph.
+    expect(h.agent.status().filter((each) => !each.monitored)).toHaveLength(200);
+    const atStart = h.runtime.callsOf('inspect').length;
+    const otherAtStart = inspectsOf('other-7');
+    expect(otherAtStart).toBeGreaterThanOrEqual(1);
+
+    for (let elapsed = 0; elapsed < 95_000; elapsed += 250) await h.clock.advance(250);
+    await h.agent.idle();
+    // Three periodic passes: no inspect of any of the 200.
+    expect(h.runtime.callsOf('inspect')).toHaveLength(atStart);
+
+    // One that stops: its list entry changed, so the next pass inspects it (and only it).
+    h.runtime.operatorStop('other-7');
+    for (let elapsed = 0; elapsed < 31_000; elapsed += 250) await h.clock.advance(250);
+    await h.agent.idle();
+    expect(inspectsOf('other-7')).toBe(otherAtStart + 1);
+    expect(h.runtime.callsOf('inspect')).toHaveLength(atStart + 1);
+    expect(h.agent.status().find((each) => each.name === 'other-7')?.monitored).toBe(false);
+
+    // What the list does not carry (networks, for the dependency graph) is refreshed every 5 minutes.
+    for (let elapsed = 0; elapsed < 300_000; elapsed += 1_000) await h.clock.advance(1_000);
+    await h.agent.idle();
+    expect(inspectsOf('other-3')).toBe(2);
+    expect(h.runtime.callsOf('inspect').length).toBeLessThanOrEqual(atStart + 1 + 200 + 200);
   });
 });
