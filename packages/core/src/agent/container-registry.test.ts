@@ -71,3 +71,36 @@ describe('ContainerRegistry.dependencyGraph', () => {
     expect(registry.dependencyGraph().dependenciesOf('worker')).toEqual([]);
   });
 });
+
+describe('ContainerRegistry.findByName', () => {
+  it('follows renames, removals and new containers', () => {
+    const registry = createContainerRegistry();
+    const api = registry.watchFor('id-api', 'api');
+    registry.watchFor('id-db', 'db');
+    expect(registry.findByName('api')).toBe(api);
+    expect(registry.findByName('cache')).toBeUndefined();
+
+    // `docker rename api api-old`: the watch's name is set from its next inspect.
+    api.name = 'api-old';
+    expect(registry.findByName('api')).toBeUndefined();
+    expect(registry.findByName('api-old')).toBe(api);
+
+    // A new container takes the old name.
+    const fresh = registry.watchFor('id-api-2', 'api');
+    expect(registry.findByName('api')).toBe(fresh);
+
+    registry.remove('id-api-2');
+    expect(registry.findByName('api')).toBeUndefined();
+    expect(registry.findByName('db')?.id).toBe('id-db');
+  });
+
+  it('keeps the first watch of a name while two share it (the old one is dropped at its destroy)', () => {
+    const registry = createContainerRegistry();
+    const old = registry.watchFor('id-1', 'web');
+    expect(registry.findByName('web')).toBe(old);
+    registry.watchFor('id-2', 'web');
+    expect(registry.findByName('web')).toBe(old);
+    registry.remove('id-1');
+    expect(registry.findByName('web')?.id).toBe('id-2');
+  });
+});
