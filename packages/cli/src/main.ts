@@ -40,14 +40,16 @@ export interface CliDeps {
  */
 export async function runCli(argv: readonly string[], givenIo: CliIo, deps: CliDeps = {}): Promise<number> {
   // `MONITOR_API_TOKEN_FILE=/run/secrets/...` and the like: read once, before any command runs.
-  let io: CliIo;
+  // A secret file that cannot be read stops every command (exit 2, before it does anything), but
+  // not `--help` or `--version`, which run no command: a person must be able to read the help of a
+  // deployment whose secret is wrong.
+  let io: CliIo = givenIo;
+  let secretFilesError: unknown;
   try {
     io = withSecretFiles(givenIo);
   } catch (error) {
-    const text = userErrorText(error);
-    if (text === undefined) throw error;
-    givenIo.stderr(`${text}\n`);
-    return exitCodes.usage;
+    if (userErrorText(error) === undefined) throw error;
+    secretFilesError = error;
   }
   // Each command's modules (and dockerode) load only when that command runs: `--help` and
   // `config validate` stay fast and need no engine library.
@@ -84,7 +86,10 @@ export async function runCli(argv: readonly string[], givenIo: CliIo, deps: CliD
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr })
     .showSuggestionAfterError(true)
     .version(cliVersion(), '-V, --version', 'print the version')
-    .helpOption('-h, --help', 'show help');
+    .helpOption('-h, --help', 'show help')
+    .hook('preAction', () => {
+      if (secretFilesError !== undefined) throw secretFilesError;
+    });
 
   program
     .command('run')

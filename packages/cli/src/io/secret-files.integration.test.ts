@@ -171,6 +171,23 @@ describe('website-monitor with its secrets in files (the real binary)', () => {
     }
   });
 
+  it('a bad secret file does not stop --help or --version, only the commands that run', async () => {
+    const absent = join(runSecrets({}), 'absent');
+    const help = spawnCli(['--help'], { MONITOR_API_TOKEN_FILE: absent });
+    expect(await help.exited).toBe(0);
+    expect(help.stdout()).toContain('Usage: website-monitor');
+    expect(help.stderr()).toBe('');
+    const version = spawnCli(['--version'], { MONITOR_API_TOKEN_FILE: absent });
+    expect(await version.exited).toBe(0);
+    expect(version.stdout()).toMatch(/^\d+\.\d+\.\d+/);
+    const runHelp = spawnCli(['run', '--help'], { MONITOR_API_TOKEN_FILE: absent });
+    expect(await runHelp.exited).toBe(0);
+    expect(runHelp.stdout()).toContain('Usage: website-monitor run');
+    const run = spawnCli(['config', 'validate', '/nonexistent.yaml'], { MONITOR_API_TOKEN_FILE: absent });
+    expect(await run.exited).toBe(2);
+    expect(run.stderr()).toBe(`error: MONITOR_API_TOKEN_FILE=${absent}: no such file\n`);
+  });
+
   it.runIf(process.getuid?.() === 0)(
     'a root-owned 0400 secret read by the image user (uid 1000): exit 2, permission denied with the uid, no stack trace',
     async () => {
