@@ -111,6 +111,23 @@ describe("the fleet through one agent's API (issue 12, item 1)", () => {
     );
   });
 
+  it("another host's container whose only record is its incident (no samples written yet) has a page, not a 404", async () => {
+    const { a, store } = await twoHosts();
+    // What web-3's status lists right after its crash, before its recorder's first flush.
+    const [incident] = await store.listIncidents({ host: 'web-2', limit: 1 });
+    await store.saveIncident({
+      incident: { ...incident!, id: 'incident-web-3', host: 'web-3', containerName: 'db' },
+    });
+    const status = await json(await a.call('/monitor/status?host=web-3'));
+    expect(status.body.containers.map((line: { name: string }) => line.name)).toEqual(['db']);
+    const metrics = await json(await a.call('/monitor/metrics/container/db?host=web-3'));
+    expect(metrics.status).toBe(200);
+    expect(metrics.body).toMatchObject({ host: 'web-3', container: 'db', samples: [], baselines: [] });
+    const unknown = await json(await a.call('/monitor/metrics/container/cache?host=web-3'));
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toBe('no container named cache has records under host "web-3"');
+  });
+
   it('container metrics and approvals of another host; * is refused there', async () => {
     const { a } = await twoHosts();
     const metrics = await json(await a.call('/monitor/metrics/container/api?host=web-2'));

@@ -303,7 +303,17 @@ export function createMonitorApi(options: MonitorApiOptions): MonitorApi {
         const summary = await agent.store.summarizeHealthSamples({ ...scope, since, bucketMs });
         await nextTurn();
         const baselines = await agent.store.listBaselines(scope);
-        if (!known && samples.length === 0 && summary.total.samples === 0 && baselines.length === 0) {
+        // Another host's container is known by its records: its samples, or an incident (the
+        // status of that host lists a container whose only record so far is the incident its
+        // crash opened, before the first samples are written: its page must not be a 404).
+        if (
+          !known &&
+          samples.length === 0 &&
+          summary.total.samples === 0 &&
+          baselines.length === 0 &&
+          (hostScope.kind === 'self' ||
+            (await agent.store.listIncidents({ host, containerName: name, limit: 1 })).length === 0)
+        ) {
           throw new ApiError(
             'not_found',
             host === agent.host
