@@ -33,10 +33,10 @@ import {
 import type { ContainerRegistry } from './container-registry.js';
 import type { ContainerWatch } from './container-watch.js';
 import type { DiagnosisService } from './diagnosis-service.js';
+import { planPassCheck } from './full-pass-plan.js';
 import type { IncidentCoordinator } from './incident-coordinator.js';
 import type { RestartLedger } from './restart-ledger.js';
 import type { RestoredIncidents } from './restore.js';
-import { unmonitoredUnchanged } from './unmonitored-refresh.js';
 
 /**
  * Why a check runs. `exited` carries a `die` event's facts: Docker holds a container's lock while
@@ -225,40 +225,13 @@ export function createContainerObserver(deps: ContainerObserverDeps): ContainerO
       seen.add(container.id);
       if (deps.swarm?.noteContainer(container)) continue;
       const watch = containers.watchFor(container.id, container.name);
-      const now = clock.now();
-      const probe = now >= watch.nextProbeAt;
-      const stats = now >= watch.nextCheckAt;
-      // The periodic pass is a safety net under the event stream: a container the engine lists as
-      // running, as it was at its last inspect, healthy and with nothing due, has nothing to
-      // check while the stream is connected (every state change since came as an event and was
-      // checked then). Inspecting each of 500 such containers every 30 s was a third of the
-      // agent's engine calls. Its scheduled probes and stats readings go on as before.
-      const unchanged =
-        reason === 'periodic' &&
-        engineConnected &&
-        container.state === 'running' &&
-        watch.details?.state === 'running' &&
-        watch.settings != null &&
-        watch.verdict?.healthy === true &&
-        watch.incident === undefined;
-      if (unchanged && !probe && !stats) continue;
-      // A container this configuration does not monitor is inspected once, to learn it (its
-      // networks and labels feed the dependency graph and the status list); at a periodic pass it
-      // is inspected again only if its list entry says it changed, or every few minutes. Before,
-      // every pass re-inspected each of them: on a host where 500 containers run and few are
-      // monitored, that was 5 of the 6 engine calls per second the idle agent made.
-      if (
-        reason === 'periodic' &&
-        engineConnected &&
-        watch.settings === null &&
-        unmonitoredUnchanged(watch, container, now)
-      )
-        continue;
+      const plan = planPassCheck({ reason, engineConnected, listed: container, watch, now: clock.now() });
+      if (!plan) continue;
       scheduleCheck(watch, {
-        probe,
-        stats,
+        probe: plan.probe,
+        stats: plan.stats,
         reason: `pass:${reason}`,
-        ...(unchanged ? { knownState: true } : {}),
+        ...(plan.knownState ? { knownState: true } : {}),
       });
     }
     for (const id of containers.ids()) {
