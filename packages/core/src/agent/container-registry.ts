@@ -23,8 +23,8 @@ export interface ContainerRegistry {
 export function createContainerRegistry(): ContainerRegistry {
   const byId = new Map<string, ContainerWatch>();
   // Names change only when a container is renamed (`watch.name` is set from each inspect): a hit
-  // is checked against the watch itself, a miss rebuilds the index.
-  let byName = new Map<string, ContainerWatch>();
+  // is checked against the watch itself, a miss searches.
+  const byName = new Map<string, ContainerWatch>();
   // What the dependency graph was last built from, per container (see `dependencyGraph`).
   const graphInputs = new Map<string, GraphInputs>();
   let graph: DependencyGraph | undefined;
@@ -43,11 +43,17 @@ export function createContainerRegistry(): ContainerRegistry {
     findByName(name) {
       const known = byName.get(name);
       if (known !== undefined && known.name === name && byId.get(known.id) === known) return known;
-      byName = new Map();
-      // The first watch of a name wins, as the linear search did (a recreated container's old
-      // watch is dropped at its `destroy`).
-      for (const watch of byId.values()) if (!byName.has(watch.name)) byName.set(watch.name, watch);
-      return byName.get(name);
+      // A miss, a rename or a removal: the first watch of the name, as a linear search finds it
+      // (a recreated container's old watch is dropped at its `destroy`). No index is rebuilt: a
+      // name nobody watches (an absent dependency) is looked up on every crash.
+      for (const watch of byId.values()) {
+        if (watch.name === name) {
+          byName.set(name, watch);
+          return watch;
+        }
+      }
+      byName.delete(name);
+      return undefined;
     },
     watches() {
       return byId.values();
@@ -58,6 +64,7 @@ export function createContainerRegistry(): ContainerRegistry {
     remove(id) {
       const watch = byId.get(id);
       byId.delete(id);
+      if (watch !== undefined && byName.get(watch.name) === watch) byName.delete(watch.name);
       if (graphInputs.delete(id)) graph = undefined;
       return watch;
     },
